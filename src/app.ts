@@ -1,0 +1,127 @@
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { MongoStore } from 'connect-mongo';
+import type { i18n } from 'i18next';
+import type { MongoClient } from 'mongodb';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { authRouter } from './auth/auth.routes.ts';
+import { accountRouter } from './auth/account.routes.ts';
+import { requirePasswordChosen } from './auth/guards.ts';
+import { configurePassport } from './auth/passport.ts';
+import { sessionLifetime } from './auth/session-lifetime.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { countriesRouter } from './countries/countries.routes.ts';
+import { healthRouter } from './health/health.routes.ts';
+import { homeRouter } from './home/home.routes.ts';
+import { csrfProtection } from './http/csrf.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { redactUrl } from './http/logger.ts';
+import { flashMiddleware } from './http/flash.ts';
+import { viewLocals } from './http/view-locals.ts';
+import { i18nMiddleware } from './i18n/i18n.middleware.ts';
+import { institutionsRouter } from './institutions/institutions.routes.ts';
+import { usersRouter } from './users/users.routes.ts';
+
+export type AppDependencies = {
+  config: Config;
+  logger: Logger;
+  i18n: i18n;
+  mongoClient: MongoClient;
+  sessionSecret: string;
+  throttle?: SignInThrottle;
+};
+
+/** Builds the Express app; no listening and no I/O at import, so tests drive it with supertest. */
+export function createApp(deps: AppDependencies): Express {
+  const { config, logger } = deps;
+  const app = express();
+  const secureCookies = config.publicUrl?.startsWith('https://') ?? false;
+
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('view engine', 'ejs');
+  app.set('views', path.join(config.projectRoot, 'views'));
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customProps: (req) => ({ userId: req.user?.id }),
+      serializers: { req: (req: { url: string }) => ({ ...req, url: redactUrl(req.url) }) },
+      autoLogging: { ignore: (req) => req.url === '/healthz' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          upgradeInsecureRequests: secureCookies ? [] : null,
+        },
+      },
+      strictTransportSecurity: secureCookies ? { maxAge: 31_536_000 } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use('/public', express.static(path.join(config.projectRoot, 'public'), { maxAge: '1d', index: false }));
+  app.use(healthRouter());
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '100kb' }));
+  app.use(
+    session({
+      name: secureCookies ? '__Host-cadre.sid' : 'cadre.sid',
+      secret: deps.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies ? true : 'auto', maxAge: config.sessionIdleMs },
+      store: MongoStore.create({
+        client: deps.mongoClient,
+        dbName: config.mongodbDbName,
+        collectionName: 'login_sessions',
+        ttl: Math.ceil(config.sessionIdleMs / 1000),
+        autoRemove: 'interval', // FerretDB has no TTL index
+        autoRemoveInterval: 10,
+        touchAfter: 60,
+      }),
+    }),
+  );
+  const passport = configurePassport(config.passwordHashCost);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(sessionLifetime(config.sessionAbsoluteMs));
+  app.use(i18nMiddleware(deps.i18n, config.defaultLanguage));
+  app.use(csrfProtection);
+  app.use(flashMiddleware);
+  app.use(viewLocals);
+  app.use(requirePasswordChosen);
+
+  app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));
+  app.use(homeRouter());
+  app.use(accountRouter(config));
+  app.use(usersRouter(config));
+  app.use(institutionsRouter());
+  app.use(countriesRouter());
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger, config.env === 'development'));
+  return app;
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express';
+import type { Config } from '../config.ts';
+import { FieldValidationError } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { parse } from '../http/validate.ts';
+import { isLanguage } from '../i18n/i18n.ts';
+import { changePasswordSchema, preferencesSchema, resetPasswordSchema } from '../users/users.schemas.ts';
+import { setOwnLanguage } from '../users/users.service.ts';
+import { changeOwnPassword, findByResetToken, resetPassword } from './account.service.ts';
+import { requireUser, safeReturnTo } from './guards.ts';
+
+export function accountRouter(config: Config): Router {
+  const router = Router();
+  const cost = config.passwordHashCost;
+
+  router.get('/account', requireUser, (req, res) => {
+    res.render('account/show', { title: req.t('auth:account.title') });
+  });
+
+  // the language switcher in every page's footer: a preference for people, a choice for this visit otherwise
+  router.post('/language', async (req, res) => {
+    const { language } = parse(preferencesSchema, { language: req.body?.language });
+    if (req.user) await setOwnLanguage(req.user, language);
+    else if (isLanguage(language)) req.session.language = language;
+    res.redirect(303, safeReturnTo(req.body?.returnTo));
+  });
+
+  router.get('/account/password', requireUser, (req, res) => {
+    res.render('account/password', { title: req.t('auth:password.changeTitle') });
+  });
+
+  router.post('/account/password', requireUser, async (req, res) => {
+    try {
+      const input = parse(changePasswordSchema, req.body);
+      await changeOwnPassword(req.user!, input.currentPassword, input.newPassword, cost);
+      // keep this session alive under the new authVersion; every other session has ended
+      await new Promise<void>((resolve, reject) =>
+        req.login({ ...req.user!, mustChangePassword: false }, (error) => (error ? reject(error) : resolve())),
+      );
+      req.session.signedInAt = Date.now();
+      flash(req.session, { type: 'success', key: 'auth:password.changed' });
+      res.redirect(303, '/account');
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res
+        .status(422)
+        .render('account/password', { title: req.t('auth:password.changeTitle'), errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/reset-password/:token', async (req, res) => {
+    const user = await findByResetToken(req.params.token);
+    res.status(user ? 200 : 404).render('auth/reset', { title: req.t('auth:reset.title'), valid: Boolean(user) });
+  });
+
+  router.post('/reset-password/:token', async (req, res) => {
+    try {
+      const input = parse(resetPasswordSchema, req.body);
+      const done = await resetPassword(req.params.token, input.newPassword, cost);
+      if (!done) return res.status(404).render('auth/reset', { title: req.t('auth:reset.title'), valid: false });
+      flash(req.session, { type: 'success', key: 'auth:reset.done' });
+      res.redirect(303, '/login');
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res
+        .status(422)
+        .render('auth/reset', { title: req.t('auth:reset.title'), valid: true, errors: error.fieldErrors });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { User } from '../users/user.model.ts';
+import { canManage, getPerson } from '../users/users.service.ts';
+import type { Actor } from './actor.ts';
+import { generatePassword, hashPassword, verifyPassword } from './password.ts';
+
+const RESET_LINK_LIFETIME_MS = 24 * 3_600_000;
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+/** Changing one's password needs the current one, and ends every other login session. */
+export async function changeOwnPassword(actor: Actor, current: string, next: string, hashCost: number): Promise<void> {
+  const user = await User.findById(actor.id);
+  if (!user?.passwordHash) throw notFound();
+  if (!(await verifyPassword(current, user.passwordHash)))
+    throw fieldError('currentPassword', 'auth:password.wrongCurrent');
+  user.passwordHash = await hashPassword(next, hashCost);
+  user.mustChangePassword = false;
+  user.authVersion += 1;
+  await user.save();
+}
+
+/**
+ * Issues a single-use link that lets the person set a new password within 24 hours.
+ * Only its hash is stored; the link is shown once to whoever issued it.
+ */
+export async function issuePasswordReset(actor: Actor, personId: string): Promise<{ token: string; expiresAt: Date }> {
+  const person = await getPerson(actor, personId);
+  if (!canManage(actor, person)) throw forbidden();
+  if (!person.email) throw forbidden('people:reset.noEmail');
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + RESET_LINK_LIFETIME_MS);
+  person.passwordResetTokenHash = sha256(token);
+  person.passwordResetExpiresAt = expiresAt;
+  await person.save();
+  return { token, expiresAt };
+}
+
+export async function findByResetToken(token: string) {
+  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+  const user = await User.findOne({ passwordResetTokenHash: sha256(token) });
+  if (!user?.passwordResetExpiresAt || user.passwordResetExpiresAt.getTime() < Date.now() || !user.active) return null;
+  return user;
+}
+
+/** Sets the new password, spends the token and ends every login session of the person. */
+export async function resetPassword(token: string, newPassword: string, hashCost: number): Promise<boolean> {
+  const user = await findByResetToken(token);
+  if (!user) return false;
+  user.passwordHash = await hashPassword(newPassword, hashCost);
+  user.passwordResetTokenHash = undefined;
+  user.passwordResetExpiresAt = undefined;
+  user.mustChangePassword = false;
+  user.authVersion += 1;
+  await user.save();
+  return true;
+}
+
+export type FirstAdmin = { email: string; generatedPassword?: string } | undefined;
+
+/**
+ * At first start (no admin yet) creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD.
+ * Without a password one is generated, returned to be printed once, and must be changed.
+ */
+export async function ensureFirstAdmin(
+  email: string | undefined,
+  password: string | undefined,
+  hashCost: number,
+): Promise<FirstAdmin> {
+  if (await User.exists({ roles: 'admin' })) return undefined;
+  const adminEmail = email ?? 'admin@cadre.local';
+  const generatedPassword = password ? undefined : generatePassword();
+  const admin = new User({
+    email: adminEmail,
+    fullName: 'Administrator',
+    roles: ['admin'],
+    gender: 'undisclosed',
+    passwordHash: await hashPassword(password ?? generatedPassword!, hashCost),
+    mustChangePassword: !password,
+  });
+  await admin.save();
+  return { email: adminEmail, ...(generatedPassword ? { generatedPassword } : {}) };
+}

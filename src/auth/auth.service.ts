@@ -1,0 +1,22 @@
+import type { Actor } from './actor.ts';
+import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
+import { User } from '../users/user.model.ts';
+import { toActor } from '../users/users.service.ts';
+
+/**
+ * Checks an e-mail and password. Unknown accounts, accounts without a password and
+ * deactivated accounts take as long as a wrong password and answer the same (undefined).
+ */
+export async function authenticate(email: string, password: string, hashCost: number): Promise<Actor | undefined> {
+  const normalised = email.trim().toLowerCase();
+  const user = normalised ? await User.findOne({ emailKey: normalised }) : null;
+  if (!user?.passwordHash || !user.active) {
+    await verifyPassword(password, await decoyPasswordHash(hashCost));
+    return undefined;
+  }
+  if (!(await verifyPassword(password, user.passwordHash))) return undefined;
+  if (needsRehash(user.passwordHash, hashCost)) user.passwordHash = await hashPassword(password, hashCost);
+  user.lastSignInAt = new Date();
+  await user.save();
+  return toActor(user);
+}

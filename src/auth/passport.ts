@@ -1,0 +1,37 @@
+import passport, { type PassportStatic } from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import { toActor } from '../users/users.service.ts';
+import { User } from '../users/user.model.ts';
+import { authenticate } from './auth.service.ts';
+
+// The login session holds only the person's id and the authVersion they signed in with:
+// a password change, a reset or a deactivation raises authVersion and ends older sessions.
+
+type SessionRecord = { id: string; v: number };
+
+export function configurePassport(passwordHashCost: number): PassportStatic {
+  const instance = new passport.Passport();
+  instance.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      authenticate(email, password, passwordHashCost).then(
+        (user) => done(null, user ?? false),
+        (error: unknown) => done(error),
+      );
+    }),
+  );
+  instance.serializeUser((user, done) => {
+    User.findById(user.id, { authVersion: 1 })
+      .lean()
+      .then((found) => done(null, { id: user.id, v: found?.authVersion ?? 0 } satisfies SessionRecord), done);
+  });
+  instance.deserializeUser((record: SessionRecord, done) => {
+    if (typeof record?.id !== 'string' || !/^[0-9a-f]{24}$/.test(record.id)) return done(null, false);
+    User.findById(record.id)
+      .lean()
+      .then((user) => {
+        if (!user || !user.active || user.authVersion !== record.v) return done(null, false);
+        done(null, toActor(user));
+      }, done);
+  });
+  return instance as unknown as PassportStatic;
+}

@@ -1,0 +1,62 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../auth/guards.ts';
+import { FieldValidationError } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { TIME_ZONES } from '../http/time-zones.ts';
+import { parse } from '../http/validate.ts';
+import { countrySchema } from './countries.schemas.ts';
+import { getCountry, listCountryOptions, saveCountry } from './countries.service.ts';
+
+const admins = requireRole('admin');
+
+function renderForm(req: Request, res: Response, locals: Record<string, unknown>) {
+  res.render('countries/form', {
+    title: req.t(locals.country ? 'countries:edit.title' : 'countries:new.title'),
+    timeZones: TIME_ZONES,
+    ...locals,
+  });
+}
+
+export function countriesRouter(): Router {
+  const router = Router();
+
+  router.get('/countries', admins, async (req, res) => {
+    res.render('countries/index', { title: req.t('countries:list.title'), countries: await listCountryOptions() });
+  });
+
+  router.get('/countries/new', admins, (req, res) => renderForm(req, res, { values: { timeZone: 'UTC' } }));
+
+  router.get('/countries/:id/edit', admins, async (req, res) => {
+    const country = await getCountry(String(req.params.id));
+    renderForm(req, res, { country, values: country.toObject() });
+  });
+
+  const save = (idOf: (req: Request) => string | undefined) => async (req: Request, res: Response) => {
+    try {
+      const country = await saveCountry(req.user!, idOf(req), parse(countrySchema, req.body));
+      flash(req.session, { type: 'success', key: 'countries:saved', params: { name: country.name } });
+      res.redirect(303, '/countries');
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      const id = idOf(req);
+      res.status(422);
+      renderForm(req, res, {
+        country: id ? await getCountry(id) : undefined,
+        values: req.body,
+        errors: error.fieldErrors,
+      });
+    }
+  };
+  router.post(
+    '/countries',
+    admins,
+    save(() => undefined),
+  );
+  router.post(
+    '/countries/:id',
+    admins,
+    save((req) => String(req.params.id)),
+  );
+
+  return router;
+}

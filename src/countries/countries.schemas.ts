@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { isTimeZone } from '../http/time-zones.ts';
+import { text } from '../http/validate.ts';
+
+export const countrySchema = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'countries:code.format'),
+    name: text(100),
+    timeZone: z.string().refine(isTimeZone, 'validation.timeZone'),
+  })
+  .strict();
+export type CountryInput = z.output<typeof countrySchema>;

@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import { HttpError } from './errors.ts';
+
+// The one place errors become responses. Outside development no stack is ever shown.
+
+function toHttpError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  if (error instanceof mongoose.Error.CastError) return new HttpError(404, 'errors.notFound');
+  if (error instanceof mongoose.Error.ValidationError) return new HttpError(400, 'errors.badRequest');
+  if ((error as { code?: number }).code === 11000) return new HttpError(409, 'errors.conflict');
+  const status =
+    (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
+  if (status === 413) return new HttpError(413, 'errors.tooLarge');
+  if (status === 415) return new HttpError(415, 'errors.unsupportedMediaType');
+  if (status && status >= 400 && status < 500) return new HttpError(status, 'errors.badRequest');
+  return new HttpError(500, 'errors.internal');
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new HttpError(404, 'errors.notFound'));
+
+export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    const httpError = toHttpError(error);
+    const log = req.log ?? logger;
+    if (httpError.status >= 500) log.error({ err: error }, 'request failed');
+    else log.warn({ status: httpError.status, reason: httpError.messageKey, userId: req.user?.id }, 'request refused');
+    if (res.headersSent) return next(error);
+    const t = req.t ?? ((key: string) => key);
+    const message = t(httpError.messageKey, httpError.params);
+    res.status(httpError.status);
+    if (httpError.status === 429 && typeof httpError.params.retryAfter === 'number') {
+      res.set('Retry-After', String(httpError.params.retryAfter));
+    }
+    if (req.accepts(['html', 'json']) === 'json' || !req.t) {
+      res.json({ error: { status: httpError.status, message, requestId: req.id } });
+      return;
+    }
+    res.render('errors/error', {
+      title: t(`errors.title.${httpError.status}`, { defaultValue: t('errors.title.default') }),
+      status: httpError.status,
+      message,
+      requestId: req.id,
+      stack: showStack && error instanceof Error ? error.stack : undefined,
+    });
+  };
+}

@@ -1,0 +1,28 @@
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+// Structured logs; secrets never reach them (a test checks it). Bodies are not logged.
+export const REDACTED_PATHS = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  'password',
+  'newPassword',
+  'currentPassword',
+  '*.password',
+  'token',
+  '*.token',
+];
+
+export function createLogger(level: string, pretty: boolean, destination?: DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (destination) return pino(options, destination);
+  if (pretty)
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } } });
+  return pino(options);
+}
+
+/** Secret tokens travel in some paths (password reset links, calendar feeds): mask them in logs. */
+export function redactUrl(url: string): string {
+  return url.replace(/\/(reset-password|feeds)\/[^/?#]+/g, '/$1/[redacted]');
+}

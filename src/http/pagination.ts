@@ -1,0 +1,18 @@
+// Every list is paged the same way: 25 rows, ?page=N, out-of-range pages clamp to the last.
+
+export const PAGE_SIZE = 25;
+
+export type Page<T> = { items: T[]; page: number; pageCount: number; total: number };
+
+export type PageWindow = { page: number; pageCount: number; skip: number; limit: number };
+
+export function pageWindow(total: number, requestedPage: number, pageSize = PAGE_SIZE): PageWindow {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(1, requestedPage), pageCount);
+  return { page, pageCount, skip: (page - 1) * pageSize, limit: pageSize };
+}
+
+/** A case-insensitive "contains" pattern from what a person typed, with regex syntax escaped. */
+export function containsPattern(words: string): RegExp {
+  return new RegExp(words.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}

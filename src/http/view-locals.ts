@@ -1,0 +1,14 @@
+import type { RequestHandler } from 'express';
+import { hasRole, type Role } from '../auth/actor.ts';
+
+// What every view may use besides t, lang, dir (i18n), csrfToken (csrf) and flashes.
+export const viewLocals: RequestHandler = (req, res, next) => {
+  const user = req.user;
+  res.locals.currentUser = user;
+  res.locals.can = (...roles: Role[]) => (user ? hasRole(user, ...roles) : false);
+  res.locals.currentPath = req.path;
+  res.locals.errors = {};
+  res.locals.values = {};
+  if (user) res.set('Cache-Control', 'no-store');
+  next();
+};

@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
+
+// Translations live in locales/<language>/<namespace>.json and are read once at start.
+// English is complete; a key missing in another language falls back to English.
+
+export const LANGUAGES = ['en', 'ru', 'fr', 'ar'] as const;
+export type Language = (typeof LANGUAGES)[number];
+export const NAMESPACES = ['common', 'auth', 'people', 'institutions', 'countries'] as const;
+
+export function isLanguage(value: unknown): value is Language {
+  return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
+}
+
+function loadResources(localesDir: string): Resource {
+  const resources: Resource = {};
+  for (const language of LANGUAGES) {
+    const dir = path.join(localesDir, language);
+    resources[language] = {};
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      resources[language][path.basename(file, '.json')] = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+export async function createI18n(localesDir: string, fallbackLanguage: Language): Promise<i18n> {
+  const instance = i18next.createInstance();
+  await instance.init({
+    resources: loadResources(localesDir),
+    supportedLngs: [...LANGUAGES],
+    fallbackLng: fallbackLanguage === 'en' ? 'en' : [fallbackLanguage, 'en'],
+    ns: [...NAMESPACES],
+    defaultNS: 'common',
+    interpolation: { escapeValue: false }, // EJS escapes on output; escaping twice would show &amp;
+    returnNull: false,
+  });
+  return instance;
+}
+
+export type Translator = TFunction;
+
+/** The language for a request: the person's preference, then their choice this visit, then Accept-Language. */
+export function chooseLanguage(
+  preferred: unknown,
+  chosen: unknown,
+  acceptLanguages: (...langs: string[]) => string | false,
+  fallback: Language,
+): Language {
+  if (isLanguage(preferred)) return preferred;
+  if (isLanguage(chosen)) return chosen;
+  const accepted = acceptLanguages(...LANGUAGES);
+  return isLanguage(accepted) ? accepted : fallback;
+}

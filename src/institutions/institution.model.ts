@@ -1,0 +1,22 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+export const INSTITUTION_TYPES = ['academy', 'training_centre', 'prison', 'headquarters'] as const;
+export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
+
+const institutionSchema = new mongoose.Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    /** short code shown in lists and exports, unique across the deployment */
+    code: { type: String, required: true, unique: true, uppercase: true, trim: true },
+    type: { type: String, required: true, enum: INSTITUTION_TYPES },
+    country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country', required: true, index: true },
+    city: { type: String, trim: true },
+    /** IANA time zone of the venue: session times are shown in it */
+    timeZone: { type: String, required: true },
+    active: { type: Boolean, required: true, default: true },
+  },
+  { timestamps: true },
+);
+
+export type InstitutionFields = InferSchemaType<typeof institutionSchema>;
+export const Institution = mongoose.model('Institution', institutionSchema);

@@ -1,0 +1,105 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../auth/guards.ts';
+import { listCountryOptions } from '../countries/countries.service.ts';
+import { FieldValidationError } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { TIME_ZONES } from '../http/time-zones.ts';
+import { parse } from '../http/validate.ts';
+import { INSTITUTION_TYPES } from './institution.model.ts';
+import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
+import {
+  createInstitution,
+  getInstitution,
+  listInstitutions,
+  setInstitutionActive,
+  updateInstitution,
+} from './institutions.service.ts';
+
+const readers = requireRole('admin', 'coordinator', 'trainer');
+const admins = requireRole('admin');
+
+async function renderForm(req: Request, res: Response, view: 'new' | 'edit', locals: Record<string, unknown>) {
+  res.render(`institutions/${view}`, {
+    title: req.t(view === 'new' ? 'institutions:new.title' : 'institutions:edit.title'),
+    countries: await listCountryOptions(),
+    types: INSTITUTION_TYPES,
+    timeZones: TIME_ZONES,
+    ...locals,
+  });
+}
+
+export function institutionsRouter(): Router {
+  const router = Router();
+
+  router.get('/institutions', readers, async (req, res) => {
+    const filter = institutionFilterSchema.parse(req.query);
+    const [page, countries] = await Promise.all([listInstitutions(req.user!, filter), listCountryOptions()]);
+    res.render('institutions/index', {
+      title: req.t('institutions:list.title'),
+      page,
+      filter,
+      countries,
+      types: INSTITUTION_TYPES,
+    });
+  });
+
+  router.get('/institutions/new', admins, async (req, res) => {
+    await renderForm(req, res, 'new', { values: { timeZone: 'UTC' } });
+  });
+
+  router.post('/institutions', admins, async (req, res) => {
+    try {
+      const institution = await createInstitution(req.user!, parse(institutionSchema, req.body));
+      flash(req.session, { type: 'success', key: 'institutions:created', params: { name: institution.name } });
+      res.redirect(303, `/institutions/${institution.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderForm(req, res, 'new', { values: req.body, errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/institutions/:id', readers, async (req, res) => {
+    const institution = await getInstitution(req.user!, String(req.params.id));
+    await institution.populate('country', 'code name');
+    res.render('institutions/show', { title: institution.name, institution });
+  });
+
+  router.get('/institutions/:id/edit', admins, async (req, res) => {
+    const institution = await getInstitution(req.user!, String(req.params.id));
+    const values = { ...institution.toObject(), country: institution.country?.toHexString() };
+    await renderForm(req, res, 'edit', { institution, values });
+  });
+
+  router.post('/institutions/:id', admins, async (req, res) => {
+    try {
+      const institution = await updateInstitution(req.user!, String(req.params.id), parse(institutionSchema, req.body));
+      flash(req.session, { type: 'success', key: 'institutions:updated', params: { name: institution.name } });
+      res.redirect(303, `/institutions/${institution.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      const institution = await getInstitution(req.user!, String(req.params.id));
+      res.status(422);
+      await renderForm(req, res, 'edit', { institution, values: req.body, errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/institutions/:id/deactivate', admins, async (req, res) => {
+    const institution = await getInstitution(req.user!, String(req.params.id));
+    res.render('institutions/deactivate', { title: req.t('institutions:deactivate.title'), institution });
+  });
+
+  router.post('/institutions/:id/deactivate', admins, async (req, res) => {
+    const institution = await setInstitutionActive(req.user!, String(req.params.id), false);
+    flash(req.session, { type: 'success', key: 'institutions:deactivated', params: { name: institution.name } });
+    res.redirect(303, `/institutions/${institution.id}`);
+  });
+
+  router.post('/institutions/:id/activate', admins, async (req, res) => {
+    const institution = await setInstitutionActive(req.user!, String(req.params.id), true);
+    flash(req.session, { type: 'success', key: 'institutions:activated', params: { name: institution.name } });
+    res.redirect(303, `/institutions/${institution.id}`);
+  });
+
+  return router;
+}

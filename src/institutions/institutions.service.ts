@@ -1,0 +1,90 @@
+import mongoose from 'mongoose';
+import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { Country } from '../countries/country.model.ts';
+import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { User } from '../users/user.model.ts';
+import { Institution, type InstitutionFields } from './institution.model.ts';
+import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
+
+type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
+
+function scopeFilter(actor: Actor): mongoose.QueryFilter<InstitutionRecord> {
+  const scope = institutionScope(actor);
+  return scope ? { _id: { $in: scope.map((id) => new mongoose.Types.ObjectId(id)) } } : {};
+}
+
+export async function listInstitutions(actor: Actor, filter: InstitutionFilter): Promise<Page<InstitutionRecord>> {
+  const query: mongoose.QueryFilter<InstitutionRecord> = scopeFilter(actor);
+  if (filter.type) query.type = filter.type;
+  if (filter.country) query.country = new mongoose.Types.ObjectId(filter.country);
+  if (filter.status !== 'all') query.active = filter.status === 'active';
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    query.$or = [{ name: pattern }, { code: pattern }, { city: pattern }];
+  }
+  const total = await Institution.countDocuments(query);
+  const window = pageWindow(total, filter.page);
+  const items = await Institution.find(query)
+    .sort({ name: 1, _id: 1 })
+    .skip(window.skip)
+    .limit(window.limit)
+    .populate('country', 'code name')
+    .lean<InstitutionRecord[]>();
+  return { items, page: window.page, pageCount: window.pageCount, total };
+}
+
+/** Institutions the actor may pick in a form (active ones, in scope), by name. */
+export async function listInstitutionOptions(actor: Actor) {
+  return Institution.find({ ...scopeFilter(actor), active: true }, { name: 1, code: 1 })
+    .sort({ name: 1 })
+    .lean<Pick<InstitutionRecord, '_id' | 'name' | 'code'>[]>();
+}
+
+/** An institution in the actor's scope; anything else is 404, as if it did not exist. */
+export async function getInstitution(actor: Actor, id: string) {
+  if (!mongoose.isValidObjectId(id)) throw notFound();
+  const institution = await Institution.findOne({ ...scopeFilter(actor), _id: id });
+  if (!institution) throw notFound();
+  return institution;
+}
+
+function requireAdmin(actor: Actor) {
+  if (!hasRole(actor, 'admin')) throw forbidden();
+}
+
+async function save(institution: InstanceType<typeof Institution>, input: InstitutionInput) {
+  if (!(await Country.exists({ _id: input.country }))) throw fieldError('country', 'institutions:country.unknown');
+  // people carry their institution's country (service numbers are unique per country)
+  const movesCountry = !institution.isNew && institution.country?.toHexString() !== input.country;
+  if (movesCountry && (await User.exists({ institution: institution._id }))) {
+    throw fieldError('country', 'institutions:country.locked');
+  }
+  institution.set(input);
+  try {
+    await institution.save();
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw fieldError('code', 'institutions:code.taken');
+    throw error;
+  }
+  return institution;
+}
+
+export async function createInstitution(actor: Actor, input: InstitutionInput) {
+  requireAdmin(actor);
+  return save(new Institution(), input);
+}
+
+export async function updateInstitution(actor: Actor, id: string, input: InstitutionInput) {
+  requireAdmin(actor);
+  return save(await getInstitution(actor, id), input);
+}
+
+/** Deactivated institutions leave pick lists; their people and records stay. */
+export async function setInstitutionActive(actor: Actor, id: string, active: boolean) {
+  requireAdmin(actor);
+  const institution = await getInstitution(actor, id);
+  institution.active = active;
+  await institution.save();
+  return institution;
+}

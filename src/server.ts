@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createApp } from './app.ts';
+import { ensureFirstAdmin } from './auth/account.service.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { connectDatabase, disconnectDatabase } from './db/connection.ts';
+import { resolveDatabase } from './db/resolve.ts';
+import { loadSessionSecret } from './db/session-secret.ts';
+import { createLogger } from './http/logger.ts';
+import { createI18n } from './i18n/i18n.ts';
+
+// The only file with side effects: configuration → database → app.listen, and signals.
+
+const envFile = path.resolve(import.meta.dirname, '..', '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel, config.logPretty);
+process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+const database = await resolveDatabase(config, {
+  dataDir: config.dataDir,
+  progress: (message) => logger.info(message),
+}).catch((error: Error) => {
+  logger.fatal(error.message);
+  process.exit(1);
+});
+logger.info(`Database: ${database.description}`);
+const mongoose = await connectDatabase(database.uri, config.mongodbDbName);
+
+const firstAdmin = await ensureFirstAdmin(config.adminEmail, config.adminPassword, config.passwordHashCost);
+if (firstAdmin?.generatedPassword) {
+  // printed once, to the console only: never to the structured log
+  console.log(
+    `\n  First administrator created: ${firstAdmin.email}\n  One-time password: ${firstAdmin.generatedPassword}\n  It must be changed at the first sign-in; it is not shown again.\n`,
+  );
+} else if (firstAdmin) {
+  logger.info(`First administrator created: ${firstAdmin.email}`);
+}
+
+const app = createApp({
+  config,
+  logger,
+  i18n: await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage),
+  mongoClient: mongoose.connection.getClient(),
+  sessionSecret: await loadSessionSecret(config.sessionSecret, config.dataDir),
+});
+
+const server = app.listen(config.port, config.host, () => {
+  logger.info(`Cadre is listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
+});
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info(`${signal}: stopping`);
+  server.close();
+  await disconnectDatabase();
+  await database.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

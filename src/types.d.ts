@@ -1,0 +1,24 @@
+import type { TFunction } from 'i18next';
+import type { Actor } from './auth/actor.ts';
+import type { Language } from './i18n/i18n.ts';
+import type { Flash } from './http/flash.ts';
+
+declare global {
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends Actor {}
+    interface Request {
+      t: TFunction;
+      language: Language;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    language?: Language;
+    signedInAt?: number;
+    flash?: Flash[];
+    returnTo?: string;
+  }
+}

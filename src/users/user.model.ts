@@ -1,0 +1,51 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+import { ROLES } from '../auth/actor.ts';
+import { LANGUAGES } from '../i18n/i18n.ts';
+
+export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
+export type Gender = (typeof GENDERS)[number];
+
+// FerretDB 1.x has no sparse or partial indexes, and a unique index treats every missing
+// value as the same null. So uniqueness of the optional e-mail and service number rests on
+// key fields that always hold a value: the real key, or "none:<_id>" when there is none.
+// See docs/decisions/0003-optional-unique-fields.md.
+
+const userSchema = new mongoose.Schema(
+  {
+    email: { type: String, lowercase: true, trim: true },
+    emailKey: { type: String, required: true, unique: true },
+    passwordHash: { type: String },
+    roles: { type: [{ type: String, enum: ROLES }], required: true, default: ['staff'] },
+    fullName: { type: String, required: true, trim: true },
+    serviceNumber: { type: String, trim: true },
+    serviceKey: { type: String, required: true, unique: true },
+    rank: { type: String, trim: true },
+    gender: { type: String, required: true, enum: GENDERS, default: 'undisclosed' },
+    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', index: true },
+    /** copied from the institution: service numbers are unique within a country */
+    country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country' },
+    scopeInstitutions: { type: [mongoose.Schema.Types.ObjectId], ref: 'Institution', default: [] },
+    language: { type: String, enum: LANGUAGES, required: true, default: 'en' },
+    active: { type: Boolean, required: true, default: true },
+    /** raised when the password changes or the account is deactivated: older login sessions end */
+    authVersion: { type: Number, required: true, default: 1 },
+    mustChangePassword: { type: Boolean, required: true, default: false },
+    passwordResetTokenHash: { type: String },
+    passwordResetExpiresAt: { type: Date },
+    lastSignInAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+userSchema.index({ fullName: 1 });
+
+userSchema.pre('validate', function setUniqueKeys() {
+  this.emailKey = this.email ? this.email : `none:${this._id.toHexString()}`;
+  this.serviceKey =
+    this.serviceNumber && this.country
+      ? `${this.country.toHexString()}:${this.serviceNumber.toUpperCase()}`
+      : `none:${this._id.toHexString()}`;
+});
+
+export type UserFields = InferSchemaType<typeof userSchema>;
+export const User = mongoose.model('User', userSchema);

@@ -1,0 +1,143 @@
+import { Router, type Request, type Response } from 'express';
+import type { Config } from '../config.ts';
+import { issuePasswordReset } from '../auth/account.service.ts';
+import { ROLES } from '../auth/actor.ts';
+import { requireRole } from '../auth/guards.ts';
+import { FieldValidationError } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { parse } from '../http/validate.ts';
+import { LANGUAGES } from '../i18n/i18n.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
+import { GENDERS } from './user.model.ts';
+import { peopleFilterSchema, personSchema } from './users.schemas.ts';
+import { canManage, createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './users.service.ts';
+
+const staffManagers = requireRole('admin', 'coordinator');
+
+async function renderForm(req: Request, res: Response, view: 'new' | 'edit', locals: Record<string, unknown>) {
+  res.render(`users/${view}`, {
+    title: req.t(view === 'new' ? 'people:new.title' : 'people:edit.title'),
+    institutions: await listInstitutionOptions(req.user!),
+    roles: ROLES,
+    genders: GENDERS,
+    languages: LANGUAGES,
+    ...locals,
+  });
+}
+
+/** Form values as they were typed, so an invalid form comes back as the person left it. */
+function typedValues(body: unknown): Record<string, unknown> {
+  const values = { ...(body as Record<string, unknown>) };
+  for (const key of ['roles', 'scopeInstitutions']) {
+    const v = values[key];
+    values[key] = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+  return values;
+}
+
+export function usersRouter(config: Config): Router {
+  const router = Router();
+
+  router.get('/people', staffManagers, async (req, res) => {
+    const filter = peopleFilterSchema.parse(req.query);
+    const [page, institutions] = await Promise.all([listPeople(req.user!, filter), listInstitutionOptions(req.user!)]);
+    res.render('users/index', {
+      title: req.t('people:list.title'),
+      page,
+      filter,
+      institutions,
+      roles: ROLES,
+      genders: GENDERS,
+    });
+  });
+
+  router.get('/people/new', staffManagers, async (req, res) => {
+    const user = req.user!;
+    await renderForm(req, res, 'new', {
+      values: {
+        roles: ['staff'],
+        scopeInstitutions: [],
+        gender: 'undisclosed',
+        language: user.language,
+        institution: user.institutionId,
+      },
+    });
+  });
+
+  router.post('/people', staffManagers, async (req, res) => {
+    try {
+      const person = await createPerson(req.user!, parse(personSchema, req.body));
+      flash(req.session, { type: 'success', key: 'people:created', params: { name: person.fullName } });
+      res.redirect(303, `/people/${person.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderForm(req, res, 'new', { values: typedValues(req.body), errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/people/:id', staffManagers, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id));
+    await person.populate([
+      { path: 'institution', select: 'name code' },
+      { path: 'scopeInstitutions', select: 'name code' },
+    ]);
+    res.render('users/show', { title: person.fullName, person, canManage: canManage(req.user!, person) });
+  });
+
+  router.get('/people/:id/edit', staffManagers, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id));
+    if (!canManage(req.user!, person)) return res.redirect(303, `/people/${person.id}`);
+    const values = {
+      ...person.toObject(),
+      institution: person.institution?.toHexString(),
+      scopeInstitutions: person.scopeInstitutions.map((id) => id.toHexString()),
+    };
+    await renderForm(req, res, 'edit', { person, values });
+  });
+
+  router.post('/people/:id', staffManagers, async (req, res) => {
+    try {
+      const person = await updatePerson(req.user!, String(req.params.id), parse(personSchema, req.body));
+      flash(req.session, { type: 'success', key: 'people:updated', params: { name: person.fullName } });
+      res.redirect(303, `/people/${person.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      const person = await getPerson(req.user!, String(req.params.id));
+      res.status(422);
+      await renderForm(req, res, 'edit', { person, values: typedValues(req.body), errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/people/:id/deactivate', staffManagers, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id));
+    res.render('users/deactivate', { title: req.t('people:deactivate.title'), person });
+  });
+
+  router.post('/people/:id/deactivate', staffManagers, async (req, res) => {
+    const person = await setPersonActive(req.user!, String(req.params.id), false);
+    flash(req.session, { type: 'success', key: 'people:deactivated', params: { name: person.fullName } });
+    res.redirect(303, `/people/${person.id}`);
+  });
+
+  router.post('/people/:id/activate', staffManagers, async (req, res) => {
+    const person = await setPersonActive(req.user!, String(req.params.id), true);
+    flash(req.session, { type: 'success', key: 'people:activated', params: { name: person.fullName } });
+    res.redirect(303, `/people/${person.id}`);
+  });
+
+  // the link is shown once, to the person who issued it, to hand over in person
+  router.post('/people/:id/reset-link', staffManagers, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id));
+    const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
+    const base = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+    res.render('users/reset-link', {
+      title: req.t('people:reset.title'),
+      person,
+      link: `${base}/reset-password/${token}`,
+      expiresAt,
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { hashPassword } from '../../src/auth/password.ts';
+import type { Role } from '../../src/auth/actor.ts';
+import { Country } from '../../src/countries/country.model.ts';
+import type { Types } from 'mongoose';
+import { Institution, type InstitutionType } from '../../src/institutions/institution.model.ts';
+import { User } from '../../src/users/user.model.ts';
+import { testConfig } from './context.ts';
+
+// Each test builds the data it needs; unique values come from a counter and random bytes.
+
+let counter = 0;
+const unique = () => `${++counter}${randomBytes(2).toString('hex')}`;
+
+export const DEFAULT_PASSWORD = 'correct horse battery staple';
+let defaultHash: Promise<string> | undefined;
+
+export async function buildCountry(fields: Partial<{ code: string; name: string; timeZone: string }> = {}) {
+  const code = fields.code ?? String.fromCharCode(65 + (counter % 26), 65 + (++counter % 26));
+  return Country.findOneAndUpdate(
+    { code },
+    { $setOnInsert: { code, name: fields.name ?? `Country ${code}`, timeZone: fields.timeZone ?? 'UTC' } },
+    { upsert: true, returnDocument: 'after' },
+  ).orFail();
+}
+
+type InstitutionFields = {
+  name: string;
+  code: string;
+  country: Types.ObjectId;
+  type: InstitutionType;
+  timeZone: string;
+  active: boolean;
+};
+
+export async function buildInstitution(fields: Partial<InstitutionFields> = {}) {
+  const country = fields.country ?? (await buildCountry())._id;
+  const id = unique();
+  return Institution.create({
+    name: fields.name ?? `Institution ${id}`,
+    code: fields.code ?? `INST-${id}`.toUpperCase(),
+    type: fields.type ?? 'academy',
+    country,
+    timeZone: fields.timeZone ?? 'UTC',
+    active: fields.active ?? true,
+  });
+}
+
+type UserFields = {
+  roles: Role[];
+  email: string | null;
+  password: string;
+  fullName: string;
+  institution: InstanceType<typeof Institution> | null;
+  scopeInstitutions: InstanceType<typeof Institution>[];
+  serviceNumber: string;
+  gender: 'female' | 'male' | 'other' | 'undisclosed';
+  active: boolean;
+  mustChangePassword: boolean;
+  language: 'en' | 'ru' | 'fr' | 'ar';
+};
+
+export async function buildUser(fields: Partial<UserFields> = {}) {
+  const id = unique();
+  const institution = fields.institution === undefined ? await buildInstitution() : fields.institution;
+  const passwordHash =
+    fields.password === undefined
+      ? await (defaultHash ??= hashPassword(DEFAULT_PASSWORD, testConfig.passwordHashCost))
+      : await hashPassword(fields.password, testConfig.passwordHashCost);
+  const user = new User({
+    email: fields.email === null ? undefined : (fields.email ?? `person${id}@test.example`),
+    passwordHash: fields.email === null ? undefined : passwordHash,
+    fullName: fields.fullName ?? `Person ${id}`,
+    roles: fields.roles ?? ['staff'],
+    institution: institution?._id,
+    country: institution?.country,
+    scopeInstitutions: (fields.scopeInstitutions ?? []).map((i) => i._id),
+    serviceNumber: fields.serviceNumber,
+    gender: fields.gender ?? 'undisclosed',
+    active: fields.active ?? true,
+    mustChangePassword: fields.mustChangePassword ?? false,
+    language: fields.language ?? 'en',
+  });
+  await user.save();
+  return user;
+}
