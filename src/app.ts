@@ -69,6 +69,7 @@ export function createApp(deps: AppDependencies): Express {
           scriptSrc: ["'self'"],
           styleSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
           objectSrc: ["'none'"],
