@@ -15,7 +15,9 @@ import { requirePasswordChosen } from './auth/guards.ts';
 import { configurePassport } from './auth/passport.ts';
 import { sessionLifetime } from './auth/session-lifetime.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { catalogueRouter } from './catalogue/catalogue.routes.ts';
 import { countriesRouter } from './countries/countries.routes.ts';
+import { curriculaRouter } from './curricula/curricula.routes.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { homeRouter } from './home/home.routes.ts';
 import { csrfProtection } from './http/csrf.ts';
@@ -25,6 +27,8 @@ import { flashMiddleware } from './http/flash.ts';
 import { viewLocals } from './http/view-locals.ts';
 import { i18nMiddleware } from './i18n/i18n.middleware.ts';
 import { institutionsRouter } from './institutions/institutions.routes.ts';
+import { modulesRouter } from './modules/modules.routes.ts';
+import { resourcesRouter } from './resources/resources.routes.ts';
 import { usersRouter } from './users/users.routes.ts';
 
 export type AppDependencies = {
@@ -121,6 +125,10 @@ export function createApp(deps: AppDependencies): Express {
   app.use(usersRouter(config));
   app.use(institutionsRouter());
   app.use(countriesRouter());
+  app.use(modulesRouter());
+  app.use(catalogueRouter());
+  app.use(curriculaRouter());
+  app.use(resourcesRouter(config));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development'));

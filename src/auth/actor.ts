@@ -11,6 +11,8 @@ export type Actor = {
   fullName: string;
   roles: Role[];
   institutionId: string | undefined;
+  /** the country of their institution: the catalogue offers its modules and the national ones */
+  countryId: string | undefined;
   /** institutions a coordinator or trainer acts in (their own included) */
   scopeInstitutionIds: string[];
   language: Language;

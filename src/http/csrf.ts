@@ -3,11 +3,16 @@ import { csrfSync } from 'csrf-sync';
 import { HttpError } from './errors.ts';
 
 // Synchronizer tokens kept in the login session; every form carries one in "_csrf".
-// Multipart bodies are refused here: upload routes parse them with their own
-// middleware and check the token right after (none exist yet).
+// A multipart (upload) form carries it in its action's query string instead, so the
+// token is checked here, before any file is parsed or written; the request logs mask it
+// (see redactUrl) and Referrer-Policy keeps it on this site.
 
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
   getTokenFromRequest: (req) => {
+    if (req.is('multipart/form-data')) {
+      const fromQuery: unknown = req.query._csrf;
+      return typeof fromQuery === 'string' ? fromQuery : undefined;
+    }
     const fromBody: unknown = (req.body as Record<string, unknown> | undefined)?._csrf;
     return typeof fromBody === 'string' ? fromBody : req.get('x-csrf-token');
   },
@@ -16,7 +21,6 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
 export const csrfProtection: RequestHandler = (req, res, next) => {
   res.locals.csrfToken = () => generateToken(req);
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
-  if (req.is('multipart/form-data')) return next(new HttpError(415, 'errors.unsupportedMediaType'));
   csrfSynchronisedProtection(req, res, (error?: unknown) => {
     if (error) return next(new HttpError(403, 'errors.csrf'));
     const body = req.body as Record<string, unknown> | undefined;

@@ -5,6 +5,8 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'req.headers["x-csrf-token"]',
+  // a form on a secret-link page (password reset) posts back with that link as its Referer
+  'req.headers.referer',
   'res.headers["set-cookie"]',
   'password',
   'newPassword',
@@ -22,7 +24,9 @@ export function createLogger(level: string, pretty: boolean, destination?: Desti
   return pino(options);
 }
 
-/** Secret tokens travel in some paths (password reset links, calendar feeds): mask them in logs. */
+/** Secret tokens travel in some URLs (reset links, calendar feeds, upload forms' CSRF token): mask them in logs. */
 export function redactUrl(url: string): string {
-  return url.replace(/\/(reset-password|feeds)\/[^/?#]+/g, '/$1/[redacted]');
+  return url
+    .replace(/\/(reset-password|feeds)\/[^/?#]+/g, '/$1/[redacted]')
+    .replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
 }

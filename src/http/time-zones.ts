@@ -1,6 +1,9 @@
 // IANA time zones that this Node build knows (full ICU); used to validate and to fill selects.
-export const TIME_ZONES: readonly string[] = Intl.supportedValuesOf('timeZone');
+// ICU lists UTC apart from the regional zones, so it is added by hand.
+export const TIME_ZONES: readonly string[] = ['UTC', ...Intl.supportedValuesOf('timeZone')];
+
+const known = new Set(TIME_ZONES);
 
 export function isTimeZone(value: string): boolean {
-  return TIME_ZONES.includes(value);
+  return known.has(value);
 }

@@ -7,7 +7,18 @@ import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
 
 export const LANGUAGES = ['en', 'ru', 'fr', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
-export const NAMESPACES = ['common', 'auth', 'people', 'institutions', 'countries'] as const;
+/** One file per namespace in locales/<language>/; a new feature adds its name here. */
+export const NAMESPACES = [
+  'common',
+  'auth',
+  'people',
+  'institutions',
+  'countries',
+  'modules',
+  'curricula',
+  'resources',
+  'catalogue',
+] as const;
 
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);

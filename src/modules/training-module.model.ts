@@ -1,0 +1,60 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+// A unit of the curriculum. Named TrainingModule: "Module" would read as an ES module.
+
+export const DELIVERY_MODES = ['classroom', 'blended', 'self_paced'] as const;
+export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+export const MODULE_STATUSES = ['draft', 'published', 'archived'] as const;
+export type ModuleStatus = (typeof MODULE_STATUSES)[number];
+/** Languages a module can be delivered in: wider than the interface's (Kazakh, for one). */
+export const DELIVERY_LANGUAGES = ['en', 'ru', 'kk', 'fr', 'ar'] as const;
+export type DeliveryLanguage = (typeof DELIVERY_LANGUAGES)[number];
+
+/** The fields whose change, once published, makes a new version (what completions point to). */
+export const VERSIONED_FIELDS = [
+  'title',
+  'summary',
+  'objectives',
+  'hours',
+  'deliveryMode',
+  'audience',
+  'prerequisites',
+  'passMark',
+  'attendanceThreshold',
+  'certificateValidityMonths',
+  'languages',
+] as const;
+
+const trainingModuleSchema = new mongoose.Schema(
+  {
+    code: { type: String, required: true, unique: true, uppercase: true, trim: true },
+    title: { type: String, required: true, trim: true },
+    summary: { type: String, trim: true, default: '' },
+    objectives: { type: [String], default: [] },
+    hours: { type: Number, required: true, min: 0 },
+    deliveryMode: { type: String, required: true, enum: DELIVERY_MODES, default: 'classroom' },
+    audience: { type: String, trim: true, default: '' },
+    prerequisites: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingModule', default: [] },
+    /** percent needed in the assessment; null when the module has no assessment */
+    passMark: { type: Number, min: 0, max: 100, default: null },
+    attendanceThreshold: { type: Number, required: true, min: 0, max: 100, default: 80 },
+    /** 0 = the certificate never expires */
+    certificateValidityMonths: { type: Number, required: true, min: 0, default: 0 },
+    tags: { type: [String], default: [], index: true },
+    languages: { type: [{ type: String, enum: DELIVERY_LANGUAGES }], default: [] },
+    status: { type: String, required: true, enum: MODULE_STATUSES, default: 'draft', index: true },
+    version: { type: Number, required: true, default: 1 },
+    /** owning institution; none = a national module that only admins edit */
+    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', index: true },
+    /** copied from the owning institution; none = offered in every country */
+    country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country' },
+    publishedAt: { type: Date },
+    archivedAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+trainingModuleSchema.index({ title: 1 });
+
+export type TrainingModuleFields = InferSchemaType<typeof trainingModuleSchema>;
+export const TrainingModule = mongoose.model('TrainingModule', trainingModuleSchema, 'training_modules');
