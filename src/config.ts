@@ -31,49 +31,52 @@ const trustProxy = z
     return value; // a list of addresses or subnets, as Express understands it
   });
 
-const environmentSchema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().trim().min(1).default('127.0.0.1'),
-    PORT: wholeNumber(0, 65535, 3000),
-    MONGODB_URI: optionalText.pipe(
-      z
-        .string()
-        .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
-        .optional(),
-    ),
-    MONGODB_DB_NAME: z
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  PORT: wholeNumber(0, 65535, 3000),
+  MONGODB_URI: optionalText.pipe(
+    z
       .string()
-      .trim()
-      .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
-      .default('cadre'),
-    EMBEDDED_DB: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
-    DATA_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'data')),
-    CADRE_CACHE_DIR: z
-      .string()
-      .trim()
-      .min(1)
-      .default(path.join(os.homedir(), '.cache', 'cadre')),
-    SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-    SESSION_IDLE_MINUTES: wholeNumber(1, 24 * 60, 30),
-    SESSION_ABSOLUTE_HOURS: wholeNumber(1, 7 * 24, 12),
-    TRUST_PROXY: trustProxy.default(false),
-    PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
-    ADMIN_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
-    ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(128).optional()),
-    /** the shared password of the demo accounts made by npm run seed:demo */
-    DEMO_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(128).optional()),
-    PASSWORD_HASH_COST: wholeNumber(14, 20, 17),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    LOG_PRETTY: booleanText.optional(),
-    DEFAULT_LANGUAGE: z.enum(['en', 'ru', 'fr', 'ar']).default('en'),
-  })
-  // Cadre serves plain http, so an https address means a TLS proxy in front; unless it is
-  // trusted, requests look insecure, the Secure cookie is never set and nobody can sign in
-  .refine((e) => !(e.PUBLIC_URL?.startsWith('https://') && e.TRUST_PROXY === false), {
+      .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
+      .optional(),
+  ),
+  MONGODB_DB_NAME: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
+    .default('cadre'),
+  EMBEDDED_DB: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+  DATA_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'data')),
+  CADRE_CACHE_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default(path.join(os.homedir(), '.cache', 'cadre')),
+  SESSION_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  SESSION_IDLE_MINUTES: wholeNumber(1, 24 * 60, 30),
+  SESSION_ABSOLUTE_HOURS: wholeNumber(1, 7 * 24, 12),
+  TRUST_PROXY: trustProxy.default(false),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  ADMIN_EMAIL: optionalText.pipe(z.email('must be an e-mail address').optional()),
+  ADMIN_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(128).optional()),
+  /** the shared password of the demo accounts made by npm run seed:demo */
+  DEMO_PASSWORD: optionalText.pipe(z.string().min(12, 'must be at least 12 characters').max(128).optional()),
+  PASSWORD_HASH_COST: wholeNumber(14, 20, 17),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: booleanText.optional(),
+  DEFAULT_LANGUAGE: z.enum(['en', 'ru', 'fr', 'ar']).default('en'),
+});
+
+// Cadre serves plain http, so an https address means a TLS proxy in front; unless it is
+// trusted, requests look insecure, the Secure cookie is never set and nobody can sign in.
+const configSchema = environmentSchema.refine(
+  (e) => !(e.PUBLIC_URL?.startsWith('https://') && e.TRUST_PROXY === false),
+  {
     path: ['TRUST_PROXY'],
     message: 'must name the TLS proxy in front of Cadre (e.g. loopback, 1 or true) when PUBLIC_URL is https',
-  });
+  },
+);
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -110,7 +113,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; throws ConfigError naming every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environmentSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }

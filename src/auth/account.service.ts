@@ -29,6 +29,7 @@ export async function issuePasswordReset(actor: Actor, personId: string): Promis
   const person = await getPerson(actor, personId);
   if (!canManage(actor, person)) throw forbidden();
   if (!person.email) throw forbidden('people:reset.noEmail');
+  if (!person.active) throw forbidden('people:reset.inactive');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + RESET_LINK_LIFETIME_MS);
   person.passwordResetTokenHash = sha256(token);

@@ -26,12 +26,11 @@ export function configurePassport(passwordHashCost: number): PassportStatic {
   });
   instance.deserializeUser((record: SessionRecord, done) => {
     if (typeof record?.id !== 'string' || !/^[0-9a-f]{24}$/.test(record.id)) return done(null, false);
+    // toActor runs inside the chain, so a broken record fails the request (500) instead of hanging it
     User.findById(record.id)
       .lean()
-      .then((user) => {
-        if (!user || !user.active || user.authVersion !== record.v) return done(null, false);
-        done(null, toActor(user));
-      }, done);
+      .then((user) => (user && user.active && user.authVersion === record.v ? toActor(user) : false))
+      .then((actor) => done(null, actor), done);
   });
   return instance as unknown as PassportStatic;
 }

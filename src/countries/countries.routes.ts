@@ -5,7 +5,7 @@ import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../http/time-zones.ts';
 import { parse } from '../http/validate.ts';
 import { countrySchema } from './countries.schemas.ts';
-import { getCountry, listCountryOptions, saveCountry } from './countries.service.ts';
+import { countInstitutions, deleteCountry, getCountry, listCountries, saveCountry } from './countries.service.ts';
 
 const admins = requireRole('admin');
 
@@ -21,10 +21,10 @@ export function countriesRouter(): Router {
   const router = Router();
 
   router.get('/countries', admins, async (req, res) => {
-    res.render('countries/index', { title: req.t('countries:list.title'), countries: await listCountryOptions() });
+    res.render('countries/index', { title: req.t('countries:list.title'), countries: await listCountries() });
   });
 
-  router.get('/countries/new', admins, (req, res) => renderForm(req, res, { values: { timeZone: 'UTC' } }));
+  router.get('/countries/new', admins, (req, res) => renderForm(req, res, { values: { timeZone: '' } }));
 
   router.get('/countries/:id/edit', admins, async (req, res) => {
     const country = await getCountry(String(req.params.id));
@@ -57,6 +57,22 @@ export function countriesRouter(): Router {
     admins,
     save((req) => String(req.params.id)),
   );
+
+  // deleting is for a country entered by mistake: the page says so when institutions use it
+  router.get('/countries/:id/delete', admins, async (req, res) => {
+    const country = await getCountry(String(req.params.id));
+    res.render('countries/delete', {
+      title: req.t('countries:delete.title'),
+      country,
+      institutionCount: await countInstitutions(country._id),
+    });
+  });
+
+  router.post('/countries/:id/delete', admins, async (req, res) => {
+    const country = await deleteCountry(req.user!, String(req.params.id));
+    flash(req.session, { type: 'success', key: 'countries:deleted', params: { name: country.name } });
+    res.redirect(303, '/countries');
+  });
 
   return router;
 }

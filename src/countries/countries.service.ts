@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../auth/actor.ts';
-import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
+import { Institution } from '../institutions/institution.model.ts';
 import { Country } from './country.model.ts';
 import type { CountryInput } from './countries.schemas.ts';
 
@@ -8,8 +9,20 @@ export function listCountryOptions() {
   return Country.find({}, { code: 1, name: 1, timeZone: 1 }).sort({ name: 1 }).lean();
 }
 
+/** Countries by name, each with how many institutions it has (0 means it can be deleted). */
+export async function listCountries() {
+  const [countries, counts] = await Promise.all([
+    listCountryOptions(),
+    Institution.aggregate<{ _id: mongoose.Types.ObjectId; count: number }>([
+      { $group: { _id: '$country', count: { $sum: 1 } } },
+    ]),
+  ]);
+  const byCountry = new Map(counts.map((c) => [c._id.toHexString(), c.count]));
+  return countries.map((country) => ({ ...country, institutionCount: byCountry.get(country._id.toHexString()) ?? 0 }));
+}
+
 export async function getCountry(id: string) {
-  if (!mongoose.isValidObjectId(id)) throw notFound();
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
   const country = await Country.findById(id);
   if (!country) throw notFound();
   return country;
@@ -19,6 +32,10 @@ export async function getCountry(id: string) {
 export async function saveCountry(actor: Actor, id: string | undefined, input: CountryInput) {
   if (!hasRole(actor, 'admin')) throw forbidden();
   const country = id ? await getCountry(id) : new Country();
+  // the check names the clash; the unique index still decides when two saves race
+  if (await Country.exists({ _id: mongoose.trusted({ $ne: country._id }), code: input.code })) {
+    throw fieldError('code', 'countries:code.taken');
+  }
   country.set(input);
   try {
     await country.save();
@@ -26,5 +43,21 @@ export async function saveCountry(actor: Actor, id: string | undefined, input: C
     if ((error as { code?: number }).code === 11000) throw fieldError('code', 'countries:code.taken');
     throw error;
   }
+  return country;
+}
+
+export async function countInstitutions(countryId: mongoose.Types.ObjectId) {
+  return Institution.countDocuments({ country: countryId });
+}
+
+/**
+ * Deletes a country entered by mistake. One with institutions stays: they (and their people,
+ * whose service numbers are unique per country) point at it.
+ */
+export async function deleteCountry(actor: Actor, id: string) {
+  if (!hasRole(actor, 'admin')) throw forbidden();
+  const country = await getCountry(id);
+  if ((await countInstitutions(country._id)) > 0) throw conflict('countries:delete.inUse');
+  await country.deleteOne();
   return country;
 }

@@ -1,7 +1,8 @@
-import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import { HttpError } from './errors.ts';
+import { viewLocals } from './view-locals.ts';
 
 // The one place errors become responses. Outside development no stack is ever shown.
 
@@ -37,12 +38,25 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       res.json({ error: { status: httpError.status, message, requestId: req.id } });
       return;
     }
-    res.render('errors/error', {
+    prepareLayout(req, res);
+    const locals = {
       title: t(`errors.title.${httpError.status}`, { defaultValue: t('errors.title.default') }),
       status: httpError.status,
       message,
       requestId: req.id,
       stack: showStack && error instanceof Error ? error.stack : undefined,
+    };
+    res.render('errors/error', locals, (renderError: Error | null, html: string) => {
+      if (!renderError) return res.send(html);
+      // never hand a failed error page to Express's own handler: it prints the stack
+      log.error({ err: renderError }, 'error page failed');
+      res.type('text/plain').send(`${message}\n${t('errors.reference', { id: String(req.id) })}\n`);
     });
   };
+}
+
+/** Errors can come before the middleware that prepares the layout (a CSRF refusal does): fill in what it needs. */
+function prepareLayout(req: Request, res: Response): void {
+  if (!('currentUser' in res.locals)) viewLocals(req, res, () => undefined);
+  res.locals.flashes ??= [];
 }

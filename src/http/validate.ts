@@ -39,7 +39,7 @@ function translate(issue: z.core.$ZodIssue): Translatable {
 export function toFieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '_form') : issue.path.join('.') || '_form';
+    const field = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '_form') : String(issue.path[0] ?? '_form'); // an item of a list reports on its list
     errors[field] ??= translate(issue);
   }
   return errors;
@@ -68,7 +68,11 @@ export const optionalText = (max = 200) =>
     .optional();
 
 /** A 24-hex MongoDB id. */
-export const objectId = () => z.string().regex(/^[0-9a-f]{24}$/i, 'validation.invalid');
+export const objectId = () =>
+  z
+    .string()
+    .regex(/^[0-9a-f]{24}$/i, 'validation.invalid')
+    .transform((id) => id.toLowerCase());
 
 /** A form's multi-select or checkbox group: absent, one value or several. */
 export const manyOf = <T extends z.ZodType>(item: T) =>

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { hasRole } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
 import { listCountryOptions } from '../countries/countries.service.ts';
 import { FieldValidationError } from '../http/errors.ts';
@@ -8,6 +9,7 @@ import { parse } from '../http/validate.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
 import {
+  countPeople,
   createInstitution,
   getInstitution,
   listInstitutions,
@@ -44,7 +46,7 @@ export function institutionsRouter(): Router {
   });
 
   router.get('/institutions/new', admins, async (req, res) => {
-    await renderForm(req, res, 'new', { values: { timeZone: 'UTC' } });
+    await renderForm(req, res, 'new', { values: { timeZone: '' } });
   });
 
   router.post('/institutions', admins, async (req, res) => {
@@ -61,8 +63,10 @@ export function institutionsRouter(): Router {
 
   router.get('/institutions/:id', readers, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
+    // trainers may read institutions but not people: no count, no link for them
+    const peopleCount = hasRole(req.user!, 'admin', 'coordinator') ? await countPeople(institution._id) : undefined;
     await institution.populate('country', 'code name');
-    res.render('institutions/show', { title: institution.name, institution });
+    res.render('institutions/show', { title: institution.name, institution, peopleCount });
   });
 
   router.get('/institutions/:id/edit', admins, async (req, res) => {
@@ -86,6 +90,7 @@ export function institutionsRouter(): Router {
 
   router.get('/institutions/:id/deactivate', admins, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
+    if (!institution.active) return res.redirect(303, `/institutions/${institution.id}`);
     res.render('institutions/deactivate', { title: req.t('institutions:deactivate.title'), institution });
   });
 

@@ -12,9 +12,18 @@ export const institutionSchema = z
       .toUpperCase()
       .regex(/^[A-Z0-9-]{2,20}$/, 'institutions:code.format'),
     type: z.enum(INSTITUTION_TYPES),
-    country: objectId(),
+    // lower case, as MongoDB prints ids: the country-change check compares strings
+    country: z
+      .string()
+      .min(1, 'validation.required')
+      .pipe(objectId())
+      .transform((v) => v.toLowerCase()),
     city: optionalText(100),
-    timeZone: z.string().refine(isTimeZone, 'validation.timeZone'),
+    /** empty: the country's usual time zone */
+    timeZone: z
+      .literal('')
+      .transform(() => undefined)
+      .or(z.string().refine(isTimeZone, 'validation.timeZone')),
   })
   .strict();
 export type InstitutionInput = z.output<typeof institutionSchema>;
@@ -22,7 +31,10 @@ export type InstitutionInput = z.output<typeof institutionSchema>;
 export const institutionFilterSchema = z.object({
   q: optionalText(100).catch(undefined),
   type: z.enum(INSTITUTION_TYPES).optional().catch(undefined),
-  country: objectId().optional().catch(undefined),
+  country: objectId()
+    .transform((v) => v.toLowerCase())
+    .optional()
+    .catch(undefined),
   status: z.enum(['active', 'inactive', 'all']).default('active').catch('active'),
   page: pageNumber(),
 });

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
-import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { Country } from '../countries/country.model.ts';
+import { anyOfIds } from '../db/query.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
 import { User } from '../users/user.model.ts';
@@ -11,7 +12,7 @@ type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
 function scopeFilter(actor: Actor): mongoose.QueryFilter<InstitutionRecord> {
   const scope = institutionScope(actor);
-  return scope ? { _id: { $in: scope.map((id) => new mongoose.Types.ObjectId(id)) } } : {};
+  return scope ? { _id: anyOfIds(scope) } : {};
 }
 
 export async function listInstitutions(actor: Actor, filter: InstitutionFilter): Promise<Page<InstitutionRecord>> {
@@ -34,19 +35,33 @@ export async function listInstitutions(actor: Actor, filter: InstitutionFilter):
   return { items, page: window.page, pageCount: window.pageCount, total };
 }
 
+type OptionsWanted = {
+  /** every institution in scope, for filters: people stay in deactivated institutions */
+  includeInactive?: boolean;
+  /** deactivated ones to offer anyway: where the person being edited already is */
+  keep?: (string | undefined)[];
+};
+
 /** Institutions the actor may pick in a form (active ones, in scope), by name. */
-export async function listInstitutionOptions(actor: Actor) {
-  return Institution.find({ ...scopeFilter(actor), active: true }, { name: 1, code: 1 })
+export async function listInstitutionOptions(actor: Actor, wanted: OptionsWanted = {}) {
+  const keep = (wanted.keep ?? []).filter((id): id is string => id !== undefined);
+  const status = wanted.includeInactive ? {} : { $or: [{ active: true }, { _id: anyOfIds(keep) }] };
+  return Institution.find({ ...scopeFilter(actor), ...status }, { name: 1, code: 1, active: 1 })
     .sort({ name: 1 })
-    .lean<Pick<InstitutionRecord, '_id' | 'name' | 'code'>[]>();
+    .lean<Pick<InstitutionRecord, '_id' | 'name' | 'code' | 'active'>[]>();
 }
 
 /** An institution in the actor's scope; anything else is 404, as if it did not exist. */
 export async function getInstitution(actor: Actor, id: string) {
-  if (!mongoose.isValidObjectId(id)) throw notFound();
-  const institution = await Institution.findOne({ ...scopeFilter(actor), _id: id });
+  if (!/^[0-9a-f]{24}$/i.test(id) || !canActIn(actor, id.toLowerCase())) throw notFound();
+  const institution = await Institution.findById(id);
   if (!institution) throw notFound();
   return institution;
+}
+
+/** How many active people belong to the institution: shown beside the link to them. */
+export function countPeople(institutionId: mongoose.Types.ObjectId) {
+  return User.countDocuments({ institution: institutionId, active: true });
 }
 
 function requireAdmin(actor: Actor) {
@@ -54,13 +69,17 @@ function requireAdmin(actor: Actor) {
 }
 
 async function save(institution: InstanceType<typeof Institution>, input: InstitutionInput) {
-  if (!(await Country.exists({ _id: input.country }))) throw fieldError('country', 'institutions:country.unknown');
+  const country = await Country.findById(input.country, { timeZone: 1 }).lean();
+  if (!country) throw fieldError('country', 'institutions:country.unknown');
   // people carry their institution's country (service numbers are unique per country)
   const movesCountry = !institution.isNew && institution.country?.toHexString() !== input.country;
   if (movesCountry && (await User.exists({ institution: institution._id }))) {
     throw fieldError('country', 'institutions:country.locked');
   }
-  institution.set(input);
+  // the check names the clash; the unique index still decides when two saves race
+  const others = { _id: mongoose.trusted({ $ne: institution._id }) };
+  if (await Institution.exists({ ...others, code: input.code })) throw fieldError('code', 'institutions:code.taken');
+  institution.set({ ...input, timeZone: input.timeZone ?? country.timeZone });
   try {
     await institution.save();
   } catch (error) {
@@ -84,6 +103,7 @@ export async function updateInstitution(actor: Actor, id: string, input: Institu
 export async function setInstitutionActive(actor: Actor, id: string, active: boolean) {
   requireAdmin(actor);
   const institution = await getInstitution(actor, id);
+  if (institution.active === active) return institution;
   institution.active = active;
   await institution.save();
   return institution;

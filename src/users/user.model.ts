@@ -39,12 +39,27 @@ const userSchema = new mongoose.Schema(
 
 userSchema.index({ fullName: 1 });
 
+type KeySource = {
+  _id: mongoose.Types.ObjectId;
+  email?: string | null;
+  serviceNumber?: string | null;
+  country?: mongoose.Types.ObjectId | null;
+};
+
+/** The always-present unique keys of a person; services use them to name the field that clashes. */
+export function uniqueKeys(person: KeySource): { emailKey: string; serviceKey: string } {
+  const none = `none:${person._id.toHexString()}`;
+  return {
+    emailKey: person.email ? person.email.toLowerCase() : none,
+    serviceKey:
+      person.serviceNumber && person.country
+        ? `${person.country.toHexString()}:${person.serviceNumber.toUpperCase()}`
+        : none,
+  };
+}
+
 userSchema.pre('validate', function setUniqueKeys() {
-  this.emailKey = this.email ? this.email : `none:${this._id.toHexString()}`;
-  this.serviceKey =
-    this.serviceNumber && this.country
-      ? `${this.country.toHexString()}:${this.serviceNumber.toUpperCase()}`
-      : `none:${this._id.toHexString()}`;
+  Object.assign(this, uniqueKeys(this));
 });
 
 export type UserFields = InferSchemaType<typeof userSchema>;

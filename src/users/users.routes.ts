@@ -3,22 +3,41 @@ import type { Config } from '../config.ts';
 import { issuePasswordReset } from '../auth/account.service.ts';
 import { ROLES } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
-import { FieldValidationError } from '../http/errors.ts';
+import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
-import { GENDERS } from './user.model.ts';
+import { GENDERS, type User } from './user.model.ts';
 import { peopleFilterSchema, personSchema } from './users.schemas.ts';
-import { canManage, createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './users.service.ts';
+import {
+  assignableRoles,
+  canManage,
+  checkDeactivation,
+  checkPasswordLink,
+  createPerson,
+  getPerson,
+  listPeople,
+  setPersonActive,
+  updatePerson,
+} from './users.service.ts';
 
 const staffManagers = requireRole('admin', 'coordinator');
 
-async function renderForm(req: Request, res: Response, view: 'new' | 'edit', locals: Record<string, unknown>) {
+type Person = InstanceType<typeof User>;
+
+type FormLocals = { person?: Person; values: Record<string, unknown>; errors?: FieldErrors };
+
+async function renderForm(req: Request, res: Response, view: 'new' | 'edit', locals: FormLocals) {
+  const person = locals.person;
+  // a person may stay in a deactivated institution: keep it selectable in their own form
+  const keep = person
+    ? [person.institution?.toHexString(), ...person.scopeInstitutions.map((id) => id.toHexString())]
+    : [];
   res.render(`users/${view}`, {
     title: req.t(view === 'new' ? 'people:new.title' : 'people:edit.title'),
-    institutions: await listInstitutionOptions(req.user!),
-    roles: ROLES,
+    institutions: await listInstitutionOptions(req.user!, { keep }),
+    roles: assignableRoles(req.user!),
     genders: GENDERS,
     languages: LANGUAGES,
     ...locals,
@@ -40,7 +59,10 @@ export function usersRouter(config: Config): Router {
 
   router.get('/people', staffManagers, async (req, res) => {
     const filter = peopleFilterSchema.parse(req.query);
-    const [page, institutions] = await Promise.all([listPeople(req.user!, filter), listInstitutionOptions(req.user!)]);
+    const [page, institutions] = await Promise.all([
+      listPeople(req.user!, filter),
+      listInstitutionOptions(req.user!, { includeInactive: true }),
+    ]);
     res.render('users/index', {
       title: req.t('people:list.title'),
       page,
@@ -78,11 +100,18 @@ export function usersRouter(config: Config): Router {
 
   router.get('/people/:id', staffManagers, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
+    // decided on the stored ids, before populate turns them into documents
+    const manageable = canManage(req.user!, person);
     await person.populate([
-      { path: 'institution', select: 'name code' },
-      { path: 'scopeInstitutions', select: 'name code' },
+      { path: 'institution', select: 'name code active' },
+      { path: 'scopeInstitutions', select: 'name code active' },
     ]);
-    res.render('users/show', { title: person.fullName, person, canManage: canManage(req.user!, person) });
+    res.render('users/show', {
+      title: person.fullName,
+      person,
+      canManage: manageable,
+      isSelf: person.id === req.user!.id,
+    });
   });
 
   router.get('/people/:id/edit', staffManagers, async (req, res) => {
@@ -111,6 +140,8 @@ export function usersRouter(config: Config): Router {
 
   router.get('/people/:id/deactivate', staffManagers, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
+    checkDeactivation(req.user!, person);
+    if (!person.active) return res.redirect(303, `/people/${person.id}`);
     res.render('users/deactivate', { title: req.t('people:deactivate.title'), person });
   });
 
@@ -129,6 +160,7 @@ export function usersRouter(config: Config): Router {
   // the link is shown once, to the person who issued it, to hand over in person
   router.post('/people/:id/reset-link', staffManagers, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
+    checkPasswordLink(req.user!, person);
     const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
     const base = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
     res.render('users/reset-link', {

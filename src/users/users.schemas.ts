@@ -1,9 +1,25 @@
 import { z } from 'zod';
-import { ROLES } from '../auth/actor.ts';
+import { ROLES, type Role } from '../auth/actor.ts';
 import { newPasswordSchema } from '../auth/password-policy.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { GENDERS } from './user.model.ts';
+
+/** An id as stored: MongoDB prints ids in lower case, and scope checks compare strings. */
+const id = () => objectId().transform((v) => v.toLowerCase());
+
+const isId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value);
+const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+
+/**
+ * A checkbox group. A bad box is reported on the group as a whole ("roles", not "roles.1"),
+ * so the message shows beside the group in the form. Repeats are dropped.
+ */
+const checkboxGroup = <T extends string>(accepts: (value: unknown) => value is T, message: string) =>
+  manyOf(z.unknown())
+    .refine((values) => values.every(accepts), message)
+    .transform((values) => [...new Set(values as T[])]);
 
 export const personSchema = z
   .object({
@@ -20,10 +36,12 @@ export const personSchema = z
     institution: z
       .literal('')
       .transform(() => undefined)
-      .or(objectId())
+      .or(id())
       .optional(),
-    roles: manyOf(z.enum(ROLES)).pipe(z.array(z.enum(ROLES)).min(1, 'people:roles.required')),
-    scopeInstitutions: manyOf(objectId()),
+    roles: checkboxGroup(isRole, 'validation.choice').pipe(z.array(z.enum(ROLES)).min(1, 'people:roles.required')),
+    scopeInstitutions: checkboxGroup(isId, 'validation.invalid').transform((ids) => [
+      ...new Set(ids.map((v) => v.toLowerCase())),
+    ]),
     language: z.enum(LANGUAGES),
   })
   .strict();
@@ -32,7 +50,7 @@ export type PersonInput = z.output<typeof personSchema>;
 export const peopleFilterSchema = z.object({
   q: optionalText(100).catch(undefined),
   role: z.enum(ROLES).optional().catch(undefined),
-  institution: objectId().optional().catch(undefined),
+  institution: id().optional().catch(undefined),
   gender: z.enum(GENDERS).optional().catch(undefined),
   status: z.enum(['active', 'inactive', 'all']).default('active').catch('active'),
   page: pageNumber(),

@@ -1,10 +1,11 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../auth/actor.ts';
-import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../auth/actor.ts';
+import { anyOfIds } from '../db/query.ts';
+import { fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
 import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import { Institution } from '../institutions/institution.model.ts';
-import { User, type UserFields } from './user.model.ts';
+import { uniqueKeys, User, type UserFields } from './user.model.ts';
 import type { PeopleFilter, PersonInput } from './users.schemas.ts';
 
 type UserRecord = UserFields & { _id: mongoose.Types.ObjectId };
@@ -22,6 +23,7 @@ export function toActor(user: UserRecord): Actor {
     fullName: user.fullName,
     roles: user.roles as Role[],
     institutionId,
+    countryId: user.country?.toHexString(),
     scopeInstitutionIds: [...scope],
     language: isLanguage(user.language) ? user.language : 'en',
     mustChangePassword: user.mustChangePassword,
@@ -45,7 +47,7 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
     if (scope && !scope.includes(filter.institution)) return { items: [], page: 1, pageCount: 1, total: 0 };
     query.institution = new mongoose.Types.ObjectId(filter.institution);
   } else if (scope) {
-    query.institution = { $in: scope.map((id) => new mongoose.Types.ObjectId(id)) };
+    query.institution = anyOfIds(scope);
   }
   if (filter.role) query.roles = filter.role;
   if (filter.gender) query.gender = filter.gender;
@@ -67,14 +69,28 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
 
 /** A person the actor may see; out of scope answers 404 like a missing one, so ids reveal nothing. */
 export async function getPerson(actor: Actor, id: string) {
-  if (!mongoose.isValidObjectId(id)) throw notFound();
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
   const person = await User.findById(id);
   if (!person) throw notFound();
   if (!canActIn(actor, person.institution?.toHexString()) && person._id.toHexString() !== actor.id) throw notFound();
   return person;
 }
 
-async function checkAssignment(actor: Actor, input: PersonInput) {
+type Person = InstanceType<typeof User>;
+
+/** The roles the actor may give: coordinators give staff and trainer only. */
+export function assignableRoles(actor: Actor): readonly Role[] {
+  return hasRole(actor, 'admin') ? ROLES : COORDINATOR_MANAGEABLE_ROLES;
+}
+
+/** Scope institutions mean something only to coordinators and trainers. */
+const usesScope = (roles: readonly Role[]) => roles.includes('coordinator') || roles.includes('trainer');
+
+/**
+ * Checks who may be put where, and returns the institution (for its country). A person may stay
+ * in a deactivated institution, but no one new joins one.
+ */
+async function checkAssignment(actor: Actor, input: PersonInput, current?: Person) {
   const isAdminOnly = input.roles.length === 1 && input.roles[0] === 'admin';
   if (!input.institution && !isAdminOnly) throw fieldError('institution', 'validation.required');
   if (!hasRole(actor, 'admin')) {
@@ -86,20 +102,32 @@ async function checkAssignment(actor: Actor, input: PersonInput) {
       throw fieldError('scopeInstitutions', 'people:institution.outOfScope');
     }
   }
+  const currentScope = new Set(current?.scopeInstitutions.map((id) => id.toHexString()));
+  const newScope = input.scopeInstitutions.filter((id) => !currentScope.has(id));
+  if (newScope.length > 0) {
+    const known = await Institution.find({ _id: anyOfIds(newScope) }, { active: 1 }).lean();
+    if (known.length !== newScope.length) throw fieldError('scopeInstitutions', 'people:institution.unknown');
+    if (known.some((i) => !i.active)) throw fieldError('scopeInstitutions', 'people:institution.inactive');
+  }
   if (!input.institution) return undefined;
   const institution = await Institution.findById(input.institution).lean();
   if (!institution) throw fieldError('institution', 'people:institution.unknown');
-  const known = await Institution.countDocuments({ _id: { $in: input.scopeInstitutions } });
-  if (known !== new Set(input.scopeInstitutions).size)
-    throw fieldError('scopeInstitutions', 'people:institution.unknown');
+  const stays = current?.institution?.toHexString() === input.institution;
+  if (!institution.active && !stays) throw fieldError('institution', 'people:institution.inactive');
   return institution;
 }
 
-function applyInput(
-  person: InstanceType<typeof User>,
-  input: PersonInput,
-  country: mongoose.Types.ObjectId | undefined,
-) {
+/**
+ * The scope to store. A coordinator sees and sends only the scope institutions in their own
+ * scope; the ones an admin gave beyond it are kept, not silently dropped.
+ */
+function scopeToStore(actor: Actor, input: PersonInput, current?: Person): string[] {
+  if (!usesScope(input.roles)) return [];
+  const hidden = (current?.scopeInstitutions ?? []).map((id) => id.toHexString()).filter((id) => !canActIn(actor, id));
+  return [...new Set([...input.scopeInstitutions, ...hidden])];
+}
+
+function applyInput(person: Person, input: PersonInput, scope: string[], country: mongoose.Types.ObjectId | undefined) {
   person.set({
     fullName: input.fullName,
     email: input.email,
@@ -109,31 +137,46 @@ function applyInput(
     institution: input.institution,
     country,
     roles: input.roles,
-    scopeInstitutions: [...new Set(input.scopeInstitutions)],
+    scopeInstitutions: scope,
     language: input.language,
   });
 }
 
-/** Saves and turns a unique-index clash into a message beside the field that clashed. */
-async function saveUnique(person: InstanceType<typeof User>) {
+/** The fields whose unique key someone else already holds, each with its message. */
+async function clashes(person: Person): Promise<FieldErrors> {
+  const { emailKey, serviceKey } = uniqueKeys(person);
+  const others = { _id: mongoose.trusted({ $ne: person._id }) };
+  const [email, service] = await Promise.all([
+    person.email ? User.exists({ ...others, emailKey }) : null,
+    person.serviceNumber && person.country ? User.exists({ ...others, serviceKey }) : null,
+  ]);
+  const errors: FieldErrors = {};
+  if (email) errors.email = { key: 'people:email.taken' };
+  if (service) errors.serviceNumber = { key: 'people:serviceNumber.taken' };
+  return errors;
+}
+
+/**
+ * Saves, with a message beside each field that clashes. The check before saving names the
+ * field; the unique index still decides when two saves race (FerretDB does not say which
+ * index refused, so the check runs again to find out).
+ */
+async function saveUnique(person: Person) {
+  const before = await clashes(person);
+  if (Object.keys(before).length > 0) throw new FieldValidationError(before);
   try {
     await person.save();
   } catch (error) {
-    const keys =
-      (error as { code?: number; keyPattern?: Record<string, unknown> }).code === 11000
-        ? Object.keys((error as { keyPattern?: Record<string, unknown> }).keyPattern ?? {})
-        : undefined;
-    if (keys?.includes('emailKey')) throw fieldError('email', 'people:email.taken');
-    if (keys?.includes('serviceKey')) throw fieldError('serviceNumber', 'people:serviceNumber.taken');
-    if (keys) throw fieldError('email', 'people:email.taken');
-    throw error;
+    if ((error as { code?: number }).code !== 11000) throw error;
+    const after = await clashes(person);
+    throw new FieldValidationError(Object.keys(after).length > 0 ? after : { email: { key: 'people:email.taken' } });
   }
 }
 
 export async function createPerson(actor: Actor, input: PersonInput) {
   const institution = await checkAssignment(actor, input);
   const person = new User();
-  applyInput(person, input, institution?.country);
+  applyInput(person, input, scopeToStore(actor, input), institution?.country);
   await saveUnique(person);
   return person;
 }
@@ -144,22 +187,35 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput)
   if (person._id.toHexString() === actor.id && !input.roles.includes('admin') && person.roles.includes('admin')) {
     throw fieldError('roles', 'people:roles.keepOwnAdmin');
   }
-  const institution = await checkAssignment(actor, input);
-  applyInput(person, input, institution?.country);
+  const institution = await checkAssignment(actor, input, person);
+  applyInput(person, input, scopeToStore(actor, input, person), institution?.country);
   await saveUnique(person);
   return person;
+}
+
+/** Whether the actor may deactivate this person: those they manage, never themself. */
+export function checkDeactivation(actor: Actor, person: Person): void {
+  if (!canManage(actor, person)) throw forbidden();
+  if (person._id.toHexString() === actor.id) throw forbidden('people:deactivate.self');
 }
 
 /** Deactivated people cannot sign in, and their open login sessions end at once. */
 export async function setPersonActive(actor: Actor, id: string, active: boolean) {
   const person = await getPerson(actor, id);
-  if (!canManage(actor, person)) throw forbidden();
-  if (!active && person._id.toHexString() === actor.id) throw forbidden('people:deactivate.self');
+  if (active && !canManage(actor, person)) throw forbidden();
+  if (!active) checkDeactivation(actor, person);
   if (person.active === active) return person;
   person.active = active;
   if (!active) person.authVersion += 1;
   await person.save();
   return person;
+}
+
+/** A password link is for someone who can sign in once they have set a password. */
+export function checkPasswordLink(actor: Actor, person: Person): void {
+  if (!canManage(actor, person)) throw forbidden();
+  if (!person.active) throw forbidden('people:reset.inactive');
+  if (!person.email) throw forbidden('people:reset.noEmail');
 }
 
 export async function setOwnLanguage(actor: Actor, language: string) {
