@@ -131,6 +131,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use(resourcesRouter(config));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger, config.env === 'development'));
+  app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));
   return app;
 }

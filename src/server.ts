@@ -38,7 +38,14 @@ const database = await resolveDatabase(config, {
 logger.info(`Database: ${database.description}`);
 const mongoose = await connectDatabase(database.uri, config.mongodbDbName);
 
-const firstAdmin = await ensureFirstAdmin(config.adminEmail, config.adminPassword, config.passwordHashCost);
+const firstAdmin = await ensureFirstAdmin(config.adminEmail, config.adminPassword, config.passwordHashCost).catch(
+  async (error: Error) => {
+    logger.fatal(error.message);
+    await disconnectDatabase();
+    await database.stop();
+    process.exit(1);
+  },
+);
 if (firstAdmin?.generatedPassword) {
   // printed once, to the console only: never to the structured log
   console.log(

@@ -50,6 +50,7 @@ export function accountRouter(config: Config): Router {
 
   router.get('/reset-password/:token', async (req, res) => {
     const user = await findByResetToken(req.params.token);
+    res.set('Cache-Control', 'no-store'); // the page's address is a secret
     res.status(user ? 200 : 404).render('auth/reset', { title: req.t('auth:reset.title'), valid: Boolean(user) });
   });
 

@@ -71,6 +71,11 @@ export async function ensureFirstAdmin(
 ): Promise<FirstAdmin> {
   if (await User.exists({ roles: 'admin' })) return undefined;
   const adminEmail = email ?? 'admin@cadre.local';
+  if (await User.exists({ emailKey: adminEmail })) {
+    throw new Error(
+      `ADMIN_EMAIL ${adminEmail} belongs to an account that is not an administrator. Choose another address, or give that account the admin role in the database.`,
+    );
+  }
   const generatedPassword = password ? undefined : generatePassword();
   const admin = new User({
     email: adminEmail,

@@ -23,6 +23,9 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
   csrfSynchronisedProtection(req, res, (error?: unknown) => {
     if (error) return next(new HttpError(403, 'errors.csrf'));
+    // Express 5 leaves req.body undefined when no parser ran (no body, text/plain, multipart
+    // before an upload route's parser); routes read fields from it, so they get an empty form
+    req.body ??= {};
     const body = req.body as Record<string, unknown> | undefined;
     if (body && typeof body === 'object') delete body._csrf;
     next();

@@ -1,6 +1,9 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import type { i18n } from 'i18next';
+import { i18nMiddleware } from '../i18n/i18n.middleware.ts';
+import type { Language } from '../i18n/i18n.ts';
 import { HttpError } from './errors.ts';
 import { viewLocals } from './view-locals.ts';
 
@@ -21,20 +24,23 @@ function toHttpError(error: unknown): HttpError {
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new HttpError(404, 'errors.notFound'));
 
-export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
+export function errorHandler(logger: Logger, showStack: boolean, i18n: i18n, fallback: Language): ErrorRequestHandler {
+  const translate = i18nMiddleware(i18n, fallback);
   return (error: unknown, req, res, next) => {
     const httpError = toHttpError(error);
     const log = req.log ?? logger;
     if (httpError.status >= 500) log.error({ err: error }, 'request failed');
     else log.warn({ status: httpError.status, reason: httpError.messageKey, userId: req.user?.id }, 'request refused');
     if (res.headersSent) return next(error);
-    const t = req.t ?? ((key: string) => key);
+    // errors before the i18n middleware (a body too large, a broken session) still speak the visitor's language
+    if (!req.t) translate(req, res, () => undefined);
+    const t = req.t;
     const message = t(httpError.messageKey, httpError.params);
     res.status(httpError.status);
     if (httpError.status === 429 && typeof httpError.params.retryAfter === 'number') {
       res.set('Retry-After', String(httpError.params.retryAfter));
     }
-    if (req.accepts(['html', 'json']) === 'json' || !req.t) {
+    if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: { status: httpError.status, message, requestId: req.id } });
       return;
     }
@@ -59,4 +65,5 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
 function prepareLayout(req: Request, res: Response): void {
   if (!('currentUser' in res.locals)) viewLocals(req, res, () => undefined);
   res.locals.flashes ??= [];
+  res.locals.csrfToken ??= () => '';
 }

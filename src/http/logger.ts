@@ -7,6 +7,8 @@ export const REDACTED_PATHS = [
   'req.headers["x-csrf-token"]',
   // a form on a secret-link page (password reset) posts back with that link as its Referer
   'req.headers.referer',
+  // upload forms carry the CSRF token in the query string, which is logged parsed as well as in the url
+  'req.query._csrf',
   'res.headers["set-cookie"]',
   'password',
   'newPassword',
