@@ -59,14 +59,12 @@ type AxeViolation = { id: string; impact: string | null; help: string; nodes: { 
 /** WCAG 2.1 A/AA violations that axe finds on the page, serious and critical ones. */
 export async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: axeSource });
+  // runs in the page: no DOM types here, so the page's globals are described by hand
+  type PageGlobals = { axe: { run: (context: unknown, options: object) => Promise<{ violations: AxeViolation[] }> } };
   const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: AxeViolation[] }> } }
-    ).axe;
-    const result = await axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations;
+    const { axe, document } = globalThis as unknown as PageGlobals & { document: unknown };
+    const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+    return (await axe.run(document, { runOnly: { type: 'tag', values: tags } })).violations;
   });
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
