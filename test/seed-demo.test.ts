@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { Country } from '../src/countries/country.model.ts';
-import { DEMO_ACCOUNTS, DEMO_PEOPLE } from '../src/demo/demo-world.ts';
+import { DEMO_ACCOUNTS, DEMO_MODULES, DEMO_PEOPLE } from '../src/demo/demo-world.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
+import { ModuleVersion } from '../src/modules/module-version.model.ts';
+import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { GENDERS, User } from '../src/users/user.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { signIn } from './support/http.ts';
@@ -19,6 +21,7 @@ describe('demo seed', () => {
     expect(summary.countries).to.deep.equal({ created: 2, existing: 0 });
     expect(summary.institutions).to.deep.equal({ created: 4, existing: 0 });
     expect(summary.people).to.deep.equal({ created: DEMO_PEOPLE.length, existing: 0 });
+    expect(summary.modules).to.deep.equal({ created: DEMO_MODULES.length, existing: 0 });
 
     const countries = await Country.find().sort({ code: 1 }).lean();
     expect(countries.map((c) => [c.code, c.timeZone])).to.deep.equal([
@@ -120,6 +123,9 @@ describe('demo seed', () => {
     expect(summary.institutions).to.deep.equal({ created: 0, existing: 4 });
     expect(summary.people).to.deep.equal({ created: 0, existing: DEMO_PEOPLE.length });
     expect(summary.accountsCreated).to.equal(0);
+    expect(summary.modules).to.deep.equal({ created: 0, existing: DEMO_MODULES.length });
+    expect(await TrainingModule.countDocuments()).to.equal(DEMO_MODULES.length);
+    expect(await ModuleVersion.countDocuments()).to.equal(DEMO_MODULES.length);
     expect(await Country.countDocuments()).to.equal(2);
     expect(await Institution.countDocuments()).to.equal(4);
     const after = await User.find().sort({ _id: 1 }).lean();
@@ -167,5 +173,75 @@ describe('demo seed', () => {
       seen.add(key);
     }
     expect(seen.size).to.equal(people.length);
+  });
+
+  it('publishes the six PVE modules of the Uganda academy, in English, in order of their prerequisites', async () => {
+    await seed();
+    const pats = await Institution.findOne({ code: 'UG-PATS' }).lean().orFail();
+    const modules = await TrainingModule.find({ institution: pats._id }).sort({ code: 1 }).lean();
+    expect(modules.map((m) => m.code)).to.deep.equal([
+      'UG-PVE-01',
+      'UG-PVE-02',
+      'UG-PVE-03',
+      'UG-PVE-04',
+      'UG-PVE-05',
+      'UG-PVE-06',
+    ]);
+    const ids = new Map(modules.map((m) => [String(m._id), m.code]));
+    for (const m of modules) {
+      expect(m.status, m.code).to.equal('published');
+      expect(m.version, m.code).to.equal(1);
+      expect(m.publishedAt, m.code).to.be.instanceOf(Date);
+      expect(String(m.country), m.code).to.equal(String(pats.country));
+      expect(m.tags, m.code).to.include('pve');
+      expect(m.languages, m.code).to.deep.equal(['en']);
+      expect(m.objectives.length, m.code).to.be.within(3, 5);
+      expect(m.hours, m.code).to.be.greaterThan(0);
+      expect(m.summary, m.code).to.match(/^[A-Z].{60,}\.$/);
+      // prerequisites point to earlier modules of the same curriculum
+      for (const p of m.prerequisites) expect(ids.get(String(p))! < m.code, m.code).to.equal(true);
+      const snapshot = await ModuleVersion.findOne({ module: m._id, version: 1 }).lean().orFail();
+      expect((snapshot.content as { title: string }).title).to.equal(m.title);
+    }
+    expect(modules.find((m) => m.code === 'UG-PVE-04')?.prerequisites).to.have.length(2);
+  });
+
+  it('gives the Kazakhstan centre its own modules in Russian, taught in Russian and Kazakh', async () => {
+    await seed();
+    const pstc = await Institution.findOne({ code: 'KZ-PSTC' }).lean().orFail();
+    const modules = await TrainingModule.find({ institution: pstc._id }).lean();
+    expect(modules.length).to.be.within(2, 3);
+    for (const m of modules) {
+      expect(m.title, m.code).to.match(/^[\u0400-\u04FF ,.-]+$/);
+      expect(m.objectives.join(' '), m.code).to.match(/[\u0400-\u04FF]/);
+      expect(m.languages, m.code).to.deep.equal(['ru', 'kk']);
+      expect(m.status, m.code).to.equal('published');
+      expect(String(m.country), m.code).to.equal(String(pstc.country));
+    }
+  });
+
+  it('shows each country’s staff their own modules in the catalogue', async () => {
+    await seed();
+    const app = await buildApp();
+    const uganda = await signIn(app, 'staff@demo.test', PASSWORD);
+    const ugPage = await uganda.get('/catalogue?tag=pve');
+    expect(ugPage.text.match(/href="\/catalogue\/[0-9a-f]{24}"/g)).to.have.length(6);
+    expect(ugPage.text).not.to.include('KZ-PVE');
+    const kazakhstan = await signIn(app, 'staff.kz@demo.test', PASSWORD);
+    const kzPage = await kazakhstan.get('/catalogue');
+    expect(kzPage.text.match(/href="\/catalogue\/[0-9a-f]{24}"/g)).to.have.length(3);
+    expect(kzPage.text).not.to.include('UG-PVE');
+  });
+
+  it('leaves a demo module someone edited as it is, and adds one that was removed', async () => {
+    await seed();
+    await TrainingModule.updateOne({ code: 'UG-PVE-01' }, { title: 'Edited by the academy' });
+    const removed = await TrainingModule.findOneAndDelete({ code: 'KZ-DS-01' }).orFail();
+    await ModuleVersion.deleteMany({ module: removed._id });
+    const summary = await seed();
+    expect(summary.modules).to.deep.equal({ created: 1, existing: DEMO_MODULES.length - 1 });
+    expect((await TrainingModule.findOne({ code: 'UG-PVE-01' }).lean())?.title).to.equal('Edited by the academy');
+    const readded = await TrainingModule.findOne({ code: 'KZ-DS-01' }).lean().orFail();
+    expect(await ModuleVersion.countDocuments({ module: readded._id })).to.equal(1);
   });
 });

@@ -58,7 +58,7 @@ try {
       line('institutions', summary.institutions),
       line('people', summary.people) +
         (summary.accountsCreated > 0 ? ` (${summary.accountsCreated} new accounts with an e-mail)` : ''),
-      '  training modules: not seeded yet (no module model)',
+      line('modules', summary.modules),
       '',
       'Sign in with DEMO_PASSWORD as:',
       ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),

@@ -213,7 +213,6 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   luzira('UPS/15902', 'Jordan Kyomuhendo', 'undisclosed', 'Warder'),
 ];
 
-// HOOK — the six PVE training modules (Uganda's modules on preventing and combating violent
-// extremism, also the basis of the Kazakhstan centre's course). When the module model exists,
-// declare them here as data (code, titles per language, hours, pass mark, ...) keyed by module
-// code, and create them in seedModules() in ./seed.ts. Not done yet: there is no module model.
+// The training modules (Uganda's six PVE modules and the Kazakhstan centre's course in Russian)
+// are declared in ./demo-modules.ts, and seeded by seedModules() in ./seed.ts.
+export { DEMO_MODULES, type DemoModule } from './demo-modules.ts';

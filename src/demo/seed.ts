@@ -3,8 +3,11 @@ import { hashPassword } from '../auth/password.ts';
 import { Country } from '../countries/country.model.ts';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
+import { ModuleVersion } from '../modules/module-version.model.ts';
+import { insertSnapshot } from '../modules/module-versioning.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
 import { User } from '../users/user.model.ts';
-import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
+import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_MODULES, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
 
 // Fills an empty or already seeded database with the demo world of ./demo-world.ts.
 // Idempotent: what is already there (same country code, institution code, e-mail or service
@@ -20,6 +23,7 @@ export type SeedSummary = {
   people: SeedCount;
   /** of the people created in this run, how many have an e-mail and so sign in with the demo password */
   accountsCreated: number;
+  modules: SeedCount;
 };
 
 type Ids = Map<string, mongoose.Types.ObjectId>;
@@ -28,13 +32,13 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
   const countries = await seedCountries();
   const institutions = await seedInstitutions(countries.ids);
   const people = await seedPeople(institutions.records, password, hashCost);
-  // HOOK — the six PVE training modules: once the module model exists, seed them here
-  // (matched by module code, like everything else) and add their count to SeedSummary.
+  const modules = await seedModules(institutions.records);
   return {
     countries: countries.count,
     institutions: institutions.count,
     people: people.count,
     accountsCreated: people.accountsCreated,
+    modules,
   };
 }
 
@@ -159,4 +163,57 @@ function isTaken(spec: DemoPerson, institution: InstitutionRecord | undefined, t
   return Boolean(
     institution && spec.serviceNumber && taken.serviceKeys.has(serviceKeyOf(institution.country, spec.serviceNumber)),
   );
+}
+
+/**
+ * The demo modules, published at version 1 with its snapshot, matched by code. Modules already
+ * there are left as they are (someone may have edited them); new ones find their prerequisites
+ * by code among those seeded before them.
+ */
+async function seedModules(institutions: Map<string, InstitutionRecord>): Promise<SeedCount> {
+  const count: SeedCount = { created: 0, existing: 0 };
+  const codes = DEMO_MODULES.map((m) => m.code);
+  const found = await TrainingModule.find({ code: anyOf(codes) }, { code: 1 }).lean();
+  const ids = new Map(found.map((m) => [m.code, m._id]));
+  for (const spec of DEMO_MODULES) {
+    if (ids.has(spec.code)) {
+      count.existing += 1;
+      continue;
+    }
+    const institution = spec.institutionCode ? institutions.get(spec.institutionCode) : undefined;
+    const module = new TrainingModule({
+      code: spec.code,
+      title: spec.title,
+      summary: spec.summary,
+      objectives: spec.objectives,
+      hours: spec.hours,
+      deliveryMode: spec.deliveryMode,
+      audience: spec.audience,
+      passMark: spec.passMark,
+      attendanceThreshold: spec.attendanceThreshold,
+      certificateValidityMonths: spec.certificateValidityMonths,
+      tags: spec.tags,
+      languages: spec.languages,
+      prerequisites: spec.prerequisites.flatMap((code) => (ids.has(code) ? [ids.get(code)!] : [])),
+      institution: institution?.id,
+      country: institution?.country,
+      status: 'published',
+      version: 1,
+      publishedAt: new Date(),
+    });
+    // the snapshot first, as the module service does; taken back if the module cannot be saved
+    await insertSnapshot(module, undefined);
+    try {
+      await module.save();
+    } catch (error) {
+      await ModuleVersion.deleteOne({ module: module._id });
+      // the code was taken meanwhile (a second seed:demo running at the same time)
+      if ((error as { code?: number }).code !== 11000) throw error;
+      count.existing += 1;
+      continue;
+    }
+    ids.set(spec.code, module._id);
+    count.created += 1;
+  }
+  return count;
 }

@@ -1,6 +1,174 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
+import { hasRole } from '../auth/actor.ts';
+import { requireRole } from '../auth/guards.ts';
+import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { parse } from '../http/validate.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
+import { listResourcesForModule } from '../resources/resources.service.ts';
+import { listVersions } from './module-versioning.ts';
+import { MODULE_LIST_STATUSES, moduleFilterSchema, moduleSchema } from './modules.schemas.ts';
+import {
+  archiveModule,
+  createModule,
+  getModule,
+  listModules,
+  listModuleTags,
+  listPrerequisiteOptions,
+  listPrerequisites,
+  publishModule,
+  reinstateModule,
+  updateModule,
+  type ModuleDocument,
+} from './modules.service.ts';
+import { DELIVERY_LANGUAGES, DELIVERY_MODES } from './training-module.model.ts';
 
-// placeholder: the routes of this feature are being written
+const editors = requireRole('admin', 'coordinator');
+
+type FormLocals = { module?: ModuleDocument; values: Record<string, unknown>; errors?: FieldErrors };
+
+async function renderForm(req: Request, res: Response, locals: FormLocals) {
+  const module = locals.module;
+  const [institutions, prerequisites] = await Promise.all([
+    // a module may stay with a deactivated owner: keep it selectable in its own form
+    listInstitutionOptions(req.user!, { keep: [module?.institution?.toHexString()] }),
+    listPrerequisiteOptions(req.user!, module),
+  ]);
+  res.render(module ? 'modules/edit' : 'modules/new', {
+    title: req.t(module ? 'modules:edit.title' : 'modules:new.title'),
+    institutions,
+    prerequisites,
+    modes: DELIVERY_MODES,
+    languages: DELIVERY_LANGUAGES,
+    ...locals,
+  });
+}
+
+/** Form values as typed, so a refused form comes back as the person left it. */
+function typedValues(body: unknown): Record<string, unknown> {
+  const values = { ...(body as Record<string, unknown>) };
+  for (const key of ['prerequisites', 'languages']) {
+    const v = values[key];
+    values[key] = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  }
+  return values;
+}
+
+/** What is stored, in the shape of the form. */
+function storedValues(module: ModuleDocument): Record<string, unknown> {
+  return {
+    ...module.toObject(),
+    objectives: module.objectives.join('\n'),
+    tags: module.tags.join(', '),
+    prerequisites: module.prerequisites.map((id) => id.toHexString()),
+    passMark: module.passMark ?? '',
+    institution: module.institution?.toHexString() ?? '',
+  };
+}
+
+const moduleUrl = (req: Request) => `/modules/${String(req.params.id)}`;
+
+/** A change of status: done, or refused with a message (409) shown on the module's page. */
+function statusChange(change: typeof publishModule, successKey: string) {
+  return async (req: Request, res: Response) => {
+    try {
+      const module = await change(req.user!, String(req.params.id));
+      flash(req.session, { type: 'success', key: successKey, params: { title: module.title } });
+    } catch (error) {
+      if (!(error instanceof HttpError) || error.status !== 409) throw error;
+      flash(req.session, { type: 'error', key: error.messageKey });
+    }
+    res.redirect(303, moduleUrl(req));
+  };
+}
+
 export function modulesRouter(): Router {
-  return Router();
+  const router = Router();
+
+  router.get('/modules', editors, async (req, res) => {
+    const filter = moduleFilterSchema.parse(req.query);
+    const [page, tags] = await Promise.all([listModules(req.user!, filter), listModuleTags(req.user!)]);
+    res.render('modules/index', {
+      title: req.t('modules:list.title'),
+      page,
+      filter,
+      tags,
+      statuses: MODULE_LIST_STATUSES,
+    });
+  });
+
+  router.get('/modules/new', editors, async (req, res) => {
+    const values = {
+      deliveryMode: 'classroom',
+      attendanceThreshold: '80',
+      certificateValidityMonths: '0',
+      languages: [],
+      prerequisites: [],
+      institution: hasRole(req.user!, 'admin') ? '' : req.user!.institutionId,
+    };
+    await renderForm(req, res, { values });
+  });
+
+  router.post('/modules', editors, async (req, res) => {
+    try {
+      const module = await createModule(req.user!, parse(moduleSchema, req.body));
+      flash(req.session, { type: 'success', key: 'modules:created', params: { title: module.title } });
+      res.redirect(303, `/modules/${module.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderForm(req, res, { values: typedValues(req.body), errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/modules/:id', editors, async (req, res) => {
+    const module = await getModule(req.user!, String(req.params.id));
+    const [prerequisites, versions, resources] = await Promise.all([
+      listPrerequisites(module),
+      listVersions(module._id),
+      listResourcesForModule(req.user!, module),
+    ]);
+    await module.populate('institution', 'name code active');
+    res.render('modules/show', { title: module.title, module, prerequisites, versions, resources, canEdit: true });
+  });
+
+  router.get('/modules/:id/edit', editors, async (req, res) => {
+    const module = await getModule(req.user!, String(req.params.id));
+    if (module.status === 'archived') return res.redirect(303, `/modules/${module.id}`);
+    await renderForm(req, res, { module, values: storedValues(module) });
+  });
+
+  router.post('/modules/:id', editors, async (req, res) => {
+    try {
+      const { module, versionRaised } = await updateModule(
+        req.user!,
+        String(req.params.id),
+        parse(moduleSchema, req.body),
+      );
+      const key = versionRaised ? 'modules:updatedVersion' : 'modules:updated';
+      flash(req.session, { type: 'success', key, params: { title: module.title, version: module.version } });
+      res.redirect(303, `/modules/${module.id}`);
+    } catch (error) {
+      // 422: a field to correct; 409: someone else changed the module meanwhile, or it is archived
+      const refused = error instanceof HttpError && (error.status === 422 || error.status === 409);
+      if (!refused) throw error;
+      const module = await getModule(req.user!, String(req.params.id));
+      const errors = error instanceof FieldValidationError ? error.fieldErrors : { _form: { key: error.messageKey } };
+      res.status(error.status);
+      await renderForm(req, res, { module, values: typedValues(req.body), errors });
+    }
+  });
+
+  router.post('/modules/:id/publish', editors, statusChange(publishModule, 'modules:published'));
+
+  router.get('/modules/:id/archive', editors, async (req, res) => {
+    const module = await getModule(req.user!, String(req.params.id));
+    if (module.status !== 'published') return res.redirect(303, `/modules/${module.id}`);
+    res.render('modules/archive', { title: req.t('modules:archive.title'), module });
+  });
+
+  router.post('/modules/:id/archive', editors, statusChange(archiveModule, 'modules:archived'));
+  router.post('/modules/:id/reinstate', editors, statusChange(reinstateModule, 'modules:reinstated'));
+
+  return router;
 }

@@ -1,0 +1,81 @@
+import mongoose from 'mongoose';
+import { hasRole, type Actor } from '../auth/actor.ts';
+import { anyOf, anyOfIds } from '../db/query.ts';
+import { notFound } from '../http/errors.ts';
+import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { canSeeModule } from '../modules/module-access.ts';
+import { TrainingModule, type TrainingModuleFields } from '../modules/training-module.model.ts';
+import type { CatalogueFilter } from './catalogue.schemas.ts';
+
+// The catalogue every signed-in person browses: published modules they may see, that is
+// canSeeModule (module-access.ts) written as a query. Drafts and archived modules are never
+// in it, not even for their editors, who manage them under /modules.
+
+export type CatalogueModule = TrainingModuleFields & { _id: mongoose.Types.ObjectId };
+type Filter = mongoose.QueryFilter<CatalogueModule>;
+
+/** Search words: each must appear in the code, the title or the summary. */
+const MAX_WORDS = 8;
+
+/** Published, and national, of the person's country, or owned where they edit (admins: every one). */
+export function visibleToFilter(actor: Actor): Filter {
+  if (hasRole(actor, 'admin')) return { status: 'published' };
+  const where: Filter[] = [{ country: null }];
+  if (actor.countryId) where.push({ country: new mongoose.Types.ObjectId(actor.countryId) });
+  if (hasRole(actor, 'coordinator')) where.push({ institution: anyOfIds(actor.scopeInstitutionIds) });
+  return { status: 'published', $or: where };
+}
+
+function searchFilter(words: string): Filter[] {
+  return words
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .slice(0, MAX_WORDS)
+    .map((word) => {
+      const pattern = containsPattern(word);
+      return { $or: [{ code: pattern }, { title: pattern }, { summary: pattern }] };
+    });
+}
+
+export async function listCatalogue(actor: Actor, filter: CatalogueFilter): Promise<Page<CatalogueModule>> {
+  const conditions: Filter[] = [visibleToFilter(actor)];
+  if (filter.tag) conditions.push({ tags: filter.tag });
+  if (filter.language) conditions.push({ languages: filter.language });
+  if (filter.mode) conditions.push({ deliveryMode: filter.mode });
+  if (filter.q) conditions.push(...searchFilter(filter.q));
+  const query: Filter = { $and: conditions };
+  const total = await TrainingModule.countDocuments(query);
+  const window = pageWindow(total, filter.page);
+  const items = await TrainingModule.find(query)
+    .sort({ title: 1, _id: 1 })
+    .skip(window.skip)
+    .limit(window.limit)
+    .lean<CatalogueModule[]>();
+  return { items, page: window.page, pageCount: window.pageCount, total };
+}
+
+/** The tags of the modules this person sees, for the filter. */
+export async function listCatalogueTags(actor: Actor): Promise<string[]> {
+  const tags = (await TrainingModule.distinct('tags', visibleToFilter(actor))) as string[];
+  return tags.sort((a, b) => a.localeCompare(b));
+}
+
+/** A module of the catalogue; a draft, an archived or another country's module is 404. */
+export async function getCatalogueModule(actor: Actor, id: string) {
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
+  const module = await TrainingModule.findById(id);
+  if (!module || module.status !== 'published' || !canSeeModule(actor, module)) throw notFound();
+  return module;
+}
+
+/** The prerequisites this person may open in the catalogue, and how many others there are. */
+export async function listVisiblePrerequisites(actor: Actor, module: { prerequisites: mongoose.Types.ObjectId[] }) {
+  if (module.prerequisites.length === 0) return { visible: [], hidden: 0 };
+  const visible = await TrainingModule.find(
+    { $and: [visibleToFilter(actor), { _id: anyOf(module.prerequisites) }] },
+    { code: 1, title: 1 },
+  )
+    .sort({ title: 1 })
+    .lean<Pick<CatalogueModule, '_id' | 'code' | 'title'>[]>();
+  return { visible, hidden: module.prerequisites.length - visible.length };
+}

@@ -1,0 +1,99 @@
+import type mongoose from 'mongoose';
+import type { Actor } from '../auth/actor.ts';
+import { conflict } from '../http/errors.ts';
+import { ModuleVersion } from './module-version.model.ts';
+import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.ts';
+
+// A published module's version rises when what a completion points to changes: its content
+// (VERSIONED_FIELDS), not its code, tags or owner. Each published version keeps a snapshot.
+// Two editors can race (FerretDB has no transactions, decision 0002): the snapshot insert is
+// the guard, since {module, version} is unique; the module itself is saved only after it.
+
+type ModuleDocument = InstanceType<typeof TrainingModule>;
+type VersionedField = (typeof VERSIONED_FIELDS)[number];
+export type ModuleContent = Record<VersionedField, unknown>;
+
+type ContentSource = Partial<Record<VersionedField, unknown>>;
+
+const hex = (id: unknown) =>
+  typeof id === 'object' && id !== null && 'toHexString' in id
+    ? (id as mongoose.Types.ObjectId).toHexString()
+    : String(id);
+
+/** The versioned content as plain data, in a canonical form that compares with JSON. */
+export function contentOf(module: ContentSource): ModuleContent {
+  const content = {} as ModuleContent;
+  for (const field of VERSIONED_FIELDS) {
+    const value = module[field];
+    if (field === 'prerequisites') content[field] = ((value as unknown[] | undefined) ?? []).map(hex).sort();
+    else if (field === 'languages') content[field] = [...((value as string[] | undefined) ?? [])].sort();
+    else if (Array.isArray(value)) content[field] = [...(value as unknown[])];
+    else content[field] = value ?? null;
+  }
+  return content;
+}
+
+/** The versioned fields whose value differs. */
+export function changedContent(before: ContentSource, after: ContentSource): VersionedField[] {
+  const a = contentOf(before);
+  const b = contentOf(after);
+  return VERSIONED_FIELDS.filter((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]));
+}
+
+/** Records the module's current content as its current version; 11000 when that version exists. */
+export function insertSnapshot(module: ModuleDocument, actor: Actor | undefined) {
+  return ModuleVersion.create({
+    module: module._id,
+    version: module.version,
+    content: contentOf(module),
+    createdBy: actor?.id,
+  });
+}
+
+/** A refusal by a unique index (MongoDB and FerretDB both answer 11000). */
+export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** The message for the second of two editors who saved the same module at the same moment. */
+export const editConflict = () => conflict('modules:edit.conflict');
+
+/**
+ * Saves a module whose new values are set but not saved, with `before` its content as loaded.
+ * A draft changes in place. A published module whose content changed gets the next version:
+ * its snapshot first (refused if another editor took that number: 409), then the module;
+ * if saving the module fails, the snapshot is taken back. Returns whether the version rose.
+ */
+export async function saveEdit(
+  module: ModuleDocument,
+  before: ModuleContent,
+  actor: Actor,
+  saveModule: (module: ModuleDocument) => Promise<void>,
+): Promise<boolean> {
+  const rises = module.status === 'published' && changedContent(before, module).length > 0;
+  if (!rises) {
+    await saveModule(module);
+    return false;
+  }
+  module.version += 1;
+  try {
+    await insertSnapshot(module, actor);
+  } catch (error) {
+    module.version -= 1;
+    if (isDuplicateKey(error)) throw editConflict();
+    throw error;
+  }
+  try {
+    await saveModule(module);
+  } catch (error) {
+    await ModuleVersion.deleteOne({ module: module._id, version: module.version });
+    throw error;
+  }
+  return true;
+}
+
+/** The published versions of a module, newest first. */
+export function listVersions(moduleId: mongoose.Types.ObjectId) {
+  return ModuleVersion.find({ module: moduleId })
+    .sort({ version: -1 })
+    .populate('createdBy', 'fullName')
+    .lean<{ version: number; createdAt: Date; createdBy?: { fullName: string } | null; content: ModuleContent }[]>();
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { DELIVERY_LANGUAGES, DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
+
+// The module form as a browser sends it: every value a string, lists as repeated names,
+// objectives one per line in a textarea, tags separated by commas.
+
+export const MAX_OBJECTIVES = 20;
+export const MAX_TAGS = 20;
+
+/** A whole number typed into a box; an empty box is "required". */
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .regex(/^\d{1,6}$/, 'modules:number.whole')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** Hours: a positive number, halves and quarters allowed (1.5, 0.75). */
+const hours = z
+  .string()
+  .trim()
+  .min(1)
+  .regex(/^\d{1,4}([.,]\d{1,2})?$/, 'modules:hours.format')
+  .transform((v) => Number(v.replace(',', '.')))
+  .pipe(z.number().gt(0, 'modules:hours.format').max(1000));
+
+/** Lines of a textarea: trimmed, empty lines dropped. */
+const lines = (max: number) =>
+  z
+    .string()
+    .max(20_000)
+    .transform((v) =>
+      v
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== ''),
+    )
+    .pipe(z.array(z.string().max(max, 'modules:objectives.tooLong')).max(MAX_OBJECTIVES, 'modules:objectives.tooMany'));
+
+/** Tags: comma-separated, lower case, trimmed, each once. */
+const tags = z
+  .string()
+  .max(2_000)
+  .transform((v) => [
+    ...new Set(
+      v
+        .split(',')
+        .map((tag) => tag.trim().toLowerCase().replace(/\s+/g, ' '))
+        .filter((tag) => tag !== ''),
+    ),
+  ])
+  .pipe(
+    z
+      .array(z.string().regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u, 'modules:tags.format'))
+      .max(MAX_TAGS, 'modules:tags.tooMany'),
+  );
+
+const isLanguage = (value: unknown): value is DeliveryLanguage =>
+  typeof value === 'string' && (DELIVERY_LANGUAGES as readonly string[]).includes(value);
+const isId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value);
+
+/** A checkbox group reported on the group as a whole; repeats dropped. */
+const checkboxGroup = <T extends string>(accepts: (value: unknown) => value is T, message: string) =>
+  manyOf(z.unknown())
+    .refine((values) => values.every(accepts), message)
+    .transform((values) => [...new Set(values as T[])]);
+
+export const moduleSchema = z
+  .object({
+    code: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9][A-Z0-9.-]{1,19}$/, 'modules:code.format'),
+    title: text(200),
+    summary: optionalText(2000).transform((v) => v ?? ''),
+    objectives: lines(300),
+    hours,
+    deliveryMode: z.enum(DELIVERY_MODES),
+    audience: optionalText(300).transform((v) => v ?? ''),
+    prerequisites: checkboxGroup(isId, 'validation.invalid').transform((ids) => [
+      ...new Set(ids.map((id) => id.toLowerCase())),
+    ]),
+    /** empty: the module has no assessment */
+    passMark: z
+      .literal('')
+      .transform(() => null)
+      .or(wholeNumber(0, 100)),
+    attendanceThreshold: wholeNumber(0, 100),
+    /** 0: the certificate never expires */
+    certificateValidityMonths: wholeNumber(0, 240),
+    tags,
+    // kept in the order of DELIVERY_LANGUAGES, so the same choice always compares equal
+    languages: checkboxGroup(isLanguage, 'validation.choice').transform((chosen) =>
+      DELIVERY_LANGUAGES.filter((language) => chosen.includes(language)),
+    ),
+    /** empty: a national module (admins only) */
+    institution: z
+      .literal('')
+      .transform(() => undefined)
+      .or(objectId())
+      .optional(),
+  })
+  .strict();
+export type ModuleInput = z.output<typeof moduleSchema>;
+
+/** Which modules the list shows: "current" is drafts and published ones, the everyday view. */
+export const MODULE_LIST_STATUSES = ['current', 'draft', 'published', 'archived', 'all'] as const;
+
+export const moduleFilterSchema = z.object({
+  q: optionalText(100).catch(undefined),
+  status: z.enum(MODULE_LIST_STATUSES).default('current').catch('current'),
+  tag: optionalText(40)
+    .transform((v) => v?.toLowerCase())
+    .catch(undefined),
+  page: pageNumber(),
+});
+export type ModuleFilter = z.output<typeof moduleFilterSchema>;

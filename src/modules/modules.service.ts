@@ -1,0 +1,227 @@
+import mongoose from 'mongoose';
+import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { anyOf, anyOfIds } from '../db/query.ts';
+import { conflict, fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
+import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { Institution } from '../institutions/institution.model.ts';
+import { canEditModule } from './module-access.ts';
+import { findCycle } from './module-prerequisites.ts';
+import { contentOf, editConflict, insertSnapshot, isDuplicateKey, saveEdit } from './module-versioning.ts';
+import type { ModuleFilter, ModuleInput } from './modules.schemas.ts';
+import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
+
+// Modules as coordinators and admins manage them. Coordinators manage the modules owned by an
+// institution in their scope; anything else answers 404 to them, as if it did not exist.
+
+export type ModuleRecord = TrainingModuleFields & { _id: mongoose.Types.ObjectId };
+export type ModuleDocument = InstanceType<typeof TrainingModule>;
+type Filter = mongoose.QueryFilter<ModuleRecord>;
+
+const CURRENT: ModuleStatus[] = ['draft', 'published'];
+
+function requireEditor(actor: Actor): void {
+  if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
+}
+
+/** The modules the actor manages: every one for admins, those owned in scope for coordinators. */
+function managedFilter(actor: Actor): Filter {
+  return hasRole(actor, 'admin') ? {} : { institution: anyOfIds(actor.scopeInstitutionIds) };
+}
+
+export async function listModules(actor: Actor, filter: ModuleFilter): Promise<Page<ModuleRecord>> {
+  requireEditor(actor);
+  const query: Filter = managedFilter(actor);
+  if (filter.status === 'current') query.status = anyOf(CURRENT);
+  else if (filter.status !== 'all') query.status = filter.status;
+  if (filter.tag) query.tags = filter.tag;
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    query.$or = [{ code: pattern }, { title: pattern }];
+  }
+  const total = await TrainingModule.countDocuments(query);
+  const window = pageWindow(total, filter.page);
+  const items = await TrainingModule.find(query)
+    .sort({ code: 1, _id: 1 })
+    .skip(window.skip)
+    .limit(window.limit)
+    .populate('institution', 'name code')
+    .lean<ModuleRecord[]>();
+  return { items, page: window.page, pageCount: window.pageCount, total };
+}
+
+/** The tags used by the modules the actor manages, for the filter. */
+export async function listModuleTags(actor: Actor): Promise<string[]> {
+  requireEditor(actor);
+  const tags = (await TrainingModule.distinct('tags', managedFilter(actor))) as string[];
+  return tags.sort((a, b) => a.localeCompare(b));
+}
+
+/** A module the actor manages; anything else (missing, malformed, out of scope) is 404. */
+export async function getModule(actor: Actor, id: string): Promise<ModuleDocument> {
+  requireEditor(actor);
+  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
+  const module = await TrainingModule.findById(id);
+  if (!module || !canEditModule(actor, module)) throw notFound();
+  return module;
+}
+
+/**
+ * Modules the actor may choose as prerequisites: those they manage and the published ones they
+ * see in the catalogue, archived ones left out, and those already chosen kept.
+ */
+function prerequisiteFilter(actor: Actor, keep: readonly string[]): Filter {
+  const choosable: Filter[] = hasRole(actor, 'admin')
+    ? [{ status: anyOf(CURRENT) }]
+    : [
+        { ...managedFilter(actor), status: anyOf(CURRENT) },
+        { status: 'published' as const, country: null },
+        ...(actor.countryId
+          ? [{ status: 'published' as const, country: new mongoose.Types.ObjectId(actor.countryId) }]
+          : []),
+      ];
+  return { $or: [...choosable, ...(keep.length > 0 ? [{ _id: anyOfIds(keep) }] : [])] };
+}
+
+export async function listPrerequisiteOptions(actor: Actor, module?: ModuleDocument) {
+  requireEditor(actor);
+  const keep = module?.prerequisites.map((id) => id.toHexString()) ?? [];
+  const query: Filter = prerequisiteFilter(actor, keep);
+  if (module) query._id = mongoose.trusted({ $ne: module._id });
+  return TrainingModule.find(query, { code: 1, title: 1, status: 1 })
+    .sort({ code: 1 })
+    .lean<Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status'>[]>();
+}
+
+/** The owner and its country. Admins may leave it empty (a national module); coordinators pick in scope. */
+async function checkOwner(actor: Actor, input: ModuleInput, module?: ModuleDocument) {
+  if (!input.institution) {
+    if (!hasRole(actor, 'admin')) throw fieldError('institution', 'validation.required');
+    return { institution: undefined, country: undefined };
+  }
+  if (!canActIn(actor, input.institution)) throw fieldError('institution', 'modules:institution.outOfScope');
+  const institution = await Institution.findById(input.institution, { country: 1, active: 1 }).lean();
+  if (!institution) throw fieldError('institution', 'modules:institution.unknown');
+  const stays = module?.institution?.toHexString() === input.institution;
+  if (!institution.active && !stays) throw fieldError('institution', 'modules:institution.inactive');
+  return { institution: institution._id, country: institution.country };
+}
+
+async function checkPrerequisites(actor: Actor, input: ModuleInput, module?: ModuleDocument) {
+  const chosen = input.prerequisites;
+  const moduleId = module?._id.toHexString();
+  if (moduleId && chosen.includes(moduleId)) throw fieldError('prerequisites', 'modules:prerequisites.self');
+  const current = new Set(module?.prerequisites.map((id) => id.toHexString()));
+  const added = chosen.filter((id) => !current.has(id));
+  if (added.length > 0) {
+    const query = { ...prerequisiteFilter(actor, []), _id: anyOfIds(added) };
+    if ((await TrainingModule.countDocuments(query)) !== added.length) {
+      throw fieldError('prerequisites', 'modules:prerequisites.unknown');
+    }
+  }
+  if (!moduleId) return; // nothing can require a module that does not exist yet
+  const culprit = await findCycle(moduleId, chosen);
+  if (culprit) {
+    const other = await TrainingModule.findById(culprit, { code: 1 }).lean();
+    throw fieldError('prerequisites', 'modules:prerequisites.cycle', { code: other?.code ?? '' });
+  }
+}
+
+/** What a published module must have; a draft may be saved without it. */
+export function publishProblems(module: { objectives: string[]; languages: string[] }): FieldErrors {
+  const errors: FieldErrors = {};
+  if (module.objectives.length === 0) errors.objectives = { key: 'modules:publish.needsObjectives' };
+  if (module.languages.length === 0) errors.languages = { key: 'modules:publish.needsLanguages' };
+  return errors;
+}
+
+/**
+ * Saves with the code checked first, so the message names it; the unique index still decides
+ * when two saves race (it is the module's only unique index besides _id).
+ */
+async function saveWithUniqueCode(module: ModuleDocument): Promise<void> {
+  const others = { _id: mongoose.trusted({ $ne: module._id }) };
+  if (await TrainingModule.exists({ ...others, code: module.code })) throw fieldError('code', 'modules:code.taken');
+  try {
+    await module.save();
+  } catch (error) {
+    if (isDuplicateKey(error)) throw fieldError('code', 'modules:code.taken');
+    throw error;
+  }
+}
+
+function applyInput(module: ModuleDocument, input: ModuleInput, owner: Awaited<ReturnType<typeof checkOwner>>) {
+  module.set({ ...input, institution: owner.institution, country: owner.country });
+}
+
+export async function createModule(actor: Actor, input: ModuleInput): Promise<ModuleDocument> {
+  requireEditor(actor);
+  const owner = await checkOwner(actor, input);
+  await checkPrerequisites(actor, input);
+  const module = new TrainingModule({ status: 'draft', version: 1 });
+  applyInput(module, input, owner);
+  await saveWithUniqueCode(module);
+  return module;
+}
+
+/**
+ * Edits a module. A draft changes in place; a published one whose content changed gets a new
+ * version with its snapshot (module-versioning.ts). Archived modules are read-only.
+ */
+export async function updateModule(actor: Actor, id: string, input: ModuleInput) {
+  const module = await getModule(actor, id);
+  if (module.status === 'archived') throw conflict('modules:edit.archived');
+  const owner = await checkOwner(actor, input, module);
+  await checkPrerequisites(actor, input, module);
+  if (module.status === 'published') {
+    const problems = publishProblems(input);
+    if (Object.keys(problems).length > 0) throw new FieldValidationError(problems);
+  }
+  const before = contentOf(module);
+  applyInput(module, input, owner);
+  const versionRaised = await saveEdit(module, before, actor, saveWithUniqueCode);
+  return { module, versionRaised };
+}
+
+/** Draft → published: the content at publication becomes version 1. Publishing twice changes nothing. */
+export async function publishModule(actor: Actor, id: string): Promise<ModuleDocument> {
+  const module = await getModule(actor, id);
+  if (module.status === 'published') return module;
+  if (module.status !== 'draft') throw conflict('modules:status.notDraft');
+  if (Object.keys(publishProblems(module)).length > 0) throw conflict('modules:publish.incomplete');
+  try {
+    await insertSnapshot(module, actor);
+  } catch (error) {
+    if (isDuplicateKey(error)) throw editConflict();
+    throw error;
+  }
+  module.set({ status: 'published', publishedAt: new Date() });
+  await module.save();
+  return module;
+}
+
+/** Published → archived: gone from the catalogue, still readable by editors and by records. */
+export async function archiveModule(actor: Actor, id: string): Promise<ModuleDocument> {
+  const module = await getModule(actor, id);
+  if (module.status === 'archived') return module;
+  if (module.status !== 'published') throw conflict('modules:status.notPublished');
+  module.set({ status: 'archived', archivedAt: new Date() });
+  await module.save();
+  return module;
+}
+
+/** Archived → published again, at the version it had: archived modules cannot change. */
+export async function reinstateModule(actor: Actor, id: string): Promise<ModuleDocument> {
+  const module = await getModule(actor, id);
+  if (module.status === 'published') return module;
+  if (module.status !== 'archived') throw conflict('modules:status.notArchived');
+  module.set({ status: 'published', archivedAt: undefined });
+  await module.save();
+  return module;
+}
+
+/** The prerequisites of a module with their code, title and status, for its page. */
+export function listPrerequisites(module: ModuleDocument) {
+  return TrainingModule.find({ _id: anyOf(module.prerequisites) }, { code: 1, title: 1, status: 1 })
+    .sort({ code: 1 })
+    .lean<Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status'>[]>();
+}
