@@ -59,6 +59,7 @@ try {
       line('people', summary.people) +
         (summary.accountsCreated > 0 ? ` (${summary.accountsCreated} new accounts with an e-mail)` : ''),
       line('modules', summary.modules),
+      line('curricula', summary.curricula),
       '',
       'Sign in with DEMO_PASSWORD as:',
       ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),

@@ -3,6 +3,7 @@ import { hashPassword } from '../auth/password.ts';
 import { Country } from '../countries/country.model.ts';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
+import { seedDemoCurricula } from '../curricula/demo-curricula.ts';
 import { ModuleVersion } from '../modules/module-version.model.ts';
 import { insertSnapshot } from '../modules/module-versioning.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
@@ -24,6 +25,7 @@ export type SeedSummary = {
   /** of the people created in this run, how many have an e-mail and so sign in with the demo password */
   accountsCreated: number;
   modules: SeedCount;
+  curricula: SeedCount;
 };
 
 type Ids = Map<string, mongoose.Types.ObjectId>;
@@ -33,12 +35,14 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
   const institutions = await seedInstitutions(countries.ids);
   const people = await seedPeople(institutions.records, password, hashCost);
   const modules = await seedModules(institutions.records);
+  const { created, existing } = await seedDemoCurricula(); // after the modules they list
   return {
     countries: countries.count,
     institutions: institutions.count,
     people: people.count,
     accountsCreated: people.accountsCreated,
     modules,
+    curricula: { created, existing },
   };
 }
 

@@ -1,0 +1,180 @@
+import mongoose from 'mongoose';
+import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { anyOf, anyOfIds } from '../db/query.ts';
+import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
+import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { Institution } from '../institutions/institution.model.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import { canEditCurriculum, canSeeCurriculum, isCurriculumEditor } from './curriculum-access.ts';
+import {
+  Curriculum,
+  type CurriculumDocument,
+  type CurriculumFields,
+  type CurriculumStatus,
+} from './curriculum.model.ts';
+import type { CurriculumFilter, CurriculumInput, CurriculumUpdateInput } from './curricula.schemas.ts';
+import { CurriculumRevision } from './curriculum-revision.model.ts';
+
+export type CurriculumRecord = CurriculumFields & { _id: mongoose.Types.ObjectId };
+type Filter = mongoose.QueryFilter<CurriculumRecord>;
+type Id = mongoose.Types.ObjectId | null | undefined;
+
+const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+
+/** A module fits a curriculum when it is national or of the curriculum's country. */
+export function fitsCountry(moduleCountry: Id, curriculumCountry: Id): boolean {
+  return !moduleCountry || (!!curriculumCountry && moduleCountry.equals(curriculumCountry));
+}
+
+/** National, or of the given country: what a person of that country is offered. */
+export function nationalOr(countryId: string | undefined) {
+  return anyOf(countryId ? [new mongoose.Types.ObjectId(countryId), null] : [null]);
+}
+
+function visibleTo(actor: Actor): Filter {
+  if (hasRole(actor, 'admin')) return {};
+  const published: Filter = { status: 'published', country: nationalOr(actor.countryId) };
+  if (!hasRole(actor, 'coordinator')) return published;
+  return { $or: [{ institution: anyOfIds(actor.scopeInstitutionIds) }, published] };
+}
+
+const STATUSES_SHOWN: Record<CurriculumFilter['status'], CurriculumStatus[] | undefined> = {
+  current: ['draft', 'published'],
+  draft: ['draft'],
+  published: ['published'],
+  archived: ['archived'],
+  all: undefined,
+};
+
+/** The curricula the actor may see, by title; people who do not edit see published ones only. */
+export async function listCurricula(actor: Actor, filter: CurriculumFilter): Promise<Page<CurriculumRecord>> {
+  const conditions: Filter[] = [visibleTo(actor)];
+  const statuses = STATUSES_SHOWN[filter.status];
+  if (statuses) conditions.push({ status: anyOf(statuses) });
+  if (filter.q) {
+    const pattern = containsPattern(filter.q);
+    conditions.push({ $or: [{ title: pattern }, { code: pattern }, { description: pattern }] });
+  }
+  const query: Filter = { $and: conditions };
+  const total = await Curriculum.countDocuments(query);
+  const window = pageWindow(total, filter.page);
+  const items = await Curriculum.find(query)
+    .sort({ title: 1, _id: 1 })
+    .skip(window.skip)
+    .limit(window.limit)
+    .populate('institution', 'name code')
+    .lean<CurriculumRecord[]>();
+  return { items, page: window.page, pageCount: window.pageCount, total };
+}
+
+/** A curriculum the actor may see; anything else is 404, as if it did not exist. */
+export async function getCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
+  if (!isId(id)) throw notFound();
+  const curriculum = await Curriculum.findById(id);
+  if (!curriculum || !canSeeCurriculum(actor, curriculum)) throw notFound();
+  return curriculum;
+}
+
+/** A curriculum the actor may change: staff and trainers are refused (403), out of scope is 404. */
+export async function getEditableCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
+  if (!isCurriculumEditor(actor)) throw forbidden();
+  if (!isId(id)) throw notFound();
+  const curriculum = await Curriculum.findById(id);
+  if (!curriculum || !canEditCurriculum(actor, curriculum)) throw notFound();
+  return curriculum;
+}
+
+/** Archived curricula stay readable as they were; reinstate one to change it. */
+export function requireChangeable(curriculum: CurriculumDocument): void {
+  if (curriculum.status === 'archived') throw conflict('curricula:archivedReadOnly');
+}
+
+/** The page the change was made from must show the curriculum as it is now. */
+export function requireVersion(curriculum: CurriculumDocument, version: number): void {
+  if (curriculum.__v !== version) throw conflict('curricula:conflict');
+}
+
+/** One save per change; a save that lost a race with another one is refused, not merged. */
+export async function saveCurriculum(curriculum: CurriculumDocument): Promise<void> {
+  const claim = await claimRevision(curriculum);
+  try {
+    await curriculum.save();
+  } catch (error) {
+    if (claim) await CurriculumRevision.deleteOne({ _id: claim }).catch(() => undefined);
+    if (error instanceof mongoose.Error.VersionError) throw conflict('curricula:conflict');
+    // code is the only unique field (FerretDB does not say which index refused)
+    if ((error as { code?: number }).code === 11000) throw fieldError('code', 'curricula:code.taken');
+    throw error;
+  }
+}
+
+/** Claims the next revision of a changed curriculum by an insert; a second claimant gets the 409. */
+async function claimRevision(curriculum: CurriculumDocument): Promise<mongoose.Types.ObjectId | undefined> {
+  if (curriculum.isNew || !curriculum.isModified()) return undefined;
+  try {
+    const claim = await CurriculumRevision.create({ curriculum: curriculum._id, revision: (curriculum.__v ?? 0) + 1 });
+    return claim._id;
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw conflict('curricula:conflict');
+    throw error;
+  }
+}
+
+/** Institutions the actor may make owner: active ones in scope, and the current owner. */
+export function listOwnerOptions(actor: Actor, current?: CurriculumDocument) {
+  return listInstitutionOptions(actor, { keep: [current?.institution?.toHexString()] });
+}
+
+/** Checks the owner and returns its country, which the curriculum carries (none when national). */
+async function ownerCountry(actor: Actor, input: CurriculumInput, current?: CurriculumDocument) {
+  if (!input.institution) {
+    if (!hasRole(actor, 'admin')) throw fieldError('institution', 'curricula:institution.required');
+    return undefined;
+  }
+  if (!canActIn(actor, input.institution)) throw fieldError('institution', 'curricula:institution.outOfScope');
+  const institution = await Institution.findById(input.institution, { country: 1, active: 1 }).lean();
+  if (!institution) throw fieldError('institution', 'curricula:institution.unknown');
+  const stays = current?.institution?.toHexString() === input.institution;
+  if (!institution.active && !stays) throw fieldError('institution', 'curricula:institution.inactive');
+  return institution.country;
+}
+
+async function saveDetails(actor: Actor, curriculum: CurriculumDocument, input: CurriculumInput) {
+  const country = await ownerCountry(actor, input, curriculum.isNew ? undefined : curriculum);
+  if (curriculum.items.length > 0) {
+    const modules = await TrainingModule.find(
+      { _id: anyOf(curriculum.items.map((i) => i.module)) },
+      { country: 1 },
+    ).lean();
+    if (modules.some((m) => !fitsCountry(m.country, country))) {
+      throw fieldError('institution', 'curricula:institution.modulesElsewhere');
+    }
+  }
+  // the check names the clash; the unique index still decides when two saves race
+  const others = { _id: mongoose.trusted({ $ne: curriculum._id }) };
+  if (await Curriculum.exists({ ...others, code: input.code })) throw fieldError('code', 'curricula:code.taken');
+  curriculum.set({
+    title: input.title,
+    code: input.code,
+    description: input.description ?? '',
+    institution: input.institution,
+    country,
+  });
+  await saveCurriculum(curriculum);
+}
+
+export async function createCurriculum(actor: Actor, input: CurriculumInput): Promise<CurriculumDocument> {
+  if (!isCurriculumEditor(actor)) throw forbidden();
+  const curriculum = new Curriculum();
+  await saveDetails(actor, curriculum, input);
+  return curriculum;
+}
+
+export async function updateCurriculum(actor: Actor, id: string, input: CurriculumUpdateInput) {
+  const curriculum = await getEditableCurriculum(actor, id);
+  requireChangeable(curriculum);
+  requireVersion(curriculum, input.version);
+  await saveDetails(actor, curriculum, input);
+  return curriculum;
+}
