@@ -24,6 +24,7 @@ import { csrfProtection } from './http/csrf.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { redactUrl } from './http/logger.ts';
 import { flashMiddleware } from './http/flash.ts';
+import { saveSessionBeforeRedirect } from './http/save-before-redirect.ts';
 import { viewLocals } from './http/view-locals.ts';
 import { i18nMiddleware } from './i18n/i18n.middleware.ts';
 import { institutionsRouter } from './institutions/institutions.routes.ts';
@@ -109,6 +110,7 @@ export function createApp(deps: AppDependencies): Express {
       }),
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   const passport = configurePassport(config.passwordHashCost);
   app.use(passport.initialize());
   app.use(passport.session());

@@ -66,6 +66,9 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanText.optional(),
   DEFAULT_LANGUAGE: z.enum(['en', 'ru', 'fr', 'ar']).default('en'),
+  /** uploaded materials: files/ holds them under generated names, tmp/ the uploads being checked */
+  UPLOADS_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'uploads')),
+  UPLOAD_MAX_MB: wholeNumber(1, 4096, 50),
 });
 
 // Cadre serves plain http, so an https address means a TLS proxy in front; unless it is
@@ -101,6 +104,10 @@ export type Config = Readonly<{
   logLevel: string;
   logPretty: boolean;
   defaultLanguage: 'en' | 'ru' | 'fr' | 'ar';
+  /** outside public/: files are served only through the download route */
+  uploadsDir: string;
+  /** the largest file one upload may carry */
+  uploadMaxBytes: number;
   projectRoot: string;
 }>;
 
@@ -139,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logPretty: e.LOG_PRETTY ?? e.NODE_ENV === 'development',
     defaultLanguage: e.DEFAULT_LANGUAGE,
+    uploadsDir: path.resolve(e.UPLOADS_DIR),
+    uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
     projectRoot,
   });
 }

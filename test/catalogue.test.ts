@@ -1,16 +1,10 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
-import type { Types } from 'mongoose';
 import request from 'supertest';
-import {
-  TrainingModule,
-  type DeliveryLanguage,
-  type DeliveryMode,
-  type ModuleStatus,
-} from '../src/modules/training-module.model.ts';
+import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { buildCountry, buildInstitution, buildModule, buildUser, type ModuleFields } from './support/factories.ts';
 import { signIn, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, inputValue, links, selectedValue, visibleText } from './page-helpers.ts';
 
@@ -24,42 +18,8 @@ before(async () => {
   t = (await testI18n()).getFixedT('en');
 });
 
-let counter = 0;
-
-type ModuleFields = {
-  code: string;
-  title: string;
-  summary: string;
-  objectives: string[];
-  institution: { _id: Types.ObjectId; country: Types.ObjectId } | null;
-  status: ModuleStatus;
-  tags: string[];
-  languages: DeliveryLanguage[];
-  deliveryMode: DeliveryMode;
-  prerequisites: Types.ObjectId[];
-  passMark: number | null;
-  attendanceThreshold: number;
-  certificateValidityMonths: number;
-  hours: number;
-  audience: string;
-};
-
-/** A module stored directly, published unless told otherwise. */
-async function buildModule(fields: Partial<ModuleFields> = {}) {
-  const n = ++counter;
-  const { institution, ...rest } = fields;
-  return TrainingModule.create({
-    code: `CAT-${n}`,
-    title: `Module ${n}`,
-    objectives: ['Explain the basics.'],
-    hours: 6,
-    languages: ['en'],
-    status: 'published',
-    ...rest,
-    institution: institution?._id,
-    country: institution?.country,
-  });
-}
+/** A module as the catalogue meets it: published unless told otherwise. */
+const publishedModule = (fields: Partial<ModuleFields> = {}) => buildModule({ status: 'published', ...fields });
 
 /** Uganda and Kenya; staff at Home in Uganda; modules of every kind. */
 async function world() {
@@ -72,11 +32,11 @@ async function world() {
   const coordinator = await buildUser({ roles: ['coordinator'], institution: home, scopeInstitutions: [home] });
   const kenyan = await buildUser({ roles: ['staff'], institution: abroad });
   const admin = await buildUser({ roles: ['admin'], institution: null });
-  const national = await buildModule({ title: 'National induction', code: 'NAT-1' });
-  const ours = await buildModule({ institution: home, title: 'Ugandan published', code: 'UG-1' });
-  const draft = await buildModule({ institution: home, title: 'Ugandan draft', status: 'draft' });
-  const archived = await buildModule({ institution: home, title: 'Ugandan archived', status: 'archived' });
-  const theirs = await buildModule({ institution: abroad, title: 'Kenyan published', code: 'KE-1' });
+  const national = await publishedModule({ title: 'National induction', code: 'NAT-1' });
+  const ours = await publishedModule({ institution: home, title: 'Ugandan published', code: 'UG-1' });
+  const draft = await publishedModule({ institution: home, title: 'Ugandan draft', status: 'draft' });
+  const archived = await publishedModule({ institution: home, title: 'Ugandan archived', status: 'archived' });
+  const theirs = await publishedModule({ institution: abroad, title: 'Kenyan published', code: 'KE-1' });
   return {
     uganda,
     kenya,
@@ -181,8 +141,12 @@ describe('catalogue: finding a module', () => {
   });
 
   it('finds words in the code, the title or the summary, whatever the case, each word anywhere', async () => {
-    await buildModule({ title: 'Dynamic security', summary: 'Relations between staff and prisoners.', code: 'DS-7' });
-    await buildModule({ title: 'Violent extremism', summary: 'Radicalisation in prisons.', code: 'PVE-7' });
+    await publishedModule({
+      title: 'Dynamic security',
+      summary: 'Relations between staff and prisoners.',
+      code: 'DS-7',
+    });
+    await publishedModule({ title: 'Violent extremism', summary: 'Radicalisation in prisons.', code: 'PVE-7' });
     const search = async (q: string) => listed((await agent.get(`/catalogue?q=${encodeURIComponent(q)}`)).text);
     expect(await search('ds-7')).to.deep.equal(['Dynamic security']);
     expect(await search('EXTREMISM')).to.deep.equal(['Violent extremism']);
@@ -200,7 +164,7 @@ describe('catalogue: finding a module', () => {
   });
 
   it('treats regular-expression characters as plain text and keeps the search in the box', async () => {
-    await buildModule({ title: 'First aid (level 2+) [refresher]' });
+    await publishedModule({ title: 'First aid (level 2+) [refresher]' });
     for (const q of ['(level 2+)', '[refresher]', '2+']) {
       const res = await agent.get(`/catalogue?q=${encodeURIComponent(q)}`);
       expect(listed(res.text), q).to.deep.equal(['First aid (level 2+) [refresher]']);
@@ -214,9 +178,14 @@ describe('catalogue: finding a module', () => {
   });
 
   it('filters by tag, language and delivery mode, alone and together, keeping the choices', async () => {
-    await buildModule({ title: 'Russian blended', tags: ['pve'], languages: ['ru', 'kk'], deliveryMode: 'blended' });
-    await buildModule({ title: 'English classroom', tags: ['pve', 'security'], languages: ['en'] });
-    await buildModule({
+    await publishedModule({
+      title: 'Russian blended',
+      tags: ['pve'],
+      languages: ['ru', 'kk'],
+      deliveryMode: 'blended',
+    });
+    await publishedModule({ title: 'English classroom', tags: ['pve', 'security'], languages: ['en'] });
+    await publishedModule({
       title: 'Self-paced security',
       tags: ['security'],
       languages: ['en', 'ru'],
@@ -247,7 +216,7 @@ describe('catalogue: finding a module', () => {
   it('pages 30 modules 25 at a time, sorted by title, keeping the filters in the links', async () => {
     await TrainingModule.deleteMany({});
     for (let i = 29; i >= 0; i--) {
-      await buildModule({ title: `Topic ${String(i).padStart(2, '0')}`, tags: ['pve'] });
+      await publishedModule({ title: `Topic ${String(i).padStart(2, '0')}`, tags: ['pve'] });
     }
     const first = await agent.get('/catalogue?tag=pve');
     const titles = listed(first.text);
@@ -276,7 +245,7 @@ describe('catalogue: the module page', () => {
   });
 
   it('explains the module in words: objectives, hours, mode, languages, completion rules', async () => {
-    const module = await buildModule({
+    const module = await publishedModule({
       institution: w.home,
       title: 'Risk assessment',
       code: 'RA-1',
@@ -317,14 +286,14 @@ describe('catalogue: the module page', () => {
   });
 
   it('says when there is no assessment and the certificate does not expire', async () => {
-    const module = await buildModule({ passMark: null, certificateValidityMonths: 0 });
+    const module = await publishedModule({ passMark: null, certificateValidityMonths: 0 });
     const text = visibleText((await agent.get(`/catalogue/${module.id}`)).text);
     expect(text).to.include(t('catalogue:show.noAssessment'));
     expect(text).to.include(t('catalogue:show.noExpiry'));
   });
 
   it('links the prerequisites the person may open, and only counts the others', async () => {
-    const module = await buildModule({
+    const module = await publishedModule({
       title: 'Advanced',
       prerequisites: [w.ours._id, w.national._id, w.draft._id, w.theirs._id],
     });
@@ -338,7 +307,7 @@ describe('catalogue: the module page', () => {
   });
 
   it('shows the list and a module without translation keys, with a <script> title escaped', async () => {
-    const evil = await buildModule({
+    const evil = await publishedModule({
       title: '<script>alert(1)</script>',
       summary: '<img src=x onerror=alert(2)>',
       objectives: ['<b>bold</b>'],

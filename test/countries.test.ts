@@ -5,7 +5,7 @@ import request from 'supertest';
 import { Country } from '../src/countries/country.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
-import { csrfToken, formBody, signIn, type Agent, type FormFields } from './support/http.ts';
+import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   expectLabelledControls,
   expectNoMissingTranslations,
@@ -25,14 +25,6 @@ before(async () => {
   app = await buildApp();
   t = (await testI18n()).getFixedT('en');
 });
-
-async function post(agent: Agent, action: string, fields: FormFields = {}) {
-  const token = await csrfToken(agent, '/account');
-  return agent
-    .post(action)
-    .type('form')
-    .send(formBody({ _csrf: token, ...fields }));
-}
 
 const countryForm = (fields: FormFields = {}): FormFields => ({
   code: 'TN',

@@ -4,10 +4,9 @@ import type { TFunction } from 'i18next';
 import type { Types } from 'mongoose';
 import request from 'supertest';
 import { Curriculum, type CurriculumStatus } from '../src/curricula/curriculum.model.ts';
-import { TrainingModule, type ModuleStatus } from '../src/modules/training-module.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
-import { csrfToken, formBody, signIn, type Agent, type FormFields } from './support/http.ts';
+import { buildCountry, buildInstitution, buildModule, buildUser, type ModuleFields } from './support/factories.ts';
+import { csrfToken, formBody, signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   expectLabelledControls,
   expectNoMissingTranslations,
@@ -33,22 +32,9 @@ before(async () => {
 type Owner = { _id: Types.ObjectId; country: Types.ObjectId } | null;
 let counter = 0;
 
-/** A training module, built directly: the modules pages belong to another feature. */
-async function buildModule(
-  owner: Owner,
-  fields: Partial<{ code: string; title: string; hours: number; status: ModuleStatus; tags: string[] }> = {},
-) {
-  counter += 1;
-  return TrainingModule.create({
-    code: fields.code ?? `MOD-${counter}`,
-    title: fields.title ?? `Module ${counter}`,
-    hours: fields.hours ?? 4,
-    status: fields.status ?? 'published',
-    tags: fields.tags ?? [],
-    institution: owner?._id,
-    country: owner?.country,
-  });
-}
+/** A module owned by an institution (or national), published unless told otherwise. */
+const ownedModule = (owner: Owner, fields: Partial<ModuleFields> = {}) =>
+  buildModule({ status: 'published', institution: owner, hours: 4, ...fields });
 
 type ItemSpec = [{ _id: Types.ObjectId }, boolean];
 
@@ -84,13 +70,13 @@ async function world() {
     kenyanStaff: await buildUser({ roles: ['staff'], institution: abroad }),
   };
   const modules = {
-    intro: await buildModule(home, { code: 'PVE-1', title: 'Understanding violent extremism', hours: 8 }),
-    national: await buildModule(null, { code: 'PVE-2', title: 'Human rights in custody', hours: 6 }),
-    partner: await buildModule(partner, { code: 'PVE-3', title: 'Radicalisation signs', hours: 4 }),
-    draft: await buildModule(home, { code: 'PVE-D', title: 'Secret draft module', status: 'draft' }),
-    archived: await buildModule(home, { code: 'PVE-OLD', title: 'Retired module', hours: 2, status: 'archived' }),
-    kenyan: await buildModule(abroad, { code: 'KE-1', title: 'Kenyan module' }),
-    elsewhereDraft: await buildModule(elsewhere, { code: 'ELSE-D', title: 'Elsewhere draft', status: 'draft' }),
+    intro: await ownedModule(home, { code: 'PVE-1', title: 'Understanding violent extremism', hours: 8 }),
+    national: await ownedModule(null, { code: 'PVE-2', title: 'Human rights in custody', hours: 6 }),
+    partner: await ownedModule(partner, { code: 'PVE-3', title: 'Radicalisation signs', hours: 4 }),
+    draft: await ownedModule(home, { code: 'PVE-D', title: 'Secret draft module', status: 'draft' }),
+    archived: await ownedModule(home, { code: 'PVE-OLD', title: 'Retired module', hours: 2, status: 'archived' }),
+    kenyan: await ownedModule(abroad, { code: 'KE-1', title: 'Kenyan module' }),
+    elsewhereDraft: await ownedModule(elsewhere, { code: 'ELSE-D', title: 'Elsewhere draft', status: 'draft' }),
   };
   const curricula = {
     draft: await buildCurriculum(home, { code: 'HOME-DRAFT', title: 'Home draft curriculum' }),
@@ -128,15 +114,6 @@ async function world() {
   return { uganda, kenya, home, partner, elsewhere, abroad, ...people, modules, curricula };
 }
 type World = Awaited<ReturnType<typeof world>>;
-
-/** Posts a form with a valid CSRF token of this agent's session. */
-async function post(agent: Agent, action: string, fields: FormFields = {}) {
-  const token = await csrfToken(agent, '/account');
-  return agent
-    .post(action)
-    .type('form')
-    .send(formBody({ _csrf: token, ...fields }));
-}
 
 async function stored(curriculum: { _id: Types.ObjectId }) {
   return Curriculum.findById(curriculum._id).lean().orFail();

@@ -6,7 +6,7 @@ import { Institution } from '../src/institutions/institution.model.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
-import { csrfToken, formBody, signIn, type Agent, type FormFields } from './support/http.ts';
+import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   expectLabelledControls,
   expectNoMissingTranslations,
@@ -57,14 +57,6 @@ function institutionForm(w: World, fields: FormFields = {}): FormFields {
     timeZone: 'Africa/Kampala',
     ...fields,
   };
-}
-
-async function post(agent: Agent, action: string, fields: FormFields = {}) {
-  const token = await csrfToken(agent, '/account');
-  return agent
-    .post(action)
-    .type('form')
-    .send(formBody({ _csrf: token, ...fields }));
 }
 
 async function snapshot(id: unknown) {

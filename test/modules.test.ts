@@ -5,10 +5,10 @@ import type { Types } from 'mongoose';
 import request from 'supertest';
 import { anyOf } from '../src/db/query.ts';
 import { ModuleVersion } from '../src/modules/module-version.model.ts';
-import { TrainingModule, type DeliveryLanguage, type ModuleStatus } from '../src/modules/training-module.model.ts';
+import { TrainingModule, type DeliveryLanguage } from '../src/modules/training-module.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
-import { csrfToken, formBody, signIn, type Agent, type FormFields } from './support/http.ts';
+import { buildCountry, buildInstitution, buildModule, buildUser } from './support/factories.ts';
+import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   checkedValues,
   expectLabelledControls,
@@ -30,40 +30,6 @@ before(async () => {
   app = await buildApp();
   t = (await testI18n()).getFixedT('en');
 });
-
-let counter = 0;
-
-type ModuleFields = {
-  code: string;
-  title: string;
-  institution: { _id: Types.ObjectId; country: Types.ObjectId } | null;
-  status: ModuleStatus;
-  tags: string[];
-  objectives: string[];
-  languages: DeliveryLanguage[];
-  prerequisites: Types.ObjectId[];
-  summary: string;
-};
-
-/** A module stored directly: the service is what the tests exercise, not what they set up with. */
-async function buildModule(fields: Partial<ModuleFields> = {}) {
-  const n = ++counter;
-  const institution = fields.institution ?? null;
-  return TrainingModule.create({
-    code: fields.code ?? `MOD-${n}`,
-    title: fields.title ?? `Module ${n}`,
-    summary: fields.summary ?? '',
-    objectives: fields.objectives ?? ['Explain the basics.'],
-    hours: 6,
-    languages: fields.languages ?? ['en'],
-    tags: fields.tags ?? [],
-    prerequisites: fields.prerequisites ?? [],
-    status: fields.status ?? 'draft',
-    institution: institution?._id,
-    country: institution?.country,
-    ...(fields.status === 'published' ? { publishedAt: new Date() } : {}),
-  });
-}
 
 /** Two countries; a coordinator at Home who also acts in Partner; Elsewhere is out of their scope. */
 async function world() {
@@ -110,14 +76,6 @@ function moduleForm(institution: { id: string } | string, fields: FormFields = {
     institution: typeof institution === 'string' ? institution : institution.id,
     ...fields,
   };
-}
-
-async function post(agent: Agent, action: string, fields: FormFields = {}) {
-  const token = await csrfToken(agent, '/account');
-  return agent
-    .post(action)
-    .type('form')
-    .send(formBody({ _csrf: token, ...fields }));
 }
 
 async function snapshot(id: unknown) {

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
-import { csrfToken, formBody, signIn, type Agent, type FormFields } from './support/http.ts';
+import { csrfToken, formBody, signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   checkedValues,
   expectLabelledControls,
@@ -78,15 +78,6 @@ function personForm(institution: { id: string } | string, fields: FormFields = {
     language: 'en',
     ...fields,
   };
-}
-
-/** Posts a form with a valid CSRF token of this agent's session. */
-async function post(agent: Agent, action: string, fields: FormFields = {}) {
-  const token = await csrfToken(agent, '/account');
-  return agent
-    .post(action)
-    .type('form')
-    .send(formBody({ _csrf: token, ...fields }));
 }
 
 /** A stored person as plain data, to compare before and after a refused request. */

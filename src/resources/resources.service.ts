@@ -1,13 +1,21 @@
+import mongoose from 'mongoose';
 import type { Actor } from '../auth/actor.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { canEditModule, canSeeModule, canSeeTrainerMaterials } from '../modules/module-access.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import { Resource, type ResourceAudience, type ResourceFields } from './resource.model.ts';
+import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
 
-// placeholder with the final signature: the resources feature is being written
+// Who sees which materials. A module a person cannot see, and trainer-only material for
+// someone who is neither a trainer nor the module's editor, answer 404 as if they did not
+// exist, so guessing an id reveals nothing.
 
 export type ResourceSummary = {
   id: string;
   title: string;
   kind: string;
   language: string;
-  audience: 'trainers' | 'participants';
+  audience: ResourceAudience;
   currentVersion: number;
   originalName: string;
   mimeType: string;
@@ -15,10 +23,100 @@ export type ResourceSummary = {
   updatedAt: Date;
 };
 
+export type ResourceRecord = ResourceFields & { _id: mongoose.Types.ObjectId };
+export type VersionRecord = ResourceVersionFields & { _id: mongoose.Types.ObjectId };
+export type ResourceDocument = InstanceType<typeof Resource>;
+
+const OWNERSHIP = { title: 1, code: 1, status: 1, institution: 1, country: 1 } as const;
+const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+
+function findModule(id: mongoose.Types.ObjectId | string) {
+  return TrainingModule.findById(id, OWNERSHIP).lean();
+}
+export type ModuleOwner = NonNullable<Awaited<ReturnType<typeof findModule>>>;
+
 /** The materials of a module that this person may see, newest first. */
 export async function listResourcesForModule(
-  _actor: Actor,
-  _module: { _id: { toHexString(): string } },
+  actor: Actor,
+  module: { _id: { toHexString(): string } },
 ): Promise<ResourceSummary[]> {
-  return [];
+  // read again: the rules need the owner and status, whatever the caller loaded
+  const owner = await findModule(module._id.toHexString());
+  if (!owner || !canSeeModule(actor, owner)) return [];
+  const filter: mongoose.QueryFilter<ResourceRecord> = { module: owner._id };
+  if (!canSeeTrainerMaterials(actor, owner)) filter.audience = 'participants';
+  const resources = await Resource.find(filter).sort({ updatedAt: -1, _id: -1 }).lean<ResourceRecord[]>();
+  if (resources.length === 0) return [];
+  const versions = await ResourceVersion.find({
+    $or: resources.map((r) => ({ resource: r._id, version: r.currentVersion })),
+  }).lean<VersionRecord[]>();
+  const byResource = new Map(versions.map((v) => [v.resource.toHexString(), v]));
+  return resources.flatMap((r) => {
+    const current = byResource.get(r._id.toHexString());
+    if (!current) return []; // mid-upload or broken: uploads:cleanup reports it
+    return [
+      {
+        id: r._id.toHexString(),
+        title: r.title,
+        kind: r.kind,
+        language: r.language,
+        audience: r.audience,
+        currentVersion: r.currentVersion,
+        originalName: current.originalName,
+        mimeType: current.mimeType,
+        size: current.size,
+        updatedAt: r.updatedAt,
+      },
+    ];
+  });
+}
+
+/** A module the actor may add materials to: 404 when they cannot see it, 403 when they only see it. */
+export async function getModuleForUpload(actor: Actor, moduleId: string): Promise<ModuleOwner> {
+  const module = isId(moduleId) ? await findModule(moduleId) : null;
+  if (!module || !canSeeModule(actor, module)) throw notFound();
+  if (!canEditModule(actor, module)) throw forbidden();
+  return module;
+}
+
+export type VisibleResource = { resource: ResourceDocument; module: ModuleOwner; canEdit: boolean };
+
+/** A resource this person may see (module visible, audience allowed); anything else is 404. */
+export async function getVisibleResource(actor: Actor, id: string): Promise<VisibleResource> {
+  const resource = isId(id) ? await Resource.findById(id) : null;
+  if (!resource) throw notFound();
+  const module = await findModule(resource.module);
+  if (!module || !canSeeModule(actor, module)) throw notFound();
+  if (resource.audience === 'trainers' && !canSeeTrainerMaterials(actor, module)) throw notFound();
+  return { resource, module, canEdit: canEditModule(actor, module) };
+}
+
+/** A resource the actor may change: as getVisibleResource, then 403 for those who only read it. */
+export async function getEditableResource(actor: Actor, id: string): Promise<VisibleResource> {
+  const found = await getVisibleResource(actor, id);
+  if (!found.canEdit) throw forbidden();
+  return found;
+}
+
+/** Every version for editors, newest first, with who uploaded it; only the current one for everyone else. */
+export async function listVersions(found: VisibleResource) {
+  const filter: mongoose.QueryFilter<VersionRecord> = { resource: found.resource._id };
+  if (!found.canEdit) filter.version = found.resource.currentVersion;
+  return ResourceVersion.find(filter)
+    .sort({ version: -1 })
+    .populate<{ uploadedBy: { fullName: string } | null }>('uploadedBy', 'fullName')
+    .lean();
+}
+
+/**
+ * The stored file to send: the current version, or an older one for the module's editors only
+ * (replaced files are kept for them, not handed out to participants).
+ */
+export async function getDownload(actor: Actor, id: string, version?: number): Promise<VersionRecord> {
+  const { resource, canEdit } = await getVisibleResource(actor, id);
+  const wanted = version ?? resource.currentVersion;
+  if (wanted !== resource.currentVersion && !canEdit) throw notFound();
+  const record = await ResourceVersion.findOne({ resource: resource._id, version: wanted }).lean<VersionRecord>();
+  if (!record) throw notFound();
+  return record;
 }

@@ -3,6 +3,12 @@ import { hashPassword } from '../../src/auth/password.ts';
 import type { Role } from '../../src/auth/actor.ts';
 import { Country } from '../../src/countries/country.model.ts';
 import type { Types } from 'mongoose';
+import {
+  TrainingModule,
+  type DeliveryLanguage,
+  type DeliveryMode,
+  type ModuleStatus,
+} from '../../src/modules/training-module.model.ts';
 import { Institution, type InstitutionType } from '../../src/institutions/institution.model.ts';
 import { User } from '../../src/users/user.model.ts';
 import { testConfig } from './context.ts';
@@ -83,4 +89,41 @@ export async function buildUser(fields: Partial<UserFields> = {}) {
   });
   await user.save();
   return user;
+}
+
+export type ModuleFields = {
+  code: string;
+  title: string;
+  summary: string;
+  objectives: string[];
+  /** the owner; null or absent = a national module */
+  institution: { _id: Types.ObjectId; country?: Types.ObjectId | null } | null;
+  status: ModuleStatus;
+  tags: string[];
+  languages: DeliveryLanguage[];
+  deliveryMode: DeliveryMode;
+  prerequisites: Types.ObjectId[];
+  passMark: number | null;
+  attendanceThreshold: number;
+  certificateValidityMonths: number;
+  hours: number;
+  audience: string;
+};
+
+/** A training module stored directly (a draft unless told otherwise): tests exercise the services, not set up through them. */
+export async function buildModule(fields: Partial<ModuleFields> = {}) {
+  const id = unique();
+  const { institution, ...rest } = fields;
+  return TrainingModule.create({
+    code: `MOD-${id}`.toUpperCase(),
+    title: `Module ${id}`,
+    objectives: ['Explain the basics.'],
+    hours: 6,
+    languages: ['en'],
+    status: 'draft',
+    ...rest,
+    institution: institution?._id,
+    country: institution?.country ?? undefined,
+    ...(rest.status === 'published' ? { publishedAt: new Date() } : {}),
+  });
 }

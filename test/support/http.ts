@@ -45,3 +45,12 @@ export async function postForm(agent: Agent, formPage: string, action: string, f
     .type('form')
     .send(formBody({ _csrf: token, ...fields }));
 }
+
+/** Posts a form as a signed-in person, with a valid CSRF token of their session. */
+export async function post(agent: Agent, action: string, fields: FormFields = {}) {
+  const token = await csrfToken(agent, '/account');
+  return agent
+    .post(action)
+    .type('form')
+    .send(formBody({ _csrf: token, ...fields }));
+}
