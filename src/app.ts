@@ -30,6 +30,9 @@ import { i18nMiddleware } from './i18n/i18n.middleware.ts';
 import { institutionsRouter } from './institutions/institutions.routes.ts';
 import { modulesRouter } from './modules/modules.routes.ts';
 import { resourcesRouter } from './resources/resources.routes.ts';
+import { sessionsRouter } from './sessions/sessions.routes.ts';
+import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
+import { noticesRouter } from './notices/notices.routes.ts';
 import { usersRouter } from './users/users.routes.ts';
 
 export type AppDependencies = {
@@ -131,6 +134,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(catalogueRouter());
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
+  app.use(sessionsRouter(config));
+  app.use(enrolmentsRouter(config));
+  app.use(noticesRouter(config));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

@@ -18,6 +18,9 @@ export const NAMESPACES = [
   'curricula',
   'resources',
   'catalogue',
+  'sessions',
+  'enrolments',
+  'notices',
 ] as const;
 
 export function isLanguage(value: unknown): value is Language {

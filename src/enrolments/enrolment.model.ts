@@ -1,0 +1,34 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+// A person in a session as participant. {session, person} is unique: nobody is in a
+// session twice. Seats and waitlist places are separate claim documents (seat-claim.model.ts)
+// so that capacity and order rest on unique inserts (decision 0002), not on counters.
+
+export const ENROLMENT_STATES = ['requested', 'enrolled', 'waitlisted', 'withdrawn', 'declined', 'cancelled'] as const;
+export type EnrolmentState = (typeof ENROLMENT_STATES)[number];
+export const ENROLMENT_SOURCES = ['self', 'coordinator', 'csv'] as const;
+
+const enrolmentSchema = new mongoose.Schema(
+  {
+    session: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingSession', required: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true, index: true },
+    state: { type: String, required: true, enum: ENROLMENT_STATES },
+    /** the seat number held while enrolled */
+    seat: { type: Number },
+    /** the waitlist place claimed while waitlisted (first come, first served) */
+    waitlistPosition: { type: Number },
+    source: { type: String, required: true, enum: ENROLMENT_SOURCES, default: 'self' },
+    enrolledBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    requestedAt: { type: Date, required: true, default: () => new Date() },
+    decidedAt: { type: Date },
+    withdrawnAt: { type: Date },
+  },
+  { timestamps: true },
+);
+
+enrolmentSchema.index({ session: 1, person: 1 }, { unique: true });
+enrolmentSchema.index({ session: 1, state: 1 });
+
+export type EnrolmentFields = InferSchemaType<typeof enrolmentSchema>;
+export const Enrolment = mongoose.model('Enrolment', enrolmentSchema, 'enrolments');
+export type EnrolmentDocument = InstanceType<typeof Enrolment>;

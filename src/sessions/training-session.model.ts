@@ -1,0 +1,78 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+
+// One delivery of a module. Named TrainingSession: "Session" is the login session's store.
+// Days are kept as the venue's local date and times (what people typed and read) and as
+// UTC instants (what queries, conflicts and calendars use).
+
+export const SESSION_STATUSES = ['draft', 'open', 'in_progress', 'completed', 'cancelled'] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+const sessionDaySchema = new mongoose.Schema(
+  {
+    /** YYYY-MM-DD in the venue's time zone */
+    date: { type: String, required: true },
+    /** HH:MM in the venue's time zone */
+    start: { type: String, required: true },
+    end: { type: String, required: true },
+    startsAt: { type: Date, required: true },
+    endsAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const sessionTrainerSchema = new mongoose.Schema(
+  {
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    lead: { type: Boolean, required: true, default: false },
+  },
+  { _id: false },
+);
+
+const conflictOverrideSchema = new mongoose.Schema(
+  {
+    by: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    at: { type: Date, required: true },
+    reason: { type: String, required: true },
+    clashes: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingSession', default: [] },
+  },
+  { _id: false },
+);
+
+const trainingSessionSchema = new mongoose.Schema(
+  {
+    module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true, index: true },
+    /** the module's version when the session was scheduled: what its completions will point to */
+    moduleVersion: { type: Number, required: true },
+    /** the venue */
+    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', required: true, index: true },
+    country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country' },
+    room: { type: String, trim: true, default: '' },
+    /** IANA zone of the venue; every time of the session is shown in it, with its name */
+    timeZone: { type: String, required: true },
+    days: { type: [sessionDaySchema], default: [] },
+    startsAt: { type: Date, required: true, index: true },
+    endsAt: { type: Date, required: true },
+    language: { type: String, required: true, enum: DELIVERY_LANGUAGES },
+    capacity: { type: Number, required: true, min: 1 },
+    trainers: { type: [sessionTrainerSchema], default: [] },
+    enrolmentOpensAt: { type: Date },
+    enrolmentClosesAt: { type: Date },
+    requiresApproval: { type: Boolean, required: true, default: false },
+    /** a participant may withdraw themselves until this many hours before the start */
+    withdrawalCutoffHours: { type: Number, required: true, min: 0, default: 48 },
+    notes: { type: String, trim: true, default: '' },
+    status: { type: String, required: true, enum: SESSION_STATUSES, default: 'draft', index: true },
+    cancellationReason: { type: String },
+    cancelledAt: { type: Date },
+    conflictOverrides: { type: [conflictOverrideSchema], default: [] },
+    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+  },
+  { timestamps: true },
+);
+
+trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
+
+export type TrainingSessionFields = InferSchemaType<typeof trainingSessionSchema>;
+export const TrainingSession = mongoose.model('TrainingSession', trainingSessionSchema, 'training_sessions');
+export type TrainingSessionDocument = InstanceType<typeof TrainingSession>;
