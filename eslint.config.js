@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'src/cli/**/*.ts', 'src/server.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'src/cli/**/*.ts', 'src/server.ts'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-unused-expressions': 'off' },
   },
   prettier,

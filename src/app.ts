@@ -32,7 +32,7 @@ import { modulesRouter } from './modules/modules.routes.ts';
 import { resourcesRouter } from './resources/resources.routes.ts';
 import { sessionsRouter } from './sessions/sessions.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
-import { noticesRouter } from './notices/notices.routes.ts';
+import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { usersRouter } from './users/users.routes.ts';
 
 export type AppDependencies = {
@@ -122,6 +122,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(csrfProtection);
   app.use(flashMiddleware);
   app.use(viewLocals);
+  app.use(unreadNoticesLocal);
   app.use(requirePasswordChosen);
 
   app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));

@@ -69,6 +69,14 @@ const environmentSchema = z.object({
   /** uploaded materials: files/ holds them under generated names, tmp/ the uploads being checked */
   UPLOADS_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'uploads')),
   UPLOAD_MAX_MB: wholeNumber(1, 4096, 50),
+  /** smtp://user:pass@host:587 or smtps://…:465; unset: no e-mail (a local outbox in development and tests) */
+  SMTP_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^smtps?:\/\/[^\s]+$/, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
+  MAIL_FROM: z.string().trim().min(3).default('Cadre <no-reply@localhost>'),
 });
 
 // Cadre serves plain http, so an https address means a TLS proxy in front; unless it is
@@ -108,6 +116,10 @@ export type Config = Readonly<{
   uploadsDir: string;
   /** the largest file one upload may carry */
   uploadMaxBytes: number;
+  /** where e-mail goes out; never logged (it may hold a password) */
+  smtpUrl: string | undefined;
+  /** the From header of every e-mail */
+  mailFrom: string;
   projectRoot: string;
 }>;
 
@@ -148,6 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLanguage: e.DEFAULT_LANGUAGE,
     uploadsDir: path.resolve(e.UPLOADS_DIR),
     uploadMaxBytes: e.UPLOAD_MAX_MB * 1024 * 1024,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM.replace(/[\r\n]+/g, ' '),
     projectRoot,
   });
 }

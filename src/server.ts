@@ -8,6 +8,8 @@ import { resolveDatabase } from './db/resolve.ts';
 import { loadSessionSecret } from './db/session-secret.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
+import { configureNotices } from './notices/notices.service.ts';
+import { sendSessionReminders } from './notices/reminders.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
 
@@ -55,10 +57,12 @@ if (firstAdmin?.generatedPassword) {
   logger.info(`First administrator created: ${firstAdmin.email}`);
 }
 
+const i18n = await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage);
+configureNotices({ config, logger, i18n });
 const app = createApp({
   config,
   logger,
-  i18n: await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage),
+  i18n,
   mongoClient: mongoose.connection.getClient(),
   sessionSecret: await loadSessionSecret(config.sessionSecret, config.dataDir),
 });
@@ -67,11 +71,19 @@ const server = app.listen(config.port, config.host, () => {
   logger.info(`Cadre is listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
 });
 
+// reminders before a session starts; a claim per person makes overlapping runs harmless
+const runReminders = () =>
+  sendSessionReminders().catch((err: unknown) => logger.error({ err }, 'session reminders failed'));
+void runReminders();
+const reminderTimer = setInterval(runReminders, 15 * 60_000);
+reminderTimer.unref();
+
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal}: stopping`);
+  clearInterval(reminderTimer);
   server.close();
   await disconnectDatabase();
   await database.stop();

@@ -1,7 +1,76 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.ts';
+import { requireRole, requireUser, safeReturnTo } from '../auth/guards.ts';
+import { HttpError } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { myTraining, pendingApprovals, venueTime } from './enrolment-views.service.ts';
+import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
+import { rosterRouter } from './roster.routes.ts';
 
-// placeholder: the routes of this feature are being written
+const coordinators = requireRole('admin', 'coordinator');
+
+/** A refusal the person can act on (409) comes back as a message on the page they came from. */
+async function orRefusal(req: Request, res: Response, back: string, action: () => Promise<void>) {
+  try {
+    await action();
+  } catch (error) {
+    if (!(error instanceof HttpError) || error.status !== 409) throw error;
+    flash(req.session, { type: 'error', key: error.messageKey, params: error.params });
+  }
+  res.redirect(303, back);
+}
+
 export function enrolmentsRouter(_config: Config): Router {
-  return Router();
+  const router = Router();
+
+  router.post('/sessions/:id/enrolments/enrol', requireUser, async (req, res) => {
+    const id = String(req.params.id);
+    await orRefusal(req, res, `/sessions/${id}`, async () => {
+      const outcome = await enrol(req.user!, id);
+      flash(req.session, { type: 'success', key: `enrolments:flash.${outcome}` });
+    });
+  });
+
+  router.post('/sessions/:id/enrolments/withdraw', requireUser, async (req, res) => {
+    const id = String(req.params.id);
+    await orRefusal(req, res, `/sessions/${id}`, async () => {
+      await withdraw(req.user!, id);
+      flash(req.session, { type: 'success', key: 'enrolments:flash.withdrawn' });
+    });
+  });
+
+  router.get('/my-training', requireUser, async (req, res) => {
+    res.render('enrolments/my-training', {
+      title: req.t('enrolments:my.title'),
+      training: await myTraining(req.user!),
+      venueTime,
+    });
+  });
+
+  router.get('/enrolments/approvals', coordinators, async (req, res) => {
+    res.render('enrolments/approvals', {
+      title: req.t('enrolments:approvals.title'),
+      requests: await pendingApprovals(req.user!),
+      venueTime,
+    });
+  });
+
+  const backTo = (req: Request) => safeReturnTo((req.body as Record<string, unknown>).back ?? '/enrolments/approvals');
+
+  router.post('/enrolments/:id/approve', coordinators, async (req, res) => {
+    await orRefusal(req, res, backTo(req), async () => {
+      const outcome = await approve(req.user!, String(req.params.id));
+      flash(req.session, { type: 'success', key: `enrolments:flash.approved.${outcome}` });
+    });
+  });
+
+  router.post('/enrolments/:id/decline', coordinators, async (req, res) => {
+    await orRefusal(req, res, backTo(req), async () => {
+      await decline(req.user!, String(req.params.id));
+      flash(req.session, { type: 'success', key: 'enrolments:flash.declined' });
+    });
+  });
+
+  router.use(rosterRouter(orRefusal));
+  return router;
 }

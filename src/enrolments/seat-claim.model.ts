@@ -14,6 +14,9 @@ const claimSchema = (collection: string) => {
     { timestamps: { createdAt: true, updatedAt: false }, collection },
   );
   schema.index({ session: 1, number: 1 }, { unique: true });
+  // one seat (one waitlist place) per enrolment at most: two promotions or a double click
+  // racing for the same person cannot give them two
+  schema.index({ enrolment: 1, session: 1 }, { unique: true });
   return schema;
 };
 

@@ -1,7 +1,47 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
+import { requireUser } from '../auth/guards.ts';
 import type { Config } from '../config.ts';
+import { flash } from '../http/flash.ts';
+import { formatWhen, noticeText } from './notice-text.ts';
+import { markReadSchema, noticeListSchema } from './notices.schemas.ts';
+import { configureNotices, listNotices, markAllRead, markRead, unreadCount } from './notices.service.ts';
 
-// placeholder: the routes of this feature are being written
-export function noticesRouter(_config: Config): Router {
-  return Router();
+// Every signed-in person's own notices, whatever their role. Nobody sees anyone else's.
+
+export function noticesRouter(config: Config): Router {
+  configureNotices({ config });
+  const router = Router();
+
+  router.get('/notices', requireUser, async (req, res) => {
+    const filter = noticeListSchema.parse(req.query);
+    const page = await listNotices(req.user!.id, filter);
+    const items = page.items.map((notice) => ({
+      id: String(notice._id),
+      unread: !notice.readAt,
+      createdAt: notice.createdAt,
+      received: formatWhen(notice.createdAt.toISOString(), page.timeZone, req.language),
+      ...noticeText(req.t, req.language, notice.kind, notice.params),
+    }));
+    res.render('notices/index', { title: req.t('notices:list.title'), page: { ...page, items }, filter });
+  });
+
+  router.post('/notices/read-all', requireUser, async (req, res) => {
+    await markAllRead(req.user!.id);
+    flash(req.session, { type: 'success', key: 'notices:allRead' });
+    res.redirect(303, '/notices');
+  });
+
+  router.post('/notices/:id/read', requireUser, async (req, res) => {
+    const { page } = markReadSchema.parse({ page: req.body?.page });
+    await markRead(req.user!.id, String(req.params.id));
+    res.redirect(303, page > 1 ? `/notices?page=${page}` : '/notices');
+  });
+
+  return router;
 }
+
+/** Puts the signed-in person's unread count on res.locals.unreadNotices (the header's badge). */
+export const unreadNoticesLocal: RequestHandler = async (req, res, next) => {
+  if (req.user && req.method === 'GET') res.locals.unreadNotices = await unreadCount(req.user.id);
+  next();
+};

@@ -1,7 +1,193 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.ts';
+import { requireRole, requireUser } from '../auth/guards.ts';
+import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { TIME_ZONES } from '../http/time-zones.ts';
+import { parse } from '../http/validate.ts';
+import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { calendarRouter } from './calendar.routes.ts';
+import { qualificationsRouter } from './qualifications.routes.ts';
+import { advanceSession, cancelSession, canCancel, type Step } from './session-lifecycle.service.ts';
+import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
+import { renderSessionPage } from './session-page.ts';
+import { formatDay, formatInstant } from './session-times.ts';
+import type { Clash } from './session-conflicts.ts';
+import { copyValues, newValues, sessionValues } from './session-values.ts';
+import {
+  DAY_ROWS,
+  SESSION_STATUS_FILTERS,
+  cancelSchema,
+  copySchema,
+  sessionFilterSchema,
+  sessionSchema,
+} from './sessions.schemas.ts';
+import {
+  createSession,
+  getManagedSession,
+  getSession,
+  listSessions,
+  SessionClashError,
+  updateSession,
+  type Saved,
+} from './sessions.service.ts';
+import mongoose from 'mongoose';
 
-// placeholder: the routes of this feature are being written
-export function sessionsRouter(_config: Config): Router {
-  return Router();
+const managers = requireRole('admin', 'coordinator');
+
+type FormLocals = {
+  action: string;
+  values: Record<string, unknown>;
+  errors?: FieldErrors;
+  clashes?: Clash[];
+  warnings?: PersonOption[];
+  editing?: boolean;
+};
+
+async function renderForm(req: Request, res: Response, locals: FormLocals) {
+  const actor = req.user!;
+  const warnings =
+    locals.warnings ??
+    (typeof locals.values.module === 'string' && /^[0-9a-f]{24}$/i.test(locals.values.module)
+      ? await unqualified(new mongoose.Types.ObjectId(locals.values.module), trainerIdsOf(locals.values))
+      : []);
+  res.render('sessions/form', {
+    ...locals,
+    title: req.t(locals.editing ? 'sessions:edit.title' : 'sessions:new.title'),
+    modules: await moduleOptions(actor),
+    institutions: await venueOptions(actor),
+    trainers: await trainerOptions(actor),
+    timeZones: TIME_ZONES,
+    languages: DELIVERY_LANGUAGES,
+    rows: DAY_ROWS,
+    clashes: (locals.clashes ?? []).map((c) => ({ ...c, when: formatInstant(c.startsAt, c.timeZone, req.language) })),
+    warnings,
+  });
+}
+
+function trainerIdsOf(values: Record<string, unknown>) {
+  const list = [values.lead, ...(Array.isArray(values.coTrainers) ? values.coTrainers : [values.coTrainers])];
+  return list
+    .filter((v): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v))
+    .map((v) => new mongoose.Types.ObjectId(v));
+}
+
+function flashSaved(req: Request, saved: Saved, key: string) {
+  flash(req.session, { type: 'success', key });
+  if (saved.unqualified.length > 0) {
+    const names = saved.unqualified.map((p) => p.fullName).join(', ');
+    flash(req.session, { type: 'info', key: 'sessions:warnings.unqualified', params: { names } });
+  }
+}
+
+async function handleFormError(req: Request, res: Response, error: unknown, locals: FormLocals) {
+  if (!(error instanceof FieldValidationError)) throw error;
+  res.status(422);
+  const clashes = error instanceof SessionClashError ? error.clashes : undefined;
+  await renderForm(req, res, {
+    ...locals,
+    values: req.body as Record<string, unknown>,
+    errors: error.fieldErrors,
+    clashes,
+  });
+}
+
+const STEPS: Record<string, Step> = { open: 'open', start: 'in_progress', complete: 'completed' };
+
+export function sessionsRouter(config: Config): Router {
+  const router = Router();
+
+  router.get('/sessions', managers, async (req, res) => {
+    const filter = sessionFilterSchema.parse(req.query);
+    const { page, fill } = await listSessions(req.user!, filter);
+    res.render('sessions/index', {
+      title: req.t('sessions:list.title'),
+      page,
+      fill,
+      filter,
+      statuses: SESSION_STATUS_FILTERS,
+      modules: await moduleOptions(req.user!),
+      institutions: await venueOptions(req.user!),
+      trainers: await trainerOptions(req.user!),
+      when: (row: { days: { date: string; start: string; end: string }[]; timeZone: string }) =>
+        row.days[0] ? formatDay(row.days[0], row.timeZone, req.language) : '',
+    });
+  });
+
+  router.get('/sessions/new', managers, async (req, res) => {
+    const copyOf = typeof req.query.copy === 'string' ? req.query.copy : undefined;
+    if (!copyOf) return renderForm(req, res, { action: '/sessions', values: newValues(req.user!) });
+    const source = await getManagedSession(req.user!, copyOf);
+    const { shift } = copySchema.parse(req.query);
+    await renderForm(req, res, { action: '/sessions', values: copyValues(source, shift) });
+  });
+
+  router.post('/sessions', managers, async (req, res) => {
+    try {
+      const saved = await createSession(req.user!, parse(sessionSchema, req.body));
+      flashSaved(req, saved, 'sessions:created');
+      res.redirect(303, `/sessions/${saved.session.id}`);
+    } catch (error) {
+      await handleFormError(req, res, error, { action: '/sessions', values: {} });
+    }
+  });
+
+  router.use(calendarRouter(config.publicUrl));
+
+  router.get('/sessions/:id', requireUser, async (req, res) => {
+    await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)));
+  });
+
+  router.get('/sessions/:id/edit', managers, async (req, res) => {
+    const session = await getManagedSession(req.user!, String(req.params.id));
+    if (!['draft', 'open', 'in_progress'].includes(session.status)) return res.redirect(303, `/sessions/${session.id}`);
+    await renderForm(req, res, { action: `/sessions/${session.id}`, values: sessionValues(session), editing: true });
+  });
+
+  router.post('/sessions/:id', managers, async (req, res) => {
+    const id = String(req.params.id);
+    try {
+      const saved = await updateSession(req.user!, id, parse(sessionSchema, req.body));
+      flashSaved(req, saved, 'sessions:updated');
+      res.redirect(303, `/sessions/${saved.session.id}`);
+    } catch (error) {
+      const session = await getManagedSession(req.user!, id);
+      await handleFormError(req, res, error, { action: `/sessions/${session.id}`, values: {}, editing: true });
+    }
+  });
+
+  router.post('/sessions/:id/:step', managers, async (req, res, next) => {
+    const step = STEPS[String(req.params.step)];
+    if (!step) return next();
+    const session = await advanceSession(req.user!, String(req.params.id), step);
+    flash(req.session, { type: 'success', key: `sessions:steps.done.${step}` });
+    res.redirect(303, `/sessions/${session.id}`);
+  });
+
+  router.get('/sessions/:id/cancel', managers, async (req, res) => {
+    const session = await getManagedSession(req.user!, String(req.params.id));
+    if (!canCancel(session.status)) return res.redirect(303, `/sessions/${session.id}`);
+    res.render('sessions/cancel', { title: req.t('sessions:cancel.title'), session });
+  });
+
+  router.post('/sessions/:id/cancel', managers, async (req, res) => {
+    const session = await getManagedSession(req.user!, String(req.params.id));
+    try {
+      const { reason } = parse(cancelSchema, req.body);
+      await cancelSession(req.user!, session.id, reason);
+      flash(req.session, { type: 'success', key: 'sessions:cancel.done' });
+      res.redirect(303, `/sessions/${session.id}`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422).render('sessions/cancel', {
+        title: req.t('sessions:cancel.title'),
+        session,
+        values: req.body as Record<string, unknown>,
+        errors: error.fieldErrors,
+      });
+    }
+  });
+
+  router.use(qualificationsRouter());
+  return router;
 }

@@ -67,6 +67,8 @@ const trainingSessionSchema = new mongoose.Schema(
     cancelledAt: { type: Date },
     conflictOverrides: { type: [conflictOverrideSchema], default: [] },
     createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    /** raised on each change that calendars must pick up (iCalendar SEQUENCE) */
+    sequence: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },
 );

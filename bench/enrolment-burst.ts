@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mongoose from 'mongoose';
+import { createApp } from '../src/app.ts';
+import { hashPassword } from '../src/auth/password.ts';
+import { SignInThrottle } from '../src/auth/sign-in-throttle.ts';
+import { loadConfig } from '../src/config.ts';
+import { connectDatabase, disconnectDatabase } from '../src/db/connection.ts';
+import { resolveDatabase } from '../src/db/resolve.ts';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
+import { createLogger } from '../src/http/logger.ts';
+import { createI18n } from '../src/i18n/i18n.ts';
+import { Country } from '../src/countries/country.model.ts';
+import { Institution } from '../src/institutions/institution.model.ts';
+import { TrainingModule } from '../src/modules/training-module.model.ts';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { User } from '../src/users/user.model.ts';
+import { sessionsListScenario } from './sessions-list.ts';
+
+// Benchmarks: each scenario gets the app listening on 127.0.0.1, port 0, over a throwaway
+// database (embedded, like the tests), and prints what it measured. Nothing is asserted
+// about time; a scenario fails only when the result is wrong.
+//   npm run bench                      every scenario
+//   npm run bench -- enrolment-burst   one of them
+// A scenario is { name, run(base) } in SCENARIOS below.
+
+type Scenario = { name: string; describe: string; run: (base: string) => Promise<Record<string, string | number>> };
+
+/** Benchmarks print their numbers: the one thing they are for. */
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+const PASSWORD = 'correct horse battery staple';
+const config = loadConfig({ ...process.env, NODE_ENV: 'test', PASSWORD_HASH_COST: '14', LOG_LEVEL: 'silent' });
+
+/** A cookie jar of one: enough for a signed-in person. */
+class Browser {
+  private cookies = new Map<string, string>();
+  constructor(private readonly base: string) {}
+  async request(method: string, url: string, body?: Record<string, string>) {
+    const res = await fetch(this.base + url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: body ? new URLSearchParams(body).toString() : undefined,
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair!.indexOf('=');
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return { status: res.status, text: await res.text() };
+  }
+  async token(url: string) {
+    const page = await this.request('GET', url);
+    return /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  }
+  async signIn(email: string) {
+    const res = await this.request('POST', '/login', { _csrf: await this.token('/login'), email, password: PASSWORD });
+    if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  }
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+
+async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PEOPLE ?? 200), seats = 20) {
+  const country = await Country.create({ code: 'BX', name: 'Benchland', timeZone: 'UTC' });
+  const institution = await Institution.create({
+    name: 'Bench Academy',
+    code: 'BENCH',
+    type: 'academy',
+    country: country._id,
+    timeZone: 'UTC',
+  });
+  const module = await TrainingModule.create({
+    code: 'BENCH-1',
+    title: 'Bench',
+    objectives: ['Measure.'],
+    hours: 1,
+    languages: ['en'],
+    status: 'published',
+    publishedAt: new Date(),
+  });
+  const startsAt = new Date(Date.now() + 10 * 86_400_000);
+  const session = await TrainingSession.create({
+    module: module._id,
+    moduleVersion: 1,
+    institution: institution._id,
+    country: country._id,
+    timeZone: 'UTC',
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + 8 * 3_600_000),
+    language: 'en',
+    capacity: seats,
+    status: 'open',
+  });
+  const passwordHash = await hashPassword(PASSWORD, config.passwordHashCost);
+  const browsers: Browser[] = [];
+  for (let i = 0; i < people; i++) {
+    await User.create({
+      email: `bench${i}@bench.example`,
+      passwordHash,
+      fullName: `Bench ${i}`,
+      roles: ['staff'],
+      institution: institution._id,
+      country: country._id,
+    });
+    browsers.push(new Browser(base));
+  }
+  for (let i = 0; i < people; i += 20)
+    await Promise.all(browsers.slice(i, i + 20).map((b, j) => b.signIn(`bench${i + j}@bench.example`)));
+  const tokens = await Promise.all(browsers.map((b) => b.token('/account')));
+
+  // BENCH_OPS=1: count the database operations of the burst, by collection and kind
+  const ops = new Map<string, number>();
+  if (process.env.BENCH_OPS) {
+    mongoose.set('debug', (collection: string, method: string) =>
+      ops.set(`${collection}.${method}`, (ops.get(`${collection}.${method}`) ?? 0) + 1),
+    );
+  }
+  const rssBefore = process.memoryUsage().rss;
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  const started = performance.now();
+  await Promise.all(
+    browsers.map(async (b, i) => {
+      const t0 = performance.now();
+      const res = await b.request('POST', `/sessions/${session.id as string}/enrolments/enrol`, { _csrf: tokens[i]! });
+      latencies.push(performance.now() - t0);
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }),
+  );
+  const total = performance.now() - started;
+  const rssAfter = process.memoryUsage().rss;
+  mongoose.set('debug', false);
+
+  // the numbers mean nothing if the result is wrong
+  const seated = await SeatClaim.countDocuments({ session: session._id });
+  const waiting = await WaitlistClaim.countDocuments({ session: session._id });
+  const enrolments = await Enrolment.countDocuments({ session: session._id });
+  if (seated !== seats || waiting !== people - seats || enrolments !== people) {
+    throw new Error(`wrong result: ${seated} seated, ${waiting} waiting, ${enrolments} enrolments`);
+  }
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: people,
+    seats,
+    statuses: [...statuses].map(([s, n]) => `${s}×${n}`).join(' '),
+    'total ms': Math.round(total),
+    'p50 ms': Math.round(percentile(latencies, 50)),
+    'p95 ms': Math.round(percentile(latencies, 95)),
+    'max ms': Math.round(latencies.at(-1)!),
+    'requests/s': Math.round((people / total) * 1000 * 10) / 10,
+    'rss before MB': mb(rssBefore),
+    'rss after MB': mb(rssAfter),
+    result: `${seated} seated, ${waiting} waitlisted`,
+    ...(ops.size ? { 'db operations': [...ops].map(([k, n]) => `${k} ${n}`).join(', ') } : {}),
+  };
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'enrolment-burst',
+    describe: 'simultaneous self-enrolments (HTTP, one signed-in person each) at a 20-seat session',
+    run: (base) => enrolmentBurst(base),
+  },
+  sessionsListScenario,
+];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? SCENARIOS.filter((s) => wanted.includes(s.name)) : SCENARIOS;
+if (chosen.length === 0) {
+  console.error(`unknown scenario; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  process.exit(1);
+}
+
+const database = await resolveDatabase(config, { dataDir: undefined, progress: (m) => print(`[database] ${m}`) });
+print(`database: ${database.description}; node ${process.version}`);
+const logger = createLogger('silent', false);
+const i18n = await createI18n(path.join(config.projectRoot, 'locales'), 'en');
+try {
+  for (const scenario of chosen) {
+    await connectDatabase(database.uri, `cadre_bench_${randomBytes(6).toString('hex')}`);
+    const app = createApp({
+      config,
+      logger,
+      i18n,
+      mongoClient: mongoose.connection.getClient(),
+      sessionSecret: 'bench-secret-bench-secret-bench-secret-01',
+      throttle: new SignInThrottle({ perAccountAndAddress: 1e6, perAddress: 1e6, perAccount: 1e6 }),
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      print(`\n${scenario.name}: ${scenario.describe}`);
+      const numbers = await scenario.run(base);
+      for (const [k, v] of Object.entries(numbers)) print(`  ${k.padEnd(16)} ${v}`);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      server.closeAllConnections();
+      await mongoose.connection.dropDatabase().catch(() => undefined);
+      await disconnectDatabase();
+    }
+  }
+} finally {
+  await database.stop();
+}

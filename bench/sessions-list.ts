@@ -1,0 +1,134 @@
+import autocannon from 'autocannon';
+import { hashPassword } from '../src/auth/password.ts';
+import { Country } from '../src/countries/country.model.ts';
+import { Institution } from '../src/institutions/institution.model.ts';
+import { TrainingModule } from '../src/modules/training-module.model.ts';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { User } from '../src/users/user.model.ts';
+
+// Scenario "sessions-list": a coordinator's sessions list (first page, then a late page) with
+// 2,000 sessions in the database, under load from autocannon on 127.0.0.1. Wire it into the
+// runner by adding `sessionsListScenario` to SCENARIOS in enrolment-burst.ts.
+
+const PASSWORD = 'correct horse battery staple';
+const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+
+async function signIn(base: string, email: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const call = async (method: string, url: string, body?: Record<string, string>) => {
+    const res = await fetch(base + url, {
+      method,
+      redirect: 'manual',
+      headers: {
+        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      body: body ? new URLSearchParams(body).toString() : undefined,
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    return { status: res.status, text: await res.text() };
+  };
+  const page = await call('GET', '/login');
+  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? '';
+  const res = await call('POST', '/login', { _csrf: token, email, password: PASSWORD });
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+async function seed(passwordCost: number) {
+  const country = await Country.create({ code: 'SX', name: 'Sessionland', timeZone: 'Asia/Almaty' });
+  const venues = await Institution.insertMany(
+    Array.from({ length: 5 }, (_, i) => ({
+      name: `Venue ${i}`,
+      code: `VENUE-${i}`,
+      type: 'academy',
+      country: country._id,
+      timeZone: 'Asia/Almaty',
+    })),
+  );
+  const module = await TrainingModule.create({
+    code: 'LIST-1',
+    title: 'Listing',
+    objectives: ['Measure.'],
+    hours: 8,
+    languages: ['en'],
+    status: 'published',
+    publishedAt: new Date(),
+  });
+  const coordinator = await User.create({
+    email: 'coordinator@bench.example',
+    passwordHash: await hashPassword(PASSWORD, passwordCost),
+    fullName: 'Bench Coordinator',
+    roles: ['coordinator'],
+    institution: venues[0]!._id,
+    country: country._id,
+    scopeInstitutions: venues.map((v) => v._id),
+  });
+  const day0 = Date.UTC(2026, 0, 5, 4);
+  const sessions = Array.from({ length: SESSIONS }, (_, i) => {
+    const startsAt = new Date(day0 + i * 6 * 3_600_000);
+    const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
+    const local = new Date(startsAt.getTime() + 5 * 3_600_000).toISOString();
+    const localEnd = new Date(endsAt.getTime() + 5 * 3_600_000).toISOString();
+    return {
+      module: module._id,
+      moduleVersion: 1,
+      institution: venues[i % venues.length]!._id,
+      country: country._id,
+      room: `Room ${i % 7}`,
+      timeZone: 'Asia/Almaty',
+      days: [{ date: local.slice(0, 10), start: local.slice(11, 16), end: localEnd.slice(11, 16), startsAt, endsAt }],
+      startsAt,
+      endsAt,
+      language: 'en',
+      capacity: 20,
+      status: i % 3 === 0 ? 'draft' : 'open',
+    };
+  });
+  for (let i = 0; i < sessions.length; i += 500) await TrainingSession.insertMany(sessions.slice(i, i + 500));
+  return coordinator.email!;
+}
+
+function load(url: string, cookie: string, duration: number) {
+  // on embedded FerretDB one page takes seconds under load: wait for answers rather than count timeouts
+  return autocannon({ url, connections: CONNECTIONS, duration, timeout: 120, headers: { cookie } });
+}
+
+export const sessionsListScenario = {
+  name: 'sessions-list',
+  describe: `a coordinator's sessions list with ${SESSIONS} sessions, ${CONNECTIONS} connections (autocannon)`,
+  run: async (base: string, passwordCost = 14) => {
+    const email = await seed(passwordCost);
+    const cookie = await signIn(base, email);
+    await fetch(`${base}/sessions?status=all`, { headers: { cookie } }).then((r) => r.text());
+    const t0 = performance.now();
+    const check = await fetch(`${base}/sessions?status=all`, { headers: { cookie } });
+    const single = performance.now() - t0;
+    const text = await check.text();
+    if (check.status !== 200 || !text.includes(`${SESSIONS} results`)) {
+      throw new Error(`wrong page: ${check.status}`);
+    }
+    const duration = Number(process.env.BENCH_SECONDS ?? 30);
+    const first = await load(`${base}/sessions?status=all`, cookie, duration);
+    const late = await load(`${base}/sessions?status=all&page=${Math.ceil(SESSIONS / 25)}`, cookie, duration);
+    if (first.non2xx > 0 || late.non2xx > 0 || first.errors > 0 || late.errors > 0) {
+      throw new Error(`failed requests: ${first.non2xx + late.non2xx} non-2xx, ${first.errors + late.errors} errors`);
+    }
+    return {
+      sessions: SESSIONS,
+      'one request ms': Math.round(single),
+      'page 1 req/s': Math.round(first.requests.average),
+      'page 1 p50 ms': first.latency.p50,
+      'page 1 p99 ms': first.latency.p99,
+      'last page req/s': Math.round(late.requests.average),
+      'last page p50 ms': late.latency.p50,
+      'last page p99 ms': late.latency.p99,
+      requests: first.requests.total + late.requests.total,
+    };
+  },
+};

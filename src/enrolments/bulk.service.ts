@@ -1,0 +1,86 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import mongoose from 'mongoose';
+import type { Actor } from '../auth/actor.ts';
+import { anyOfIds } from '../db/query.ts';
+import { fieldError } from '../http/errors.ts';
+import { Institution } from '../institutions/institution.model.ts';
+import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { User } from '../users/user.model.ts';
+import { assertEnrollable, enrolInManaged, loadManagedSession, type CoordinatorOutcome } from './enrolments.service.ts';
+
+// Enrolling many people at once: ticked in a list, or named by service number in a CSV.
+// Rows go in file order, one enrolment each; a row that fails leaves nothing of its own
+// behind (enrolInManaged removes what it created) and the next rows still go in.
+
+export const MAX_CSV_ROWS = 1000;
+export const MAX_CSV_BYTES = 1024 * 1024;
+
+export type BulkOutcome = CoordinatorOutcome | 'duplicate' | 'failed';
+export type BulkRow = { line: number; label: string; outcome: BulkOutcome };
+
+async function runRows(
+  actor: Actor,
+  session: TrainingSessionDocument,
+  rows: { line: number; label: string; personId?: string }[],
+  source: 'coordinator' | 'csv',
+): Promise<BulkRow[]> {
+  const seen = new Set<string>();
+  const results: BulkRow[] = [];
+  for (const row of rows) {
+    const { line, label } = row;
+    if (!row.personId) {
+      results.push({ line, label, outcome: 'unknown' });
+      continue;
+    }
+    if (seen.has(row.personId)) {
+      results.push({ line, label, outcome: 'duplicate' });
+      continue;
+    }
+    seen.add(row.personId);
+    try {
+      results.push({ line, label, outcome: await enrolInManaged(actor, session, row.personId, source) });
+    } catch {
+      results.push({ line, label, outcome: 'failed' });
+    }
+  }
+  return results;
+}
+
+/** Enrols the people ticked in the list. */
+export async function enrolPeople(actor: Actor, sessionId: string, personIds: string[]) {
+  const session = await loadManagedSession(actor, sessionId);
+  assertEnrollable(session);
+  const people = await User.find({ _id: anyOfIds(personIds) }, { fullName: 1 }).lean();
+  const names = new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
+  const rows = personIds.map((id, i) => ({ line: i + 1, label: names.get(id) ?? id, personId: id }));
+  return runRows(actor, session, rows, 'coordinator');
+}
+
+/** The service numbers of a CSV: the first column; a header row naming it is skipped. */
+export function serviceNumbersOf(content: Buffer): string[] {
+  if (content.includes(0)) throw fieldError('file', 'enrolments:bulk.notCsv');
+  let records: string[][];
+  try {
+    records = parseCsv(content, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+  } catch {
+    throw fieldError('file', 'enrolments:bulk.notCsv');
+  }
+  const values = records.map((r) => r[0] ?? '');
+  if (values.length > 0 && /service/i.test(values[0] ?? '')) values.shift();
+  if (values.length === 0) throw fieldError('file', 'enrolments:bulk.empty');
+  if (values.length > MAX_CSV_ROWS) throw fieldError('file', 'enrolments:bulk.tooManyRows', { max: MAX_CSV_ROWS });
+  return values;
+}
+
+/** Enrols the people a CSV names by service number (unique within the venue's country). */
+export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbers: string[]) {
+  const session = await loadManagedSession(actor, sessionId);
+  assertEnrollable(session);
+  const country =
+    session.country ?? (await Institution.findById(session.institution, { country: 1 }).lean())?.country ?? undefined;
+  const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
+  const people = await User.find({ serviceKey: mongoose.trusted({ $in: keys }) }, { serviceKey: 1 }).lean();
+  const byKey = new Map(people.map((p) => [p.serviceKey, p._id.toHexString()]));
+  const rows = numbers.map((n, i) => ({ line: i + 1, label: n, personId: byKey.get(keys[i] ?? '') }));
+  return runRows(actor, session, rows, 'csv');
+}

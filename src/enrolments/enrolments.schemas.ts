@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { manyOf, objectId } from '../http/validate.ts';
+
+export const addPersonSchema = z.object({ person: z.string().min(1, 'validation.required').pipe(objectId()) }).strict();
+
+export const addPeopleSchema = z
+  .object({ people: manyOf(objectId()).pipe(z.array(z.string()).min(1).max(1000)) })
+  .strict();
+
+/** The roster page's filter of people to add. */
+export const candidateFilterSchema = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  institution: z
+    .string()
+    .regex(/^[0-9a-f]{24}$/i)
+    .optional()
+    .catch(undefined),
+});
+export type CandidateFilter = z.output<typeof candidateFilterSchema>;

@@ -1,0 +1,137 @@
+import { Router, type Request, type Response } from 'express';
+import { create as contentDisposition } from 'content-disposition';
+import multer from 'multer';
+import { requireRole, requireUser } from '../auth/guards.ts';
+import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { parse } from '../http/validate.ts';
+import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
+import { candidates, roster, rosterCsv, venueTime } from './enrolment-views.service.ts';
+import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
+import { enrolOne, loadManagedEnrolment, loadManagedSession, removeEnrolment } from './enrolments.service.ts';
+
+const coordinators = requireRole('admin', 'coordinator');
+
+// memory storage: a list of service numbers, read once, never kept
+const csvUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1 } }).single(
+  'file',
+);
+
+function readUpload(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
+  return new Promise((resolve, reject) => {
+    csvUpload(req, res, (error: unknown) => {
+      if (error instanceof multer.MulterError) {
+        const key = error.code === 'LIMIT_FILE_SIZE' ? 'enrolments:bulk.tooLarge' : 'enrolments:bulk.notCsv';
+        return reject(new FieldValidationError({ file: { key } }));
+      }
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      resolve(req.file);
+    });
+  });
+}
+
+const looksLikeCsv = (file: Express.Multer.File) =>
+  /\.csv$/i.test(file.originalname) || ['text/csv', 'application/vnd.ms-excel'].includes(file.mimetype);
+
+type Refusal = (req: Request, res: Response, back: string, action: () => Promise<void>) => Promise<void>;
+
+export function rosterRouter(orRefusal: Refusal): Router {
+  const router = Router();
+
+  async function renderRoster(req: Request, res: Response, locals: { errors?: FieldErrors; values?: unknown } = {}) {
+    const id = String(req.params.id);
+    const data = await roster(req.user!, id);
+    const filter = candidateFilterSchema.parse(req.query);
+    res.render('enrolments/roster', {
+      title: req.t('enrolments:roster.title'),
+      roster: data,
+      filter,
+      people: data.manage ? await candidates(req.user!, id, filter) : [],
+      venueTime,
+      values: {},
+      ...locals,
+    });
+  }
+
+  router.get('/sessions/:id/enrolments', requireUser, async (req, res) => {
+    await renderRoster(req, res);
+  });
+
+  router.get('/sessions/:id/enrolments.csv', coordinators, async (req, res) => {
+    const data = await roster(req.user!, String(req.params.id));
+    if (!data.showContacts) throw new HttpError(404, 'errors.notFound');
+    const header = ['state', 'seat', 'waitlist', 'name', 'serviceNumber', 'email', 'institution'].map((c) =>
+      req.t(`enrolments:csv.${c}`),
+    );
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', contentDisposition(`roster-${data.session.id as string}.csv`));
+    res.send(rosterCsv(data, header, (state) => req.t(`enrolments:states.${state}`)));
+  });
+
+  router.post('/sessions/:id/enrolments', coordinators, async (req, res) => {
+    const id = String(req.params.id);
+    try {
+      const input = parse(addPersonSchema, req.body);
+      const outcome = await enrolOne(req.user!, id, input.person);
+      if (outcome === 'unknown' || outcome === 'outOfScope') {
+        throw new FieldValidationError({ person: { key: `enrolments:outcomes.${outcome}` } });
+      }
+      flash(req.session, { type: 'success', key: `enrolments:outcomes.${outcome}` });
+      res.redirect(303, `/sessions/${id}/enrolments`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderRoster(req, res, { errors: error.fieldErrors, values: req.body });
+    }
+  });
+
+  function renderResult(req: Request, res: Response, rows: BulkRow[]) {
+    res.render('enrolments/bulk-result', {
+      title: req.t('enrolments:bulk.resultTitle'),
+      sessionId: String(req.params.id),
+      rows,
+    });
+  }
+
+  router.post('/sessions/:id/enrolments/bulk', coordinators, async (req, res) => {
+    try {
+      const input = parse(addPeopleSchema, req.body);
+      renderResult(req, res, await enrolPeople(req.user!, String(req.params.id), input.people));
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderRoster(req, res, { errors: error.fieldErrors });
+    }
+  });
+
+  router.post('/sessions/:id/enrolments/upload', coordinators, async (req, res) => {
+    const id = String(req.params.id);
+    await loadManagedSession(req.user!, id); // refused before anything is read
+    try {
+      const file = await readUpload(req, res);
+      if (!file) throw new FieldValidationError({ file: { key: 'validation.required' } });
+      if (!looksLikeCsv(file)) throw new FieldValidationError({ file: { key: 'enrolments:bulk.notCsv' } });
+      renderResult(req, res, await enrolServiceNumbers(req.user!, id, serviceNumbersOf(file.buffer)));
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderRoster(req, res, { errors: error.fieldErrors });
+    }
+  });
+
+  router.get('/enrolments/:id/remove', coordinators, async (req, res) => {
+    const { enrolment, session } = await loadManagedEnrolment(req.user!, String(req.params.id));
+    await enrolment.populate('person', 'fullName');
+    res.render('enrolments/remove', { title: req.t('enrolments:remove.title'), enrolment, session });
+  });
+
+  router.post('/enrolments/:id/remove', coordinators, async (req, res) => {
+    const { session } = await loadManagedEnrolment(req.user!, String(req.params.id));
+    await orRefusal(req, res, `/sessions/${session.id as string}/enrolments`, async () => {
+      await removeEnrolment(req.user!, String(req.params.id));
+      flash(req.session, { type: 'success', key: 'enrolments:flash.removed' });
+    });
+  });
+
+  return router;
+}

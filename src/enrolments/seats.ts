@@ -1,0 +1,128 @@
+import mongoose from 'mongoose';
+import { anyOf } from '../db/query.ts';
+import { Enrolment, type EnrolmentState } from './enrolment.model.ts';
+import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
+
+// Seats and waitlist places are claimed by inserting numbered documents guarded by unique
+// indexes (decision 0002): {session, number} gives each number to exactly one claimant,
+// {enrolment, session} gives each enrolment at most one of each. FerretDB's updates are not
+// atomic, so nothing here reads a counter and writes it back.
+
+type Id = mongoose.Types.ObjectId;
+
+export const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+
+/** The number of a claim this enrolment already holds, if any. */
+async function heldNumber(model: typeof SeatClaim, enrolment: Id): Promise<number | undefined> {
+  const held = await model.findOne({ enrolment }, { number: 1 }).lean();
+  return held?.number;
+}
+
+/**
+ * Claims a free seat for the enrolment: the free numbers are tried in order, lowest first
+ * (seats left by withdrawals are reused); a number taken meanwhile is skipped. Undefined
+ * when the session is full.
+ */
+export async function claimSeat(session: Id, capacity: number, enrolment: Id): Promise<number | undefined> {
+  for (let pass = 0; pass < 20; pass++) {
+    const taken = new Set((await SeatClaim.find({ session }, { number: 1 }).lean()).map((c) => c.number));
+    const free: number[] = [];
+    for (let n = 1; n <= capacity; n++) if (!taken.has(n)) free.push(n);
+    if (free.length === 0) return undefined;
+    for (const number of free) {
+      try {
+        await SeatClaim.create({ session, number, enrolment });
+        return number;
+      } catch (error) {
+        if (!isDuplicate(error)) throw error;
+        // the number was taken, or this enrolment got a seat in a racing request
+        const held = await heldNumber(SeatClaim, enrolment);
+        if (held !== undefined) return held;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Claims the next waitlist place: one after the highest, upward while others take them. */
+export async function claimWaitlistPlace(session: Id, enrolment: Id): Promise<number> {
+  const last = await WaitlistClaim.findOne({ session }, { number: 1 }).sort({ number: -1 }).lean();
+  let number = (last?.number ?? 0) + 1;
+  for (;;) {
+    try {
+      await WaitlistClaim.create({ session, number, enrolment });
+      return number;
+    } catch (error) {
+      if (!isDuplicate(error)) throw error;
+      const held = await heldNumber(WaitlistClaim, enrolment);
+      if (held !== undefined) return held;
+      number++;
+    }
+  }
+}
+
+/** Someone is waiting already: a newcomer queues behind them even if a seat just freed. */
+export async function hasWaiting(session: Id): Promise<boolean> {
+  return (await WaitlistClaim.exists({ session })) !== null;
+}
+
+/** A waitlisted person's position: live places before theirs, plus one. */
+export async function waitlistPosition(session: Id, number: number): Promise<number> {
+  return (await WaitlistClaim.countDocuments({ session, number: mongoose.trusted({ $lt: number }) })) + 1;
+}
+
+/** Releases every claim of an enrolment (withdrawal, removal, cancellation, a failed row). */
+export async function releaseClaims(enrolment: Id): Promise<void> {
+  await Promise.all([SeatClaim.deleteMany({ enrolment }), WaitlistClaim.deleteMany({ enrolment })]);
+}
+
+const PLACEABLE: EnrolmentState[] = ['requested', 'waitlisted', 'enrolled'];
+
+/**
+ * Writes an enrolment's state from the claims it holds: the claims are the truth, the state
+ * on the enrolment follows them. Idempotent, so a placement and a promotion racing over the
+ * same enrolment both end in the same state. Returns the state written, if any.
+ */
+export async function settle(enrolment: Id): Promise<'enrolled' | 'waitlisted' | undefined> {
+  const seat = await heldNumber(SeatClaim, enrolment);
+  const live = { _id: enrolment, state: anyOf(PLACEABLE) };
+  if (seat !== undefined) {
+    await WaitlistClaim.deleteMany({ enrolment });
+    await Enrolment.updateOne(live, { $set: { state: 'enrolled', seat }, $unset: { waitlistPosition: 1 } });
+    return 'enrolled';
+  }
+  const place = await heldNumber(WaitlistClaim, enrolment);
+  if (place === undefined) return undefined;
+  // never back from enrolled: a promotion that got there first wins
+  const waiting = { _id: enrolment, state: anyOf(['requested', 'waitlisted'] satisfies EnrolmentState[]) };
+  await Enrolment.updateOne(waiting, { $set: { state: 'waitlisted', waitlistPosition: place }, $unset: { seat: 1 } });
+  return 'waitlisted';
+}
+
+export type Promotion = { enrolment: Id; person: Id; seat: number };
+
+/**
+ * Seats waiting people, first come first served, while seats are free. Two promotions
+ * racing are safe: each seat goes to one claimant, each enrolment gets one seat.
+ */
+export async function fillFreeSeats(session: Id, capacity: number): Promise<Promotion[]> {
+  const promoted: Promotion[] = [];
+  for (let pass = 0; pass < capacity + 5; pass++) {
+    const seats = await SeatClaim.find({ session }, { number: 1, enrolment: 1 }).lean();
+    if (seats.length >= capacity) break;
+    const seated = new Set(seats.map((s) => s.enrolment.toHexString()));
+    const waiting = await WaitlistClaim.find({ session })
+      .sort({ number: 1 })
+      .limit(capacity + 20)
+      .lean();
+    const next = waiting.find((w) => !seated.has(w.enrolment.toHexString()));
+    if (!next) break;
+    const seat = await claimSeat(session, capacity, next.enrolment);
+    if (seat === undefined) break;
+    const before = await Enrolment.findById(next.enrolment, { state: 1, person: 1 }).lean();
+    if ((await settle(next.enrolment)) === 'enrolled' && before?.state === 'waitlisted') {
+      promoted.push({ enrolment: next.enrolment, person: before.person, seat });
+    }
+  }
+  return promoted;
+}

@@ -1,0 +1,52 @@
+import { Router, type Request, type Response } from 'express';
+import { requireRole } from '../auth/guards.ts';
+import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
+import { flash } from '../http/flash.ts';
+import { parse } from '../http/validate.ts';
+import { addQualification, listQualifications, removeQualification } from './qualifications.service.ts';
+import { moduleOptions } from './session-options.ts';
+import { qualificationSchema } from './sessions.schemas.ts';
+
+const managers = requireRole('admin', 'coordinator');
+
+async function renderPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors: FieldErrors = {}) {
+  const { trainer, qualifications } = await listQualifications(req.user!, String(req.params.id));
+  res.render('sessions/qualifications', {
+    title: req.t('sessions:qualifications.title', { name: trainer.fullName }),
+    trainer,
+    qualifications,
+    modules: await moduleOptions(req.user!),
+    values,
+    errors,
+  });
+}
+
+export function qualificationsRouter(): Router {
+  const router = Router();
+
+  router.get('/people/:id/qualifications', managers, async (req, res) => {
+    await renderPage(req, res);
+  });
+
+  router.post('/people/:id/qualifications', managers, async (req, res) => {
+    const id = String(req.params.id);
+    try {
+      await addQualification(req.user!, id, parse(qualificationSchema, req.body));
+      flash(req.session, { type: 'success', key: 'sessions:qualifications.added' });
+      res.redirect(303, `/people/${id}/qualifications`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderPage(req, res, req.body as Record<string, unknown>, error.fieldErrors);
+    }
+  });
+
+  router.post('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {
+    const id = String(req.params.id);
+    await removeQualification(req.user!, id, String(req.params.qualification));
+    flash(req.session, { type: 'success', key: 'sessions:qualifications.removed' });
+    res.redirect(303, `/people/${id}/qualifications`);
+  });
+
+  return router;
+}

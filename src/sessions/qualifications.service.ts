@@ -1,0 +1,57 @@
+import mongoose from 'mongoose';
+import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { canSeeModule } from '../modules/module-access.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import { User } from '../users/user.model.ts';
+import type { QualificationInput } from './sessions.schemas.ts';
+import { TrainerQualification } from './trainer-qualification.model.ts';
+
+// Which modules a trainer is qualified to deliver, and since when. Admins, and coordinators
+// of the trainer's institution, record them.
+
+const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+
+export async function getTrainer(actor: Actor, id: string) {
+  if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
+  if (!isId(id)) throw notFound();
+  const trainer = await User.findById(id, { fullName: 1, roles: 1, institution: 1 }).lean();
+  if (!trainer || !trainer.roles.includes('trainer')) throw notFound();
+  if (!hasRole(actor, 'admin') && !canActIn(actor, trainer.institution?.toHexString())) throw notFound();
+  return trainer;
+}
+
+export async function listQualifications(actor: Actor, trainerId: string) {
+  const trainer = await getTrainer(actor, trainerId);
+  const qualifications = await TrainerQualification.find({ trainer: trainer._id })
+    .populate<{ module: { _id: mongoose.Types.ObjectId; title: string; code: string } | null }>('module', 'title code')
+    .sort({ qualifiedOn: -1 })
+    .lean();
+  return { trainer, qualifications };
+}
+
+export async function addQualification(actor: Actor, trainerId: string, input: QualificationInput) {
+  const trainer = await getTrainer(actor, trainerId);
+  const module = await TrainingModule.findById(input.module);
+  if (!module || module.status !== 'published' || !canSeeModule(actor, module)) {
+    throw fieldError('module', 'sessions:errors.moduleUnavailable');
+  }
+  const qualifiedOn = new Date(`${input.qualifiedOn}T00:00:00Z`);
+  if (Number.isNaN(qualifiedOn.getTime())) throw fieldError('qualifiedOn', 'sessions:errors.date');
+  if (await TrainerQualification.exists({ trainer: trainer._id, module: module._id })) {
+    throw fieldError('module', 'sessions:qualifications.already');
+  }
+  try {
+    await TrainerQualification.create({ trainer: trainer._id, module: module._id, qualifiedOn, recordedBy: actor.id });
+  } catch (error) {
+    if ((error as { code?: number }).code === 11000) throw fieldError('module', 'sessions:qualifications.already');
+    throw error;
+  }
+}
+
+export async function removeQualification(actor: Actor, trainerId: string, qualificationId: string) {
+  const trainer = await getTrainer(actor, trainerId);
+  if (!isId(qualificationId)) throw notFound();
+  const removed = await TrainerQualification.findOneAndDelete({ _id: qualificationId, trainer: trainer._id });
+  if (!removed) throw notFound();
+}

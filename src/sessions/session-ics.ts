@@ -1,0 +1,43 @@
+import { createEvents, type EventAttributes } from 'ics';
+import mongoose from 'mongoose';
+import { anyOf } from '../db/query.ts';
+import { Institution } from '../institutions/institution.model.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import type { SessionRecord } from './sessions.service.ts';
+
+// iCalendar: one VEVENT per day of a session, in UTC; the UID stays the same for a day of
+// a session, SEQUENCE rises with each change of times, venue or status.
+
+type IcsSession = Pick<
+  SessionRecord,
+  '_id' | 'module' | 'institution' | 'room' | 'days' | 'status' | 'sequence' | 'notes' | 'cancellationReason'
+>;
+
+export async function sessionsToIcs(sessions: IcsSession[], calName: string, baseUrl: string): Promise<string> {
+  const [modules, venues] = await Promise.all([
+    TrainingModule.find({ _id: anyOf(sessions.map((s) => s.module)) }, { title: 1 }).lean(),
+    Institution.find({ _id: anyOf(sessions.map((s) => s.institution)) }, { name: 1 }).lean(),
+  ]);
+  const title = (id: mongoose.Types.ObjectId) => modules.find((m) => m._id.equals(id))?.title ?? '';
+  const venue = (id: mongoose.Types.ObjectId) => venues.find((v) => v._id.equals(id))?.name ?? '';
+  const events: EventAttributes[] = sessions.flatMap((s) =>
+    s.days.map((day) => ({
+      uid: `${s._id.toHexString()}-${day.date}@cadre`,
+      sequence: s.sequence,
+      title: title(s.module),
+      location: [venue(s.institution), s.room].filter(Boolean).join(', '),
+      description: s.status === 'cancelled' ? (s.cancellationReason ?? '') : (s.notes ?? ''),
+      url: `${baseUrl}/sessions/${s._id.toHexString()}`,
+      status: s.status === 'cancelled' ? 'CANCELLED' : s.status === 'draft' ? 'TENTATIVE' : 'CONFIRMED',
+      start: day.startsAt.getTime(),
+      startInputType: 'utc',
+      startOutputType: 'utc',
+      end: day.endsAt.getTime(),
+      endInputType: 'utc',
+      endOutputType: 'utc',
+    })),
+  );
+  const { error, value } = createEvents(events, { productId: 'cadre/sessions', calName });
+  if (error || value === null) throw error ?? new Error('no calendar');
+  return value;
+}

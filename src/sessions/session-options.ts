@@ -1,0 +1,49 @@
+import mongoose from 'mongoose';
+import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { anyOf, anyOfIds } from '../db/query.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
+import { canSeeModule } from '../modules/module-access.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import { User } from '../users/user.model.ts';
+import { TrainerQualification } from './trainer-qualification.model.ts';
+
+// What the session form offers: published modules the actor may see, venues in scope,
+// and the trainers of those venues.
+
+export type ModuleOption = { _id: mongoose.Types.ObjectId; code: string; title: string; languages: string[] };
+export type PersonOption = { _id: mongoose.Types.ObjectId; fullName: string };
+
+export async function moduleOptions(actor: Actor): Promise<ModuleOption[]> {
+  const modules = await TrainingModule.find(
+    { status: 'published' },
+    { code: 1, title: 1, languages: 1, institution: 1, country: 1, status: 1 },
+  )
+    .sort({ title: 1 })
+    .lean();
+  return modules
+    .filter((m) => canSeeModule(actor, m))
+    .map((m) => ({ _id: m._id, code: m.code, title: m.title, languages: m.languages as string[] }));
+}
+
+export const venueOptions = (actor: Actor) => listInstitutionOptions(actor);
+
+/** Active people with the trainer role whose institution is in the actor's scope. */
+export async function trainerOptions(actor: Actor): Promise<PersonOption[]> {
+  const scope = institutionScope(actor);
+  const filter: mongoose.QueryFilter<unknown> = { roles: 'trainer', active: true };
+  if (scope !== undefined) Object.assign(filter, { institution: anyOfIds(scope) });
+  return User.find(filter, { fullName: 1 }).sort({ fullName: 1 }).lean<PersonOption[]>();
+}
+
+/** The trainers (ids) among these who hold no qualification for the module. */
+export async function unqualified(moduleId: mongoose.Types.ObjectId, trainerIds: mongoose.Types.ObjectId[]) {
+  if (trainerIds.length === 0) return [];
+  const held = await TrainerQualification.find({ module: moduleId, trainer: anyOf(trainerIds) }, { trainer: 1 }).lean();
+  const qualified = new Set(held.map((q) => q.trainer.toHexString()));
+  const missing = trainerIds.filter((id) => !qualified.has(id.toHexString()));
+  return User.find({ _id: anyOf(missing) }, { fullName: 1 })
+    .sort({ fullName: 1 })
+    .lean<PersonOption[]>();
+}
+
+export const isAdmin = (actor: Actor) => hasRole(actor, 'admin');

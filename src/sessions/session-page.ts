@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express';
+import mongoose from 'mongoose';
+import { anyOf } from '../db/query.ts';
+import { enrolmentPanel } from '../enrolments/enrolments.service.ts';
+import { Institution } from '../institutions/institution.model.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import { User } from '../users/user.model.ts';
+import { canManageSession, teaches } from './session-access.ts';
+import { canCancel } from './session-lifecycle.service.ts';
+import { unqualified } from './session-options.ts';
+import { formatDay, formatInstant } from './session-times.ts';
+import { TrainingSession, type TrainingSessionDocument } from './training-session.model.ts';
+
+// The session page: what it is, when (in the venue's zone, named), who teaches, what was
+// overridden, and the enrolment panel of the enrolment feature.
+
+const names = async (ids: mongoose.Types.ObjectId[]) => {
+  const people = await User.find({ _id: anyOf(ids) }, { fullName: 1 }).lean();
+  return new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
+};
+
+export async function renderSessionPage(req: Request, res: Response, session: TrainingSessionDocument) {
+  const actor = req.user!;
+  const language = req.language;
+  const [module, venue] = await Promise.all([
+    TrainingModule.findById(session.module, { title: 1, code: 1 }).lean(),
+    Institution.findById(session.institution, { name: 1, code: 1 }).lean(),
+  ]);
+  const overrideIds = session.conflictOverrides.flatMap((o) => [o.by, ...o.clashes]);
+  const people = await names([...session.trainers.map((t) => t.person), ...session.conflictOverrides.map((o) => o.by)]);
+  const clashing = await TrainingSession.find({ _id: anyOf(overrideIds) }, { module: 1, startsAt: 1, timeZone: 1 })
+    .populate<{ module: { title: string } | null }>('module', 'title')
+    .lean();
+  const manages = canManageSession(actor, session);
+  res.render('sessions/show', {
+    title: module?.title ?? '',
+    session,
+    module,
+    venue,
+    days: session.days.map((d) => formatDay(d, session.timeZone, language)),
+    enrolmentOpens: session.enrolmentOpensAt && formatInstant(session.enrolmentOpensAt, session.timeZone, language),
+    enrolmentCloses: session.enrolmentClosesAt && formatInstant(session.enrolmentClosesAt, session.timeZone, language),
+    trainers: session.trainers.map((t) => ({ lead: t.lead, name: people.get(t.person.toHexString()) ?? '' })),
+    overrides: session.conflictOverrides.map((o) => ({
+      by: people.get(o.by.toHexString()) ?? '',
+      at: formatInstant(o.at, session.timeZone, language),
+      reason: o.reason,
+      clashes: o.clashes.map((id) => {
+        const other = clashing.find((c) => c._id.equals(id));
+        return { id: id.toHexString(), title: other?.module?.title ?? id.toHexString() };
+      }),
+    })),
+    warnings:
+      manages || teaches(actor, session)
+        ? await unqualified(
+            session.module,
+            session.trainers.map((t) => t.person),
+          )
+        : [],
+    manages,
+    teaches: teaches(actor, session),
+    cancellable: manages && canCancel(session.status),
+    panel: await enrolmentPanel(actor, session),
+  });
+}

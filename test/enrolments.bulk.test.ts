@@ -1,0 +1,138 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
+import { buildApp } from './support/context.ts';
+import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { multipart } from './support/files.ts';
+import { post, signIn, type Agent } from './support/http.ts';
+import { expectNoMissingTranslations, visibleText } from './page-helpers.ts';
+import { buildSession, placesOf } from './enrolments.helpers.ts';
+
+/** The result table as [value, outcome] pairs. */
+function outcomes(html: string): string[][] {
+  return [...html.matchAll(/<tr class="outcome-[^"]*"><td>\d+<\/td><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map(
+    (m) => [m[1]!, m[2]!],
+  );
+}
+
+describe('bulk enrolment', () => {
+  let app: Express;
+  before(async () => {
+    app = await buildApp();
+  });
+
+  async function setting(capacity = 1) {
+    const country = await buildCountry();
+    const institution = await buildInstitution({ country: country._id });
+    const session = await buildSession({ institution, capacity });
+    const coordinator = await buildUser({ roles: ['coordinator'], institution, scopeInstitutions: [institution] });
+    return { country, institution, session, coordinator, agent: await signIn(app, coordinator.email!) };
+  }
+
+  async function upload(agent: Agent, sessionId: string, name: string, content: Buffer) {
+    const page = await agent.get(`/sessions/${sessionId}/enrolments`);
+    const action = /action="(\/sessions\/[^"]+\/upload\?_csrf=[^"]+)"/.exec(page.text)![1]!;
+    const { body, contentType } = multipart({}, [{ field: 'file', name, content }]);
+    return agent.post(action).set('Content-Type', contentType).send(body);
+  }
+
+  it('reports every row of a CSV: enrolled, waitlisted, already, unknown, out of scope, duplicate', async () => {
+    const { institution, country, session, agent } = await setting(1);
+    const a = await buildUser({ institution, serviceNumber: 'A-1' });
+    await buildUser({ institution, serviceNumber: 'B-2' });
+    const c = await buildUser({ institution, serviceNumber: 'C-3' });
+    const outside = await buildInstitution({ country: country._id });
+    await buildUser({ institution: outside, serviceNumber: 'D-4' });
+    await post(await signIn(app, c.email!), `/sessions/${session.id as string}/enrolments/enrol`);
+    // c took the only seat: a and b queue
+    const csv = 'service number\nA-1\nb-2\nC-3\nZ-9\nD-4\nA-1\n';
+    const res = await upload(agent, session.id as string, 'people.csv', Buffer.from(csv));
+    expect(res.status).to.equal(200);
+    expectNoMissingTranslations(res.text);
+    expect(outcomes(res.text)).to.deep.equal([
+      ['A-1', 'Added to the waiting list'],
+      ['b-2', 'Added to the waiting list'],
+      ['C-3', 'Already enrolled'],
+      ['Z-9', 'Unknown service number or person'],
+      ['D-4', 'Out of your scope'],
+      ['A-1', 'Duplicate row'],
+    ]);
+    const places = await placesOf(session._id);
+    expect(places.enrolments).to.have.length(3);
+    expect(places.waits.map((w) => w.number)).to.deep.equal([1, 2]);
+    expect((await Enrolment.findOne({ person: a._id }).orFail()).source).to.equal('csv');
+  });
+
+  it('enrols the people ticked in the list, seats first', async () => {
+    const { institution, session, agent } = await setting(2);
+    const people = [
+      await buildUser({ institution }),
+      await buildUser({ institution }),
+      await buildUser({ institution }),
+    ];
+    const page = await agent.get(`/sessions/${session.id as string}/enrolments`);
+    for (const p of people) expect(page.text).to.include(`value="${p.id as string}"`);
+    const res = await post(agent, `/sessions/${session.id as string}/enrolments/bulk`, {
+      people: people.map((p) => p.id as string),
+    });
+    expect(res.status).to.equal(200);
+    expect(outcomes(res.text).map((o) => o[1])).to.deep.equal(['Enrolled', 'Enrolled', 'Added to the waiting list']);
+    const none = await post(agent, `/sessions/${session.id as string}/enrolments/bulk`, {});
+    expect(none.status).to.equal(422);
+  });
+
+  it('refuses a file that is not CSV, an empty one and one over 1000 rows, enrolling nobody', async () => {
+    const { institution, session, agent } = await setting(5);
+    await buildUser({ institution, serviceNumber: 'A-1' });
+    const binary = await upload(agent, session.id as string, 'people.xlsx', Buffer.from([0x50, 0x4b, 3, 4, 0, 0]));
+    expect(binary.status).to.equal(422);
+    expect(visibleText(binary.text)).to.include('This is not a CSV file.');
+    const huge = 'A-1\n'.repeat(1001);
+    const tooMany = await upload(agent, session.id as string, 'people.csv', Buffer.from(huge));
+    expect(tooMany.status).to.equal(422);
+    expect(visibleText(tooMany.text)).to.include('more than 1000 rows');
+    const empty = await upload(agent, session.id as string, 'people.csv', Buffer.from('service number\n'));
+    expect(empty.status).to.equal(422);
+    expect(await Enrolment.countDocuments({})).to.equal(0);
+  });
+
+  it('refuses uploads without the CSRF token and from staff', async () => {
+    const { institution, session } = await setting();
+    const person = await buildUser({ institution, serviceNumber: 'A-1' });
+    const staff = await signIn(app, person.email!);
+    const { body, contentType } = multipart({}, [{ field: 'file', name: 'a.csv', content: Buffer.from('A-1\n') }]);
+    const noToken = await staff
+      .post(`/sessions/${session.id as string}/enrolments/upload`)
+      .set('Content-Type', contentType)
+      .send(body);
+    expect(noToken.status).to.equal(403);
+    expect(await Enrolment.countDocuments({})).to.equal(0);
+  });
+
+  it('leaves nothing of a row behind when its placement fails', async () => {
+    const { institution, session, agent } = await setting(1);
+    await buildUser({ institution, serviceNumber: 'A-1' });
+    await buildUser({ institution, serviceNumber: 'B-2' });
+    // a broken waitlist: the claim insert fails with something other than a duplicate
+    const original = WaitlistClaim.create.bind(WaitlistClaim);
+    let calls = 0;
+    (WaitlistClaim as unknown as { create: unknown }).create = (...args: unknown[]) => {
+      calls++;
+      throw new Error(`disk full ${args.length}`);
+    };
+    try {
+      const res = await upload(agent, session.id as string, 'people.csv', Buffer.from('A-1\nB-2\n'));
+      expect(outcomes(res.text).map((o) => o[1])).to.deep.equal([
+        'Enrolled',
+        'Not enrolled: something went wrong, nothing was kept',
+      ]);
+    } finally {
+      (WaitlistClaim as unknown as { create: unknown }).create = original;
+    }
+    expect(calls).to.equal(1);
+    expect(await Enrolment.countDocuments({ session: session._id })).to.equal(1);
+    expect(await SeatClaim.countDocuments({ session: session._id })).to.equal(1);
+    expect(await WaitlistClaim.countDocuments({ session: session._id })).to.equal(0);
+  });
+});

@@ -1,0 +1,327 @@
+import path from 'node:path';
+import { expect } from 'chai';
+import ejs from 'ejs';
+import type { Express } from 'express';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import {
+  enrolmentPanel,
+  fillRates,
+  peopleInSession,
+  promoteWaiting,
+  releaseCancelledSession,
+} from '../src/enrolments/enrolments.service.ts';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { User } from '../src/users/user.model.ts';
+import { toActor } from '../src/users/users.service.ts';
+import { buildApp, testConfig, testI18n } from './support/context.ts';
+import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { post, signIn } from './support/http.ts';
+import { expectNoMissingTranslations, visibleText } from './page-helpers.ts';
+import { buildSession, placesOf } from './enrolments.helpers.ts';
+
+const HOUR = 3_600_000;
+
+describe('enrolments', () => {
+  let app: Express;
+  before(async () => {
+    app = await buildApp();
+  });
+
+  async function world(sessionFields: Parameters<typeof buildSession>[0] extends infer F ? Partial<F> : never = {}) {
+    const country = await buildCountry();
+    const institution = await buildInstitution({ country: country._id });
+    const session = await buildSession({ institution, ...sessionFields });
+    const coordinator = await buildUser({ roles: ['coordinator'], institution, scopeInstitutions: [institution] });
+    return { country, institution, session, coordinator };
+  }
+
+  const enrolAs = async (email: string, sessionId: string) => {
+    const agent = await signIn(app, email);
+    const res = await post(agent, `/sessions/${sessionId}/enrolments/enrol`);
+    return { agent, res };
+  };
+
+  describe('self-enrolment', () => {
+    it('seats staff of the same country, then waitlists them when full, and shows their place', async () => {
+      const { institution, session } = await world({ capacity: 1 });
+      const first = await buildUser({ institution });
+      const elsewhere = await buildInstitution({ country: institution.country });
+      const second = await buildUser({ institution: elsewhere });
+      const a = await enrolAs(first.email!, session.id as string);
+      expect(a.res.status).to.equal(303);
+      expect(a.res.headers.location).to.equal(`/sessions/${session.id as string}`);
+      const b = await enrolAs(second.email!, session.id as string);
+      expect(b.res.status).to.equal(303);
+      const places = await placesOf(session._id);
+      expect(places.byState('enrolled').map((e) => e.person.toHexString())).to.deep.equal([first.id]);
+      expect(places.byState('waitlisted').map((e) => e.waitlistPosition)).to.deep.equal([1]);
+
+      const actor = await actorOf(second.email!);
+      const panel = await enrolmentPanel(actor, session);
+      expect(panel?.state).to.equal('waitlisted');
+      expect(panel?.position).to.equal(1);
+
+      const page = await b.agent.get('/my-training');
+      expect(page.status).to.equal(200);
+      expectNoMissingTranslations(page.text);
+      expect(visibleText(page.text)).to.include('You are number 1 on the waiting list');
+      expect(visibleText(page.text)).to.include('(UTC)');
+    });
+
+    it('refuses a session of another country (403) and one not open or outside its window (flash)', async () => {
+      const { session } = await world();
+      const stranger = await buildUser({
+        institution: await buildInstitution({ country: (await buildCountry({ code: 'ZZ' }))._id }),
+      });
+      const { res } = await enrolAs(stranger.email!, session.id as string);
+      expect(res.status).to.equal(403);
+
+      const { institution, session: draft } = await world({ status: 'draft' });
+      const person = await buildUser({ institution });
+      const refused = await enrolAs(person.email!, draft.id as string);
+      expect(refused.res.status).to.equal(303);
+      const page = await refused.agent.get('/my-training');
+      expect(visibleText(page.text)).to.include('not open for enrolment');
+
+      const closed = await buildSession({ institution, enrolmentClosesAt: new Date(Date.now() - HOUR) });
+      await post(refused.agent, `/sessions/${closed.id as string}/enrolments/enrol`);
+      const notYet = await buildSession({ institution, enrolmentOpensAt: new Date(Date.now() + HOUR) });
+      await post(refused.agent, `/sessions/${notYet.id as string}/enrolments/enrol`);
+      expect(await Enrolment.countDocuments({ person: person._id })).to.equal(0);
+    });
+
+    it('shows Almaty times in Almaty time, named', async () => {
+      const { institution } = await world();
+      const session = await buildSession({
+        institution,
+        timeZone: 'Asia/Almaty',
+        startsAt: new Date('2040-03-03T04:00:00Z'),
+      });
+      const person = await buildUser({ institution });
+      const { agent } = await enrolAs(person.email!, session.id as string);
+      const page = await agent.get('/my-training');
+      expect(visibleText(page.text)).to.match(/3 Mar 2040, (09|10):00 \(Asia\/Almaty\)/);
+    });
+
+    it('lets a withdrawn person come back, at the end of the queue', async () => {
+      const { institution, session } = await world({ capacity: 1 });
+      const [a, b] = [await buildUser({ institution }), await buildUser({ institution })];
+      const first = await enrolAs(a.email!, session.id as string);
+      await enrolAs(b.email!, session.id as string);
+      await post(first.agent, `/sessions/${session.id as string}/enrolments/withdraw`);
+      // b was promoted into the freed seat; a comes back on the waitlist
+      await post(first.agent, `/sessions/${session.id as string}/enrolments/enrol`);
+      const places = await placesOf(session._id);
+      expect(places.byState('enrolled').map((e) => e.person.toHexString())).to.deep.equal([b.id]);
+      expect(places.byState('waitlisted').map((e) => e.person.toHexString())).to.deep.equal([a.id]);
+      expect(places.enrolments).to.have.length(2);
+    });
+  });
+
+  describe('withdrawal and promotion', () => {
+    it('promotes the first waiting person when a seat frees, and when capacity is raised', async () => {
+      const { institution, session } = await world({ capacity: 1 });
+      const people = [
+        await buildUser({ institution }),
+        await buildUser({ institution }),
+        await buildUser({ institution }),
+      ];
+      const agents = [];
+      for (const p of people) agents.push((await enrolAs(p.email!, session.id as string)).agent);
+      const res = await post(agents[0]!, `/sessions/${session.id as string}/enrolments/withdraw`);
+      expect(res.status).to.equal(303);
+      let places = await placesOf(session._id);
+      expect(places.byState('enrolled').map((e) => [e.person.toHexString(), e.seat])).to.deep.equal([
+        [people[1]!.id, 1],
+      ]);
+
+      await TrainingSession.updateOne({ _id: session._id }, { $set: { capacity: 2 } });
+      await promoteWaiting(session.id as string);
+      places = await placesOf(session._id);
+      expect(
+        places
+          .byState('enrolled')
+          .map((e) => e.person.toHexString())
+          .sort(),
+      ).to.deep.equal([people[1]!.id, people[2]!.id].sort());
+      expect(places.waits).to.have.length(0);
+      const rates = await fillRates([{ _id: session._id, capacity: 2 }]);
+      expect(rates.get(session.id as string)).to.deep.equal({ seated: 2, capacity: 2, waiting: 0, requested: 0 });
+    });
+
+    it('refuses a seated person after the cut-off but lets a coordinator remove them', async () => {
+      const { institution, session, coordinator } = await world({
+        startsAt: new Date(Date.now() + 24 * HOUR),
+        withdrawalCutoffHours: 48,
+      });
+      const person = await buildUser({ institution });
+      const { agent } = await enrolAs(person.email!, session.id as string);
+      await post(agent, `/sessions/${session.id as string}/enrolments/withdraw`);
+      const enrolment = await Enrolment.findOne({ person: person._id }).orFail();
+      expect(enrolment.state).to.equal('enrolled');
+      const page = await agent.get('/my-training');
+      expect(visibleText(page.text)).to.include('too late to withdraw');
+
+      const boss = await signIn(app, coordinator.email!);
+      const confirm = await boss.get(`/enrolments/${enrolment.id as string}/remove`);
+      expect(confirm.status).to.equal(200);
+      expect(visibleText(confirm.text)).to.include(person.fullName);
+      const removed = await post(boss, `/enrolments/${enrolment.id as string}/remove`);
+      expect(removed.status).to.equal(303);
+      expect((await Enrolment.findById(enrolment._id).orFail()).state).to.equal('withdrawn');
+      expect((await placesOf(session._id)).seats).to.have.length(0);
+    });
+  });
+
+  describe('approval', () => {
+    it('turns a self-enrolment into a request; approval seats or waitlists, decline declines', async () => {
+      const { institution, session, coordinator } = await world({ requiresApproval: true, capacity: 1 });
+      const [a, b, c] = [
+        await buildUser({ institution }),
+        await buildUser({ institution }),
+        await buildUser({ institution }),
+      ];
+      for (const p of [a, b, c]) await enrolAs(p.email!, session.id as string);
+      let places = await placesOf(session._id);
+      expect(places.byState('requested')).to.have.length(3);
+      expect(places.seats).to.have.length(0);
+
+      const boss = await signIn(app, coordinator.email!);
+      const list = await boss.get('/enrolments/approvals');
+      expect(list.status).to.equal(200);
+      expectNoMissingTranslations(list.text);
+      expect(visibleText(list.text)).to.include(a.fullName);
+      const id = (person: { _id: unknown }) => places.enrolments.find((e) => e.person.equals(person._id as never))!._id;
+      expect(
+        (await post(boss, `/enrolments/${id(a).toHexString()}/approve`, { back: '/enrolments/approvals' })).status,
+      ).to.equal(303);
+      await post(boss, `/enrolments/${id(b).toHexString()}/approve`);
+      await post(boss, `/enrolments/${id(c).toHexString()}/decline`);
+      // deciding twice is refused with a message, not an error page
+      const again = await post(boss, `/enrolments/${id(c).toHexString()}/approve`);
+      expect(again.status).to.equal(303);
+      places = await placesOf(session._id);
+      expect(places.byState('enrolled').map((e) => e.person.toHexString())).to.deep.equal([a.id]);
+      expect(places.byState('waitlisted').map((e) => e.person.toHexString())).to.deep.equal([b.id]);
+      expect(places.byState('declined').map((e) => e.person.toHexString())).to.deep.equal([c.id]);
+    });
+
+    it('refuses approvals to staff, trainers and coordinators of another scope', async () => {
+      const { institution, session } = await world({ requiresApproval: true });
+      const person = await buildUser({ institution });
+      await enrolAs(person.email!, session.id as string);
+      const enrolment = await Enrolment.findOne({ person: person._id }).orFail();
+      const staff = await signIn(app, person.email!);
+      expect((await post(staff, `/enrolments/${enrolment.id as string}/approve`)).status).to.equal(403);
+      expect((await staff.get('/enrolments/approvals')).status).to.equal(403);
+      const other = await buildInstitution();
+      const stranger = await buildUser({ roles: ['coordinator'], institution: other, scopeInstitutions: [other] });
+      const strangerAgent = await signIn(app, stranger.email!);
+      expect((await post(strangerAgent, `/enrolments/${enrolment.id as string}/approve`)).status).to.equal(404);
+      expect(visibleText((await strangerAgent.get('/enrolments/approvals')).text)).to.not.include(person.fullName);
+      expect((await Enrolment.findById(enrolment._id).orFail()).state).to.equal('requested');
+    });
+  });
+
+  describe('roster', () => {
+    it('shows contact details to coordinators of the scope only, exports a safe CSV', async () => {
+      const { institution, session, coordinator } = await world();
+      const person = await buildUser({ institution, fullName: '=HYPERLINK("x")', serviceNumber: 'SN-1' });
+      await enrolAs(person.email!, session.id as string);
+      const trainer = await buildUser({ roles: ['trainer'], institution });
+      await TrainingSession.updateOne(
+        { _id: session._id },
+        { $set: { trainers: [{ person: trainer._id, lead: true }] } },
+      );
+
+      const boss = await signIn(app, coordinator.email!);
+      const page = await boss.get(`/sessions/${session.id as string}/enrolments`);
+      expect(page.status).to.equal(200);
+      expectNoMissingTranslations(page.text);
+      expect(visibleText(page.text)).to.include(person.email!);
+      expect(page.text).to.include(`/sessions/${session.id as string}/enrolments/upload?_csrf=`);
+
+      const trainerPage = await (await signIn(app, trainer.email!)).get(`/sessions/${session.id as string}/enrolments`);
+      expect(trainerPage.status).to.equal(200);
+      expect(visibleText(trainerPage.text)).to.include(person.fullName);
+      expect(visibleText(trainerPage.text)).to.not.include(person.email!);
+
+      const staffPage = await (await signIn(app, person.email!)).get(`/sessions/${session.id as string}/enrolments`);
+      expect(staffPage.status).to.equal(404);
+
+      const csv = await boss.get(`/sessions/${session.id as string}/enrolments.csv`);
+      expect(csv.status).to.equal(200);
+      expect(csv.headers['content-type']).to.match(/^text\/csv/);
+      expect(csv.headers['content-disposition']).to.match(/^attachment/);
+      expect(csv.text.charCodeAt(0)).to.equal(0xfeff);
+      expect(csv.text).to.include(`"'=HYPERLINK(""x"")"`);
+      expect(csv.text).to.include('SN-1');
+    });
+
+    it('adds one person in scope, and refuses one out of scope beside the field', async () => {
+      const { institution, session, coordinator } = await world();
+      const person = await buildUser({ institution });
+      const outsider = await buildUser();
+      const boss = await signIn(app, coordinator.email!);
+      const added = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: person.id as string });
+      expect(added.status).to.equal(303);
+      const refused = await post(boss, `/sessions/${session.id as string}/enrolments`, {
+        person: outsider.id as string,
+      });
+      expect(refused.status).to.equal(422);
+      expect(visibleText(refused.text)).to.include('Out of your scope');
+      const empty = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: '' });
+      expect(empty.status).to.equal(422);
+      expect(await peopleInSession(session.id as string)).to.deep.equal([person.id]);
+      const staff = await signIn(app, person.email!);
+      expect(
+        (await post(staff, `/sessions/${session.id as string}/enrolments`, { person: person.id as string })).status,
+      ).to.equal(403);
+    });
+  });
+
+  it('renders the session page panel: place, position and the buttons as CSRF forms', async () => {
+    const { institution, session } = await world({ capacity: 1 });
+    const [a, b, c] = [
+      await buildUser({ institution }),
+      await buildUser({ institution }),
+      await buildUser({ institution }),
+    ];
+    await enrolAs(a.email!, session.id as string);
+    await enrolAs(b.email!, session.id as string);
+    const i18n = await testI18n();
+    const render = async (email: string) =>
+      ejs.renderFile(path.join(testConfig.projectRoot, 'views/enrolments/_panel.ejs'), {
+        panel: await enrolmentPanel(await actorOf(email), session),
+        session,
+        t: i18n.getFixedT('en'),
+        csrfToken: () => 'token',
+      });
+    const waiting = visibleText(await render(b.email!));
+    expect(waiting).to.include('You are number 1 on the waiting list');
+    expect(waiting).to.include('Withdraw');
+    const newcomer = await render(c.email!);
+    expect(newcomer).to.include(`action="/sessions/${session.id as string}/enrolments/enrol"`);
+    expect(newcomer).to.include('name="_csrf" value="token"');
+    expect(visibleText(newcomer)).to.include('Join the waiting list');
+    expect(visibleText(await render(a.email!))).to.include('You are enrolled (seat 1)');
+  });
+
+  it('cancellation releases everyone', async () => {
+    const { institution, session } = await world({ capacity: 1 });
+    const [a, b] = [await buildUser({ institution }), await buildUser({ institution })];
+    await enrolAs(a.email!, session.id as string);
+    await enrolAs(b.email!, session.id as string);
+    await TrainingSession.updateOne({ _id: session._id }, { $set: { status: 'cancelled' } });
+    await releaseCancelledSession(session.id as string, 'Trainer ill');
+    const places = await placesOf(session._id);
+    expect(places.byState('cancelled')).to.have.length(2);
+    expect(places.seats).to.have.length(0);
+    expect(places.waits).to.have.length(0);
+    expect(await peopleInSession(session.id as string)).to.deep.equal([]);
+  });
+});
+
+async function actorOf(email: string) {
+  return toActor(await User.findOne({ email }).orFail());
+}

@@ -1,0 +1,330 @@
+import { expect } from 'chai';
+import type { Express } from 'express';
+import request from 'supertest';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { TrainerQualification } from '../src/sessions/trainer-qualification.model.ts';
+import { buildApp } from './support/context.ts';
+import { signIn, post, type Agent } from './support/http.ts';
+import {
+  expectLabelledControls,
+  expectNoMissingTranslations,
+  fieldError,
+  inputValue,
+  links,
+  selectedValue,
+  visibleText,
+} from './page-helpers.ts';
+import { buildSession, sessionForm, sessionsWorld, type World } from './sessions-world.ts';
+
+// Sessions over HTTP, as each role meets them: scheduling, the lifecycle, who sees what,
+// times in the venue's zone, copies and trainers' qualifications.
+
+// Kazakhstan keeps UTC+5 all year since March 2024 (tzdata 2024a): 09:00 in Almaty is 04:00Z.
+const EXPECTED_START = '2026-03-02T04:00:00.000Z';
+
+describe('sessions', () => {
+  let app: Express;
+  let w: World;
+  const agents: Partial<Record<keyof World['people'], Agent>> = {};
+
+  before(async () => {
+    app = await buildApp();
+  });
+
+  beforeEach(async () => {
+    w = await sessionsWorld();
+    for (const key of Object.keys(agents)) delete agents[key as keyof World['people']];
+  });
+
+  async function as(who: keyof World['people']): Promise<Agent> {
+    agents[who] ??= await signIn(app, w.people[who].email!);
+    return agents[who];
+  }
+
+  describe('sessions: scheduling', () => {
+    it('a coordinator schedules a session in the venue zone: 09:00 in Almaty is stored as 03:00Z', async () => {
+      const agent = await as('coordinator');
+      const form = await agent.get('/sessions/new').expect(200);
+      expectNoMissingTranslations(form.text);
+      expectLabelledControls(form.text);
+      const res = await post(agent, '/sessions', sessionForm(w));
+      expect(res.status, res.text).to.equal(303);
+      const session = await TrainingSession.findOne().orFail();
+      expect(res.headers.location).to.equal(`/sessions/${session.id}`);
+      expect(session.timeZone).to.equal('Asia/Almaty');
+      expect(session.status).to.equal('draft');
+      expect(session.days[0]!.startsAt.toISOString()).to.equal(EXPECTED_START);
+      expect(session.country!.equals(w.kz._id)).to.equal(true);
+      expect(session.trainers.map((t) => [t.person.toHexString(), t.lead])).to.deep.equal([
+        [w.people.trainer.id, true],
+      ]);
+    });
+
+    it('several days, an explicit zone, co-trainers and an enrolment window', async () => {
+      const agent = await as('coordinator');
+      const res = await post(
+        agent,
+        '/sessions',
+        sessionForm(w, {
+          timeZone: 'UTC',
+          date: ['2026-03-02', '2026-03-03', '', '', ''],
+          start: ['09:00', '10:00', '', '', ''],
+          end: ['17:00', '12:30', '', '', ''],
+          coTrainers: [w.people.coTrainer.id],
+          enrolmentOpens: '2026-02-01T08:00',
+          enrolmentCloses: '2026-02-28T18:00',
+          requiresApproval: 'on',
+        }),
+      );
+      expect(res.status, res.text).to.equal(303);
+      const session = await TrainingSession.findOne().orFail();
+      expect(session.days).to.have.length(2);
+      expect(session.endsAt.toISOString()).to.equal('2026-03-03T12:30:00.000Z');
+      expect(session.trainers).to.have.length(2);
+      expect(session.requiresApproval).to.equal(true);
+      expect(session.enrolmentOpensAt!.toISOString()).to.equal('2026-02-01T08:00:00.000Z');
+    });
+
+    it('refuses bad input with 422, the messages beside the fields and the input kept', async () => {
+      const agent = await as('coordinator');
+      const cases: [Record<string, string | string[]>, string, string][] = [
+        [{ end: ['08:00', '', '', '', ''] }, 'days', 'Each day must end after it starts.'],
+        [
+          { date: ['', '', '', '', ''], start: ['', '', '', '', ''], end: ['', '', '', '', ''] },
+          'days',
+          'Give at least one day.',
+        ],
+        [
+          {
+            date: ['2026-03-03', '2026-03-02', '', '', ''],
+            start: ['09:00', '09:00', '', '', ''],
+            end: ['17:00', '17:00', '', '', ''],
+          },
+          'days',
+          'List the days in order, one row per day.',
+        ],
+        [{ capacity: '0' }, 'capacity', 'Enter a number of seats from 1 to 1000.'],
+        [{ language: 'fr' }, 'language', 'The module is not offered in this language.'],
+        [{ module: w.modules.draft.id }, 'module', 'This module cannot be scheduled.'],
+        [{ institution: w.elsewhere.id }, 'institution', 'Choose a venue you coordinate.'],
+        [{ lead: w.people.otherTrainer.id }, 'lead', 'Choose trainers of the venues you coordinate.'],
+        [{ timeZone: 'Mars/Olympus' }, 'timeZone', 'Choose a time zone from the list.'],
+      ];
+      for (const [fields, field, message] of cases) {
+        const res = await post(agent, '/sessions', sessionForm(w, { room: 'Kept <room>', ...fields }));
+        expect(res.status, JSON.stringify(fields)).to.equal(422);
+        expect(fieldError(res.text, field)).to.equal(message);
+        expect(inputValue(res.text, 'room')).to.equal('Kept <room>');
+        expect(res.text).not.to.include('Kept <room>');
+      }
+      expect(await TrainingSession.countDocuments()).to.equal(0);
+    });
+
+    it('staff and trainers may not schedule; anonymous visitors go to sign-in', async () => {
+      await (await as('staff')).get('/sessions/new').expect(403);
+      expect((await post(await as('trainer'), '/sessions', sessionForm(w))).status).to.equal(403);
+      await (await as('trainer')).get('/sessions').expect(403);
+      const res = await request(app).get('/sessions');
+      expect(res.status).to.equal(303);
+      expect(res.headers.location).to.equal('/login');
+    });
+
+    it('an admin schedules anywhere, national modules included', async () => {
+      const res = await post(
+        await as('admin'),
+        '/sessions',
+        sessionForm(w, { module: w.modules.national.id, institution: w.kampala.id, lead: '' }),
+      );
+      expect(res.status, res.text).to.equal(303);
+      const session = await TrainingSession.findOne().orFail();
+      expect(session.timeZone).to.equal('Africa/Kampala');
+    });
+  });
+
+  describe('sessions: the session page and who sees it', () => {
+    it('shows times in the venue zone, named, to a viewer of another zone and language', async () => {
+      const session = await buildSession(w);
+      expect(session.startsAt.toISOString()).to.equal(EXPECTED_START);
+      const page = await (await as('staff')).get(`/sessions/${session.id}`).expect(200);
+      expectNoMissingTranslations(page.text);
+      expect(visibleText(page.text)).to.include('Mon 2 Mar 2026, 09:00–17:00 (Asia/Almaty)');
+    });
+
+    it('a French reader gets the date in French, the zone still named', async () => {
+      const session = await buildSession(w, { institution: w.kampala, timeZone: 'Asia/Almaty' });
+      const page = await (await as('ugandanStaff')).get(`/sessions/${session.id}`).expect(200);
+      expect(visibleText(page.text)).to.match(/lun\.? 2 mars 2026, 09:00–17:00 \(Asia\/Almaty\)/);
+    });
+
+    it('drafts are hidden from staff; other countries and guessed ids are 404', async () => {
+      const draft = await buildSession(w, { status: 'draft' });
+      await (await as('staff')).get(`/sessions/${draft.id}`).expect(404);
+      await (await as('trainer')).get(`/sessions/${draft.id}`).expect(200);
+      await (await as('coordinator')).get(`/sessions/${draft.id}`).expect(200);
+      await (await as('outsideCoordinator')).get(`/sessions/${draft.id}`).expect(404);
+      const open = await buildSession(w, {
+        status: 'open',
+        days: [{ date: '2026-04-01', start: '09:00', end: '10:00' }],
+      });
+      await (await as('ugandanStaff')).get(`/sessions/${open.id}`).expect(404);
+      await (await as('staff')).get(`/sessions/${open.id}`).expect(200);
+      await (await as('staff')).get('/sessions/0123456789abcdef01234567').expect(404);
+      await (await as('staff')).get('/sessions/nonsense').expect(404);
+      await (await as('outsideCoordinator')).get(`/sessions/${open.id}/edit`).expect(404);
+      await (await as('staff')).get(`/sessions/${open.id}/edit`).expect(403);
+      expect(
+        (await post(await as('outsideCoordinator'), `/sessions/${open.id}/cancel`, { reason: 'x' })).status,
+      ).to.equal(404);
+    });
+
+    it('escapes what people typed', async () => {
+      const session = await buildSession(w, { room: '<script>alert(1)</script>' });
+      session.notes = '<img src=x onerror=alert(1)>';
+      await session.save();
+      const page = await (await as('coordinator')).get(`/sessions/${session.id}`).expect(200);
+      expect(page.text).not.to.include('<script>alert(1)');
+      expect(page.text).not.to.include('<img src=x');
+      expect(visibleText(page.text)).to.include('<img src=x onerror=alert(1)>');
+    });
+  });
+
+  describe('sessions: lifecycle', () => {
+    it('draft → open → in progress → completed; a wrong step is 409', async () => {
+      const agent = await as('coordinator');
+      const session = await buildSession(w, { status: 'draft' });
+      expect((await post(agent, `/sessions/${session.id}/start`)).status).to.equal(409);
+      for (const [step, status] of [
+        ['open', 'open'],
+        ['start', 'in_progress'],
+        ['complete', 'completed'],
+      ] as const) {
+        const res = await post(agent, `/sessions/${session.id}/${step}`);
+        expect(res.status).to.equal(303);
+        expect((await TrainingSession.findById(session.id).orFail()).status).to.equal(status);
+      }
+      await agent.get(`/sessions/${session.id}/edit`).expect(303);
+      expect((await post(agent, `/sessions/${session.id}`, sessionForm(w))).status).to.equal(409);
+    });
+
+    it('cancelling asks first, needs a reason, and is shown', async () => {
+      const agent = await as('coordinator');
+      const session = await buildSession(w);
+      const confirm = await agent.get(`/sessions/${session.id}/cancel`).expect(200);
+      expectNoMissingTranslations(confirm.text);
+      const refused = await post(agent, `/sessions/${session.id}/cancel`, { reason: '  ' });
+      expect(refused.status).to.equal(422);
+      expect(fieldError(refused.text, 'reason')).to.equal('This field is required.');
+      expect((await TrainingSession.findById(session.id).orFail()).status).to.equal('open');
+      const res = await post(agent, `/sessions/${session.id}/cancel`, { reason: 'Trainer <ill>' });
+      expect(res.status).to.equal(303);
+      const cancelled = await TrainingSession.findById(session.id).orFail();
+      expect(cancelled.status).to.equal('cancelled');
+      expect(cancelled.cancellationReason).to.equal('Trainer <ill>');
+      expect(cancelled.sequence).to.equal(1);
+      const page = await (await as('staff')).get(`/sessions/${session.id}`).expect(200);
+      expect(visibleText(page.text)).to.include('Cancelled: Trainer <ill>');
+      await agent.get(`/sessions/${session.id}/cancel`).expect(303);
+    });
+
+    it('moving an open session raises its sequence; a change of notes does not', async () => {
+      const agent = await as('coordinator');
+      const session = await buildSession(w);
+      expect((await post(agent, `/sessions/${session.id}`, sessionForm(w, { notes: 'Bring ID' }))).status).to.equal(
+        303,
+      );
+      expect((await TrainingSession.findById(session.id).orFail()).sequence).to.equal(0);
+      const moved = sessionForm(w, { date: ['2026-03-09', '', '', '', ''] });
+      expect((await post(agent, `/sessions/${session.id}`, moved)).status).to.equal(303);
+      const after = await TrainingSession.findById(session.id).orFail();
+      expect(after.sequence).to.equal(1);
+      expect(after.days[0]!.date).to.equal('2026-03-09');
+    });
+
+    it('the edit form shows the stored local times', async () => {
+      const session = await buildSession(w);
+      const page = await (await as('coordinator')).get(`/sessions/${session.id}/edit`).expect(200);
+      expect(page.text).to.include('value="2026-03-02"');
+      expect(page.text).to.include('value="09:00"');
+      expect(selectedValue(page.text, 'lead')).to.equal(w.people.trainer.id);
+    });
+  });
+
+  describe('sessions: copy', () => {
+    it('prefills a new form, days cleared or a week later', async () => {
+      const session = await buildSession(w);
+      const agent = await as('coordinator');
+      const blank = await agent.get(`/sessions/new?copy=${session.id}`).expect(200);
+      expect(selectedValue(blank.text, 'module')).to.equal(w.modules.pve.id);
+      expect(inputValue(blank.text, 'room')).to.equal('Room 1');
+      expect(blank.text).not.to.include('value="2026-03-02"');
+      const week = await agent.get(`/sessions/new?copy=${session.id}&shift=week`).expect(200);
+      expect(week.text).to.include('value="2026-03-09"');
+      await (await as('outsideCoordinator')).get(`/sessions/new?copy=${session.id}`).expect(404);
+    });
+  });
+
+  describe('sessions: list', () => {
+    it('lists sessions in scope with filters and fill rate', async () => {
+      await buildSession(w, { days: [{ date: '2026-03-02', start: '09:00', end: '10:00' }] });
+      await buildSession(w, {
+        institution: w.partner,
+        room: 'A',
+        trainers: [w.people.coTrainer],
+        days: [{ date: '2026-05-02', start: '09:00', end: '10:00' }],
+      });
+      await buildSession(w, { institution: w.elsewhere, trainers: [w.people.otherTrainer] });
+      const agent = await as('coordinator');
+      const all = await agent.get('/sessions').expect(200);
+      expectNoMissingTranslations(all.text);
+      expect(visibleText(all.text)).to.include('2 results');
+      expect(visibleText(all.text)).to.include('0/20 seated, 0 waiting');
+      const byTrainer = await agent.get(`/sessions?trainer=${w.people.coTrainer.id}`).expect(200);
+      expect(visibleText(byTrainer.text)).to.include('1 result');
+      const byDate = await agent.get('/sessions?from=2026-04-01&to=2026-06-01').expect(200);
+      expect(visibleText(byDate.text)).to.include('1 result');
+      const byVenue = await agent.get(`/sessions?institution=${w.almaty.id}&status=open`).expect(200);
+      expect(visibleText(byVenue.text)).to.include('1 result');
+      const admin = await (await as('admin')).get('/sessions?status=all').expect(200);
+      expect(visibleText(admin.text)).to.include('3 results');
+      const nonsense = await agent.get('/sessions?status[$ne]=x&module=zzz').expect(200);
+      expect(visibleText(nonsense.text)).to.include('2 results');
+    });
+  });
+
+  describe('sessions: trainer qualifications', () => {
+    it('are recorded and removed by coordinators in scope; unqualified trainers are warned about', async () => {
+      const agent = await as('coordinator');
+      const res = await post(agent, '/sessions', sessionForm(w));
+      expect(res.status).to.equal(303);
+      const page = await agent.get(res.headers.location!).expect(200);
+      expect(visibleText(page.text)).to.include('Not recorded as qualified to deliver this module: Aigerim Trainer.');
+      const path = `/people/${w.people.trainer.id}/qualifications`;
+      const list = await agent.get(path).expect(200);
+      expectNoMissingTranslations(list.text);
+      expectLabelledControls(list.text);
+      const bad = await post(agent, path, { module: w.modules.pve.id, qualifiedOn: 'yesterday' });
+      expect(bad.status).to.equal(422);
+      expect(fieldError(bad.text, 'qualifiedOn')).to.equal('Enter a date.');
+      expect((await post(agent, path, { module: w.modules.pve.id, qualifiedOn: '2025-06-01' })).status).to.equal(303);
+      const twice = await post(agent, path, { module: w.modules.pve.id, qualifiedOn: '2025-06-01' });
+      expect(twice.status).to.equal(422);
+      const after = await agent.get(res.headers.location!).expect(200);
+      expect(visibleText(after.text)).not.to.include('Not recorded as qualified');
+      const form = await agent.get(`${res.headers.location!}/edit`).expect(200);
+      expect(visibleText(form.text)).not.to.include('Not recorded as qualified');
+      const q = await TrainerQualification.findOne().orFail();
+      expect((await post(agent, `${path}/${q.id}/remove`)).status).to.equal(303);
+      expect(await TrainerQualification.countDocuments()).to.equal(0);
+    });
+
+    it('are out of reach of staff, trainers and coordinators out of scope', async () => {
+      const path = `/people/${w.people.trainer.id}/qualifications`;
+      await (await as('staff')).get(path).expect(403);
+      await (await as('trainer')).get(path).expect(403);
+      await (await as('outsideCoordinator')).get(path).expect(404);
+      await (await as('coordinator')).get(`/people/${w.people.staff.id}/qualifications`).expect(404);
+      await (await as('admin')).get(path).expect(200);
+      expect(links((await (await as('admin')).get(path)).text)).to.include('/');
+    });
+  });
+});
