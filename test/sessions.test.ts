@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { TrainerQualification } from '../src/sessions/trainer-qualification.model.ts';
 import { buildApp } from './support/context.ts';
+import { buildUser } from './support/factories.ts';
 import { signIn, post, type Agent } from './support/http.ts';
 import {
   expectLabelledControls,
@@ -246,6 +248,33 @@ describe('sessions', () => {
       expect(page.text).to.include('value="2026-03-02"');
       expect(page.text).to.include('value="09:00"');
       expect(selectedValue(page.text, 'lead')).to.equal(w.people.trainer.id);
+    });
+  });
+
+  describe('sessions: capacity', () => {
+    it('raising the capacity seats the first people waiting, in order; it cannot drop below those seated', async () => {
+      const agent = await as('coordinator');
+      const session = await buildSession(w);
+      await TrainingSession.updateOne({ _id: session._id }, { $set: { capacity: 1 } });
+      const people = [];
+      for (let i = 0; i < 3; i++) people.push(await buildUser({ roles: ['staff'], institution: w.almaty }));
+      for (const person of people) {
+        expect((await post(agent, `/sessions/${session.id}/enrolments`, { person: person.id })).status).to.equal(303);
+      }
+      const seated = async () =>
+        (await Enrolment.find({ session: session._id, state: 'enrolled' }).lean()).map((e) => e.person.toHexString());
+      expect(await seated()).to.deep.equal([people[0]!.id]);
+
+      const raised = await post(agent, `/sessions/${session.id}`, sessionForm(w, { capacity: '2' }));
+      expect(raised.status).to.equal(303);
+      expect((await seated()).sort()).to.deep.equal([people[0]!.id, people[1]!.id].sort());
+      const waiting = await Enrolment.find({ session: session._id, state: 'waitlisted' }).lean();
+      expect(waiting.map((e) => e.person.toHexString())).to.deep.equal([people[2]!.id]);
+
+      const lowered = await post(agent, `/sessions/${session.id}`, sessionForm(w, { capacity: '1' }));
+      expect(lowered.status).to.equal(422);
+      expect(fieldError(lowered.text, 'capacity')).to.contain('2 people already hold a seat');
+      expect((await TrainingSession.findById(session._id).orFail()).capacity).to.equal(2);
     });
   });
 
