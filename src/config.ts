@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -164,4 +165,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM.replace(/[\r\n]+/g, ' '),
     projectRoot,
   });
+}
+
+/**
+ * For entry points (the server, the npm run scripts): reads .env when present, then the
+ * environment; an invalid value ends the process with a message naming it.
+ */
+export function loadConfigOrExit(): Config {
+  const envFile = path.join(projectRoot, '.env');
+  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }

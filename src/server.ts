@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ensureFirstAdmin } from './auth/account.service.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit } from './config.ts';
 import { connectDatabase, disconnectDatabase } from './db/connection.ts';
 import { resolveDatabase } from './db/resolve.ts';
 import { loadSessionSecret } from './db/session-secret.ts';
@@ -13,19 +12,7 @@ import { sendSessionReminders } from './notices/reminders.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
 
-const envFile = path.resolve(import.meta.dirname, '..', '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
-
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const logger = createLogger(config.logLevel, config.logPretty);
 process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));

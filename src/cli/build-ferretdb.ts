@@ -1,10 +1,10 @@
-import { loadConfig } from '../config.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { buildFerretdb, ferretdbBinaryPath, hasFerretdbBinary } from '../db/ferretdb.ts';
 
 // npm run db:build-ferretdb: builds the embedded database ahead of time (needs Go and the
 // Go module proxy once); afterwards Cadre starts offline.
 
-const config = loadConfig();
+const config = loadConfigOrExit();
 if (hasFerretdbBinary(config.cacheDir)) {
   console.log(`FerretDB is already built: ${ferretdbBinaryPath(config.cacheDir)}`);
 } else {

@@ -1,37 +1,16 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { connectDatabase, disconnectDatabase } from '../db/connection.ts';
-import { resolveDatabase } from '../db/resolve.ts';
+import { loadConfigOrExit } from '../config.ts';
 import { findOrphans, removeOrphans, DEFAULT_GRACE_MS, type CleanupReport } from '../resources/cleanup.ts';
 import { DiskStorage, uploadPaths } from '../resources/disk-storage.ts';
+import { withDatabase } from './with-database.ts';
 
 // npm run uploads:cleanup: lists what failed uploads and deletions left behind in UPLOADS_DIR
 // and the database: stored files no record points to, records whose file is gone, versions of
 // a deleted resource, temporary uploads older than an hour. `-- --delete` removes the orphan
 // and temporary files; records are only reported.
 
-const envFile = path.resolve(import.meta.dirname, '..', '..', '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
-
-let config: Config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 const shouldDelete = process.argv.includes('--delete');
-
-const database = await resolveDatabase(config, { dataDir: config.dataDir, progress: (m) => console.log(m) }).catch(
-  (error: Error) => {
-    console.error(error.message);
-    process.exit(1);
-  },
-);
 
 function print(report: CleanupReport, tempDir: string) {
   const when = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
@@ -62,9 +41,7 @@ function print(report: CleanupReport, tempDir: string) {
   );
 }
 
-let failed = false;
-try {
-  await connectDatabase(database.uri, config.mongodbDbName);
+await withDatabase(config, 'The cleanup failed:', async () => {
   const storage = new DiskStorage(config.uploadsDir);
   const tempDir = uploadPaths(config.uploadsDir).tmp;
   const report = await findOrphans(storage, tempDir);
@@ -75,11 +52,4 @@ try {
   } else if (report.orphanFiles.length + report.staleTempFiles.length > 0) {
     console.log('\nNothing was deleted. To remove the orphan and temporary files: npm run uploads:cleanup -- --delete');
   }
-} catch (error) {
-  failed = true;
-  console.error('The cleanup failed:', error);
-} finally {
-  await disconnectDatabase().catch(() => undefined);
-  await database.stop();
-}
-process.exit(failed ? 1 : 0);
+});

@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { ConfigError, loadConfig } from '../config.ts';
-import { connectDatabase, disconnectDatabase } from '../db/connection.ts';
-import { resolveDatabase } from '../db/resolve.ts';
+import { loadConfigOrExit } from '../config.ts';
+import { withDatabase } from './with-database.ts';
 import { DEMO_ACCOUNTS } from '../demo/demo-world.ts';
 import { seedDemo, type SeedCount } from '../demo/seed.ts';
 
@@ -10,19 +7,7 @@ import { seedDemo, type SeedCount } from '../demo/seed.ts';
 // about sixty staff, demo accounts that sign in with DEMO_PASSWORD). Safe to run again: it
 // only adds what is missing. For demonstrations and training, never for a live deployment.
 
-const envFile = path.resolve(import.meta.dirname, '..', '..', '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
-
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const password = config.demoPassword;
 if (!password) {
@@ -34,44 +19,30 @@ if (!password) {
   process.exit(1);
 }
 
-const database = await resolveDatabase(config, {
-  dataDir: config.dataDir,
-  progress: (message) => console.log(message),
-}).catch((error: Error) => {
-  console.error(error.message);
-  process.exit(1);
-});
-console.log(`Database: ${database.description}, database ${config.mongodbDbName}`);
-
-let failed = false;
-try {
-  await connectDatabase(database.uri, config.mongodbDbName);
-  const started = Date.now();
-  const summary = await seedDemo(password, config.passwordHashCost);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const line = (label: string, count: SeedCount) =>
-    `  ${label.padEnd(13)} ${String(count.created).padStart(3)} created, ${count.existing} already there`;
-  console.log(
-    [
-      `Demo data seeded in ${seconds} s:`,
-      line('countries', summary.countries),
-      line('institutions', summary.institutions),
-      line('people', summary.people) +
-        (summary.accountsCreated > 0 ? ` (${summary.accountsCreated} new accounts with an e-mail)` : ''),
-      line('modules', summary.modules),
-      line('curricula', summary.curricula),
-      '',
-      'Sign in with DEMO_PASSWORD as:',
-      ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),
-      'Every demo person with an e-mail uses the same password; the others cannot sign in.',
-      ...(summary.people.existing > 0 ? ['Accounts that were already there keep the password they had.'] : []),
-    ].join('\n'),
-  );
-} catch (error) {
-  failed = true;
-  console.error('Seeding failed; what was written before the failure stays, and a rerun completes it.', error);
-} finally {
-  await disconnectDatabase().catch(() => undefined);
-  await database.stop();
-}
-process.exit(failed ? 1 : 0);
+await withDatabase(
+  config,
+  'Seeding failed; what was written before the failure stays, and a rerun completes it.',
+  async () => {
+    const started = Date.now();
+    const summary = await seedDemo(password, config.passwordHashCost);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const line = (label: string, count: SeedCount) =>
+      `  ${label.padEnd(13)} ${String(count.created).padStart(3)} created, ${count.existing} already there`;
+    console.log(
+      [
+        `Demo data seeded in ${seconds} s:`,
+        line('countries', summary.countries),
+        line('institutions', summary.institutions),
+        line('people', summary.people) +
+          (summary.accountsCreated > 0 ? ` (${summary.accountsCreated} new accounts with an e-mail)` : ''),
+        line('modules', summary.modules),
+        line('curricula', summary.curricula),
+        '',
+        'Sign in with DEMO_PASSWORD as:',
+        ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),
+        'Every demo person with an e-mail uses the same password; the others cannot sign in.',
+        ...(summary.people.existing > 0 ? ['Accounts that were already there keep the password they had.'] : []),
+      ].join('\n'),
+    );
+  },
+);
