@@ -485,8 +485,8 @@ describe('error pages', () => {
       for (const env of ['test', 'development'] as const) {
         const app = await buildApp({ config: { env } });
         addRouteBeforeNotFound(app, '/broken-layout', (_req, res) => {
-          res.locals.currentUser = { fullName: 'Ghost' }; // the layout now calls can(), which is broken below
-          res.locals.can = null;
+          res.locals.currentUser = { fullName: 'Ghost' }; // the layout now walks the menu, broken below
+          res.locals.menu = null;
           throw new Error('secret detail');
         });
         const res = await request(app).get('/broken-layout').set('Accept', 'text/html');

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { hasRole, type Role } from '../auth/actor.ts';
+import { menuFor } from './navigation.ts';
 
 // What every view may use besides t, lang, dir (i18n), csrfToken (csrf) and flashes.
 export const viewLocals: RequestHandler = (req, res, next) => {
@@ -7,6 +8,7 @@ export const viewLocals: RequestHandler = (req, res, next) => {
   res.locals.currentUser = user;
   res.locals.can = (...roles: Role[]) => (user ? hasRole(user, ...roles) : false);
   res.locals.currentPath = req.path;
+  res.locals.menu = user ? menuFor(user, req.path) : [];
   res.locals.errors = {};
   res.locals.values = {};
   if (user) res.set('Cache-Control', 'no-store');
