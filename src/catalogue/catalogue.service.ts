@@ -2,10 +2,11 @@ import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
-import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { containsPattern, type Page } from '../http/pagination.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule, type TrainingModuleFields } from '../modules/training-module.model.ts';
 import type { CatalogueFilter } from './catalogue.schemas.ts';
+import { findPage } from '../db/find-page.ts';
 
 // The catalogue every signed-in person browses: published modules they may see, that is
 // canSeeModule (module-access.ts) written as a query. Drafts and archived modules are never
@@ -44,14 +45,7 @@ export async function listCatalogue(actor: Actor, filter: CatalogueFilter): Prom
   if (filter.mode) conditions.push({ deliveryMode: filter.mode });
   if (filter.q) conditions.push(...searchFilter(filter.q));
   const query: Filter = { $and: conditions };
-  const total = await TrainingModule.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await TrainingModule.find(query)
-    .sort({ title: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .lean<CatalogueModule[]>();
-  return { items, page: window.page, pageCount: window.pageCount, total };
+  return findPage<CatalogueModule>(TrainingModule, query, filter.page, { sort: { title: 1 } });
 }
 
 /** The tags of the modules this person sees, for the filter. */

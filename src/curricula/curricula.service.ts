@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
-import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { containsPattern, type Page } from '../http/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
@@ -15,6 +15,7 @@ import {
 } from './curriculum.model.ts';
 import type { CurriculumFilter, CurriculumInput, CurriculumUpdateInput } from './curricula.schemas.ts';
 import { CurriculumRevision } from './curriculum-revision.model.ts';
+import { findPage } from '../db/find-page.ts';
 
 export type CurriculumRecord = CurriculumFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<CurriculumRecord>;
@@ -57,15 +58,10 @@ export async function listCurricula(actor: Actor, filter: CurriculumFilter): Pro
     conditions.push({ $or: [{ title: pattern }, { code: pattern }, { description: pattern }] });
   }
   const query: Filter = { $and: conditions };
-  const total = await Curriculum.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await Curriculum.find(query)
-    .sort({ title: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .populate('institution', 'name code')
-    .lean<CurriculumRecord[]>();
-  return { items, page: window.page, pageCount: window.pageCount, total };
+  return findPage<CurriculumRecord>(Curriculum, query, filter.page, {
+    sort: { title: 1 },
+    populate: [['institution', 'name code']],
+  });
 }
 
 /** A curriculum the actor may see; anything else is 404, as if it did not exist. */

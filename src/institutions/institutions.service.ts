@@ -3,10 +3,11 @@ import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.t
 import { Country } from '../countries/country.model.ts';
 import { anyOfIds } from '../db/query.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
-import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { containsPattern, type Page } from '../http/pagination.ts';
 import { User } from '../users/user.model.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
+import { findPage } from '../db/find-page.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -24,15 +25,10 @@ export async function listInstitutions(actor: Actor, filter: InstitutionFilter):
     const pattern = containsPattern(filter.q);
     query.$or = [{ name: pattern }, { code: pattern }, { city: pattern }];
   }
-  const total = await Institution.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await Institution.find(query)
-    .sort({ name: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .populate('country', 'code name')
-    .lean<InstitutionRecord[]>();
-  return { items, page: window.page, pageCount: window.pageCount, total };
+  return findPage<InstitutionRecord>(Institution, query, filter.page, {
+    sort: { name: 1 },
+    populate: [['country', 'code name']],
+  });
 }
 
 type OptionsWanted = {

@@ -2,13 +2,14 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
-import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { containsPattern, type Page } from '../http/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canEditModule } from './module-access.ts';
 import { findCycle } from './module-prerequisites.ts';
 import { contentOf, editConflict, insertSnapshot, isDuplicateKey, saveEdit } from './module-versioning.ts';
 import type { ModuleFilter, ModuleInput } from './modules.schemas.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
+import { findPage } from '../db/find-page.ts';
 
 // Modules as coordinators and admins manage them. Coordinators manage the modules owned by an
 // institution in their scope; anything else answers 404 to them, as if it did not exist.
@@ -38,15 +39,10 @@ export async function listModules(actor: Actor, filter: ModuleFilter): Promise<P
     const pattern = containsPattern(filter.q);
     query.$or = [{ code: pattern }, { title: pattern }];
   }
-  const total = await TrainingModule.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await TrainingModule.find(query)
-    .sort({ code: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .populate('institution', 'name code')
-    .lean<ModuleRecord[]>();
-  return { items, page: window.page, pageCount: window.pageCount, total };
+  return findPage<ModuleRecord>(TrainingModule, query, filter.page, {
+    sort: { code: 1 },
+    populate: [['institution', 'name code']],
+  });
 }
 
 /** The tags used by the modules the actor manages, for the filter. */

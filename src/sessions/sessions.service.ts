@@ -1,9 +1,9 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
+import { findPage } from '../db/find-page.ts';
 import { fillRates, peopleInSession, promoteWaiting } from '../enrolments/enrolments.service.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound } from '../http/errors.ts';
-import { pageWindow, type Page } from '../http/pagination.ts';
 import { isTimeZone } from '../http/time-zones.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canSeeModule } from '../modules/module-access.ts';
@@ -84,17 +84,14 @@ export async function listSessions(actor: Actor, filter: SessionFilter) {
   if (filter.from) conditions.push({ endsAt: mongoose.trusted({ $gte: new Date(`${filter.from}T00:00:00Z`) }) });
   if (filter.to) conditions.push({ startsAt: mongoose.trusted({ $lt: new Date(`${filter.to}T23:59:59.999Z`) }) });
   const query: Filter = { $and: conditions };
-  const total = await TrainingSession.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await TrainingSession.find(query)
-    .sort({ startsAt: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
-  const page: Page<SessionListRow> = { items, page: window.page, pageCount: window.pageCount, total };
-  return { page, fill: await fillRates(items) };
+  const page = await findPage<SessionListRow>(TrainingSession, query, filter.page, {
+    sort: { startsAt: 1 },
+    populate: [
+      ['module', 'title code'],
+      ['institution', 'name code'],
+    ],
+  });
+  return { page, fill: await fillRates(page.items) };
 }
 
 type Prepared = {

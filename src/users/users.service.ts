@@ -2,11 +2,12 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../auth/actor.ts';
 import { anyOfIds } from '../db/query.ts';
 import { fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
-import { containsPattern, pageWindow, type Page } from '../http/pagination.ts';
+import { containsPattern, type Page } from '../http/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { uniqueKeys, User, type UserFields } from './user.model.ts';
 import type { PeopleFilter, PersonInput } from './users.schemas.ts';
+import { findPage } from '../db/find-page.ts';
 
 type UserRecord = UserFields & { _id: mongoose.Types.ObjectId };
 
@@ -56,15 +57,10 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
     const pattern = containsPattern(filter.q);
     query.$or = [{ fullName: pattern }, { email: pattern }, { serviceNumber: pattern }];
   }
-  const total = await User.countDocuments(query);
-  const window = pageWindow(total, filter.page);
-  const items = await User.find(query)
-    .sort({ fullName: 1, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit)
-    .populate('institution', 'name code')
-    .lean<UserRecord[]>();
-  return { items, page: window.page, pageCount: window.pageCount, total };
+  return findPage<UserRecord>(User, query, filter.page, {
+    sort: { fullName: 1 },
+    populate: [['institution', 'name code']],
+  });
 }
 
 /** A person the actor may see; out of scope answers 404 like a missing one, so ids reveal nothing. */
