@@ -160,7 +160,9 @@ describe('enrolments', () => {
       const enrolment = await Enrolment.findOne({ person: person._id }).orFail();
       expect(enrolment.state).to.equal('enrolled');
       const page = await agent.get('/my-training');
-      expect(visibleText(page.text)).to.include('too late to withdraw');
+      expect(visibleText(page.text)).to.include('withdrawals close 48 hours before the start');
+      const sessionPage = await agent.get(`/sessions/${session.id as string}`).expect(200);
+      expect(visibleText(sessionPage.text)).to.include('You can withdraw yourself until 48 hours before the start.');
 
       const boss = await signIn(app, coordinator.email!);
       const confirm = await boss.get(`/enrolments/${enrolment.id as string}/remove`);

@@ -342,6 +342,15 @@ describe('sessions', () => {
       const form = await agent.get(`${res.headers.location!}/edit`).expect(200);
       expect(visibleText(form.text)).not.to.include('Not recorded as qualified');
       const q = await TrainerQualification.findOne().orFail();
+      const listed = await agent.get(path).expect(200);
+      expect(links(listed.text)).to.include(`${path}/${q.id}/remove`);
+      const confirm = await agent.get(`${path}/${q.id}/remove`).expect(200);
+      expectNoMissingTranslations(confirm.text);
+      expect(visibleText(confirm.text)).to.include('Remove the record that Aigerim Trainer is qualified to deliver');
+      expect(await TrainerQualification.countDocuments()).to.equal(1);
+      await (await as('outsideCoordinator')).get(`${path}/${q.id}/remove`).expect(404);
+      await agent.get(`${path}/${'0'.repeat(24)}/remove`).expect(404);
+      expect((await post(await as('outsideCoordinator'), `${path}/${q.id}/remove`)).status).to.equal(404);
       expect((await post(agent, `${path}/${q.id}/remove`)).status).to.equal(303);
       expect(await TrainerQualification.countDocuments()).to.equal(0);
     });

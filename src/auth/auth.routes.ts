@@ -55,7 +55,7 @@ export function authRouter({ passport, throttle, logger }: Deps): Router {
     const wait = await throttle.retryAfterSeconds(email, address);
     if (wait > 0) {
       logger.warn({ event: 'sign-in.throttled', email, address, requestId: req.id }, 'sign-in throttled');
-      throw tooManyRequests('auth:signIn.throttled', { minutes: Math.ceil(wait / 60), retryAfter: wait });
+      throw tooManyRequests('auth:signIn.throttled', { count: Math.ceil(wait / 60), retryAfter: wait });
     }
     const user = await authenticateWith(passport, req, res, next);
     if (!user) {

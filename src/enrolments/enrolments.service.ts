@@ -250,7 +250,7 @@ export async function withdraw(actor: Actor, sessionId: string, now = new Date()
   const enrolment = await Enrolment.findOne({ session: session._id, person: actor.id, state: anyOf(LIVE_STATES) });
   if (!enrolment) throw conflict('enrolments:refused.notEnrolled');
   if (enrolment.state === 'enrolled' && now > withdrawalDeadline(session)) {
-    throw conflict('enrolments:refused.tooLate', { hours: session.withdrawalCutoffHours });
+    throw conflict('enrolments:refused.tooLate', { count: session.withdrawalCutoffHours });
   }
   await release(enrolment, session);
 }

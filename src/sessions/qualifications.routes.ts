@@ -3,7 +3,12 @@ import { requireRole } from '../auth/guards.ts';
 import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
-import { addQualification, listQualifications, removeQualification } from './qualifications.service.ts';
+import {
+  addQualification,
+  getQualification,
+  listQualifications,
+  removeQualification,
+} from './qualifications.service.ts';
 import { moduleOptions } from './session-options.ts';
 import { qualificationSchema } from './sessions.schemas.ts';
 
@@ -39,6 +44,19 @@ export function qualificationsRouter(): Router {
       res.status(422);
       await renderPage(req, res, req.body as Record<string, unknown>, error.fieldErrors);
     }
+  });
+
+  router.get('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {
+    const { trainer, qualification } = await getQualification(
+      req.user!,
+      String(req.params.id),
+      String(req.params.qualification),
+    );
+    res.render('sessions/qualification-remove', {
+      title: req.t('sessions:qualifications.removeTitle'),
+      trainer,
+      qualification,
+    });
   });
 
   router.post('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {

@@ -49,9 +49,18 @@ export async function addQualification(actor: Actor, trainerId: string, input: Q
   }
 }
 
-export async function removeQualification(actor: Actor, trainerId: string, qualificationId: string) {
+/** One qualification of a trainer in the actor's reach, with its module named (for the confirmation page). */
+export async function getQualification(actor: Actor, trainerId: string, qualificationId: string) {
   const trainer = await getTrainer(actor, trainerId);
   if (!isId(qualificationId)) throw notFound();
-  const removed = await TrainerQualification.findOneAndDelete({ _id: qualificationId, trainer: trainer._id });
-  if (!removed) throw notFound();
+  const qualification = await TrainerQualification.findOne({ _id: qualificationId, trainer: trainer._id })
+    .populate<{ module: { title: string; code: string } | null }>('module', 'title code')
+    .lean();
+  if (!qualification) throw notFound();
+  return { trainer, qualification };
+}
+
+export async function removeQualification(actor: Actor, trainerId: string, qualificationId: string) {
+  const { qualification } = await getQualification(actor, trainerId, qualificationId);
+  await TrainerQualification.deleteOne({ _id: qualification._id });
 }
