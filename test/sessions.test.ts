@@ -1,9 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
+import mongoose from 'mongoose';
 import request from 'supertest';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { TrainerQualification } from '../src/sessions/trainer-qualification.model.ts';
+import { toHttpError } from '../src/http/error-handler.ts';
 import { buildApp } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
 import { signIn, post, type Agent } from './support/http.ts';
@@ -240,6 +242,58 @@ describe('sessions', () => {
       const after = await TrainingSession.findById(session.id).orFail();
       expect(after.sequence).to.equal(1);
       expect(after.days[0]!.date).to.equal('2026-03-09');
+    });
+
+    it('an edit form opened before someone else saved is refused (409), the typed values kept; saving again wins', async () => {
+      const session = await buildSession(w);
+      const alice = await as('coordinator');
+      const bob = await as('admin');
+      const formA = await alice.get(`/sessions/${session.id}/edit`).expect(200);
+      const formB = await bob.get(`/sessions/${session.id}/edit`).expect(200);
+      const opened = inputValue(formA.text, 'version')!;
+      expect(opened).to.match(/^\d+$/);
+      expect(inputValue(formB.text, 'version')).to.equal(opened);
+
+      const saved = await post(
+        bob,
+        `/sessions/${session.id}`,
+        sessionForm(w, { notes: 'Room changed', version: opened }),
+      );
+      expect(saved.status).to.equal(303);
+      const stale = await post(alice, `/sessions/${session.id}`, sessionForm(w, { capacity: '12', version: opened }));
+      expect(stale.status).to.equal(409);
+      expectNoMissingTranslations(stale.text);
+      expect(visibleText(stale.text)).to.include('Someone else saved this session after you opened this form');
+      expect(inputValue(stale.text, 'capacity')).to.equal('12');
+      let stored = await TrainingSession.findById(session.id).orFail();
+      expect(stored.capacity).to.equal(20);
+      expect(stored.notes).to.equal('Room changed');
+      const current = inputValue(stale.text, 'version')!;
+      expect(current).to.equal(String(stored.__v));
+
+      const again = await post(alice, `/sessions/${session.id}`, sessionForm(w, { capacity: '12', version: current }));
+      expect(again.status).to.equal(303);
+      stored = await TrainingSession.findById(session.id).orFail();
+      expect(stored.capacity).to.equal(12);
+      expect(stored.notes).to.equal('');
+      const bad = await post(alice, `/sessions/${session.id}`, sessionForm(w, { version: 'x' }));
+      expect(bad.status).to.equal(422);
+    });
+
+    it('a save that lost a race with another save is refused and answered 409, not 500', async () => {
+      const session = await buildSession(w);
+      const first = await TrainingSession.findById(session.id).orFail();
+      const second = await TrainingSession.findById(session.id).orFail();
+      first.room = 'Hall A';
+      await first.save();
+      second.room = 'Hall B';
+      const error = await second.save().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(mongoose.Error.VersionError);
+      expect(toHttpError(error)).to.include({ status: 409, messageKey: 'errors.changedMeanwhile' });
+      expect((await TrainingSession.findById(session.id).orFail()).room).to.equal('Hall A');
     });
 
     it('the edit form shows the stored local times', async () => {

@@ -9,10 +9,11 @@ import { viewLocals } from './view-locals.ts';
 
 // The one place errors become responses. Outside development no stack is ever shown.
 
-function toHttpError(error: unknown): HttpError {
+export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
   if (error instanceof mongoose.Error.CastError) return new HttpError(404, 'errors.notFound');
   if (error instanceof mongoose.Error.ValidationError) return new HttpError(400, 'errors.badRequest');
+  if (error instanceof mongoose.Error.VersionError) return new HttpError(409, 'errors.changedMeanwhile');
   if ((error as { code?: number }).code === 11000) return new HttpError(409, 'errors.conflict');
   const status =
     (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;

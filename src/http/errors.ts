@@ -17,8 +17,11 @@ export class HttpError extends Error {
 export type FieldErrors = Record<string, Translatable>;
 
 export class FieldValidationError extends HttpError {
-  constructor(readonly fieldErrors: FieldErrors) {
-    super(422, 'errors.validation');
+  constructor(
+    readonly fieldErrors: FieldErrors,
+    status = 422,
+  ) {
+    super(status, 'errors.validation');
     this.name = 'FieldValidationError';
   }
 }

@@ -45,6 +45,7 @@ export function sessionValues(session: TrainingSessionDocument): FormValues {
     requiresApproval: session.requiresApproval ? 'on' : '',
     withdrawalCutoffHours: String(session.withdrawalCutoffHours),
     notes: session.notes ?? '',
+    version: String(session.__v),
   };
 }
 

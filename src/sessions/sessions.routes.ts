@@ -28,6 +28,7 @@ import {
   getSession,
   listSessions,
   SessionClashError,
+  StaleSessionEditError,
   updateSession,
   type Saved,
 } from './sessions.service.ts';
@@ -42,6 +43,8 @@ type FormLocals = {
   clashes?: Clash[];
   warnings?: PersonOption[];
   editing?: boolean;
+  /** replaces the version the form was opened at (after a conflict) */
+  version?: string;
 };
 
 async function renderForm(req: Request, res: Response, locals: FormLocals) {
@@ -82,11 +85,12 @@ function flashSaved(req: Request, saved: Saved, key: string) {
 
 async function handleFormError(req: Request, res: Response, error: unknown, locals: FormLocals) {
   if (!(error instanceof FieldValidationError)) throw error;
-  res.status(422);
+  res.status(error.status);
   const clashes = error instanceof SessionClashError ? error.clashes : undefined;
+  const typed = req.body as Record<string, unknown>;
   await renderForm(req, res, {
     ...locals,
-    values: req.body as Record<string, unknown>,
+    values: locals.version === undefined ? typed : { ...typed, version: locals.version },
     errors: error.fieldErrors,
     clashes,
   });
@@ -152,7 +156,13 @@ export function sessionsRouter(config: Config): Router {
       res.redirect(303, `/sessions/${saved.session.id}`);
     } catch (error) {
       const session = await getManagedSession(req.user!, id);
-      await handleFormError(req, res, error, { action: `/sessions/${session.id}`, values: {}, editing: true });
+      await handleFormError(req, res, error, {
+        action: `/sessions/${session.id}`,
+        values: {},
+        editing: true,
+        // after a conflict, saving again means "keep mine": the form now carries the current version
+        version: error instanceof StaleSessionEditError ? String(session.__v) : undefined,
+      });
     }
   });
 

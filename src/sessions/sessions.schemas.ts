@@ -54,6 +54,12 @@ export const sessionSchema = z
     notes: optionalText(2000),
     override: checkbox(),
     overrideReason: optionalText(500),
+    /** the session's version when the edit form was opened (hidden); absent on a new session */
+    version: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .optional(),
   })
   .strict()
   .transform((input, ctx) => {
@@ -102,6 +108,7 @@ export const sessionSchema = z
       notes: input.notes,
       override: input.override,
       overrideReason: input.overrideReason,
+      version: input.version,
     };
   });
 export type SessionInput = z.output<typeof sessionSchema>;

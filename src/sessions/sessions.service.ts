@@ -35,6 +35,17 @@ export class SessionClashError extends FieldValidationError {
   }
 }
 
+/**
+ * The edit form was opened before someone else saved the session: nothing is saved, the form
+ * comes back with what this person typed, and saving again replaces the other change knowingly.
+ */
+export class StaleSessionEditError extends FieldValidationError {
+  constructor() {
+    super({ _form: { key: 'sessions:errors.changedMeanwhile' } }, 409);
+    this.name = 'StaleSessionEditError';
+  }
+}
+
 /** A session the actor may see; anything else is 404, as if it did not exist. */
 export async function getSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
   if (!isId(id)) throw notFound();
@@ -222,6 +233,7 @@ const EDITABLE = ['draft', 'open', 'in_progress'];
 export async function updateSession(actor: Actor, id: string, input: SessionInput): Promise<Saved> {
   const session = await getManagedSession(actor, id);
   if (!EDITABLE.includes(session.status)) throw conflict('sessions:errors.notEditable');
+  if (input.version !== undefined && input.version !== session.__v) throw new StaleSessionEditError();
   const prepared = await prepare(actor, input, session);
   const previousCapacity = session.capacity;
   if (input.capacity < previousCapacity) {
@@ -242,7 +254,12 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
   };
   const moved = before.venue !== after.venue || before.days !== after.days;
   if (moved) session.sequence += 1;
-  await session.save();
+  try {
+    await session.save();
+  } catch (error) {
+    if (error instanceof mongoose.Error.VersionError) throw new StaleSessionEditError();
+    throw error;
+  }
   // more seats: the first people waiting take them, in order
   if (session.capacity > previousCapacity) await promoteWaiting(session.id);
   if (moved && session.status !== 'draft') {

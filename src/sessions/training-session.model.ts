@@ -70,7 +70,9 @@ const trainingSessionSchema = new mongoose.Schema(
     /** raised on each change that calendars must pick up (iCalendar SEQUENCE) */
     sequence: { type: Number, required: true, default: 0 },
   },
-  { timestamps: true },
+  // every save checks and raises __v: a save that lost a race is refused, and an edit form
+  // opened before someone else's change is answered with a conflict (sessions.service)
+  { timestamps: true, optimisticConcurrency: true },
 );
 
 trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
