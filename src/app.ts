@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { MongoStore } from 'connect-mongo';
 import type { i18n } from 'i18next';
 import type { MongoClient } from 'mongodb';
 import { pinoHttp } from 'pino-http';
@@ -14,6 +13,7 @@ import { accountRouter } from './auth/account.routes.ts';
 import { requirePasswordChosen } from './auth/guards.ts';
 import { configurePassport } from './auth/passport.ts';
 import { sessionLifetime } from './auth/session-lifetime.ts';
+import { LoginSessionStore } from './auth/login-session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { catalogueRouter } from './catalogue/catalogue.routes.ts';
 import { countriesRouter } from './countries/countries.routes.ts';
@@ -102,7 +102,7 @@ export function createApp(deps: AppDependencies): Express {
       saveUninitialized: false,
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies ? true : 'auto', maxAge: config.sessionIdleMs },
-      store: MongoStore.create({
+      store: new LoginSessionStore({
         client: deps.mongoClient,
         dbName: config.mongodbDbName,
         collectionName: 'login_sessions',

@@ -180,6 +180,20 @@ describe('the login session cookie', () => {
     expect(withOld.headers.location).to.equal('/login');
   });
 
+  it('when the stored login session has expired, the cookie no longer works, even before the store is swept', async () => {
+    const app = await buildApp();
+    const user = await buildUser();
+    const agent = await signIn(app, user.email!);
+    expect((await agent.get('/account')).status).to.equal(200);
+    const sessions = mongoose.connection.collection('login_sessions');
+    const stored = await sessions.find({}).toArray();
+    expect(stored.some((s) => String(s.session).includes(user.id))).to.equal(true);
+    await sessions.updateMany({}, { $set: { expires: new Date(Date.now() - 1000) } });
+    const after = await agent.get('/account');
+    expect(after.status).to.equal(303);
+    expect(after.headers.location).to.equal('/login');
+  });
+
   it('when the person signs out, the cookie they had no longer works', async () => {
     const app = await buildApp();
     const user = await buildUser();

@@ -13,3 +13,24 @@ export function anyOf<T>(values: readonly T[]) {
 export function anyOfIds(ids: readonly string[]) {
   return anyOf(ids.map((id) => new mongoose.Types.ObjectId(id)));
 }
+
+/** Up to this many ids are read one by one; more are read with one $in. */
+const LOOKUPS_BY_ID = 20;
+
+/**
+ * Documents by their ids (hex strings), in no particular order; missing ones are left out.
+ * FerretDB over SQLite answers only a filter that is exactly { _id: value } from its index and
+ * reads the whole collection for anything else ($in, or _id with another condition), so a few
+ * ids are read one by one (see docs/decisions/0005-reads-by-id.md). Filter the rows in code.
+ */
+export async function findByIds<Row>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
+  model: mongoose.Model<any>,
+  ids: readonly string[],
+  projection: string,
+): Promise<Row[]> {
+  const unique = [...new Set(ids)];
+  if (unique.length > LOOKUPS_BY_ID) return model.find({ _id: anyOfIds(unique) }, projection).lean<Row[]>();
+  const rows = await Promise.all(unique.map((id) => model.findById(id, projection).lean<Row>()));
+  return rows.filter((row) => row !== null) as Row[];
+}

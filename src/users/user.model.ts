@@ -33,6 +33,11 @@ const userSchema = new mongoose.Schema(
     passwordResetTokenHash: { type: String },
     passwordResetExpiresAt: { type: Date },
     lastSignInAt: { type: Date },
+    /**
+     * how many of their notices are unread: the header's badge on every page, read with the
+     * person by _id instead of counting notices (see docs/decisions/0005-reads-by-id.md)
+     */
+    unreadNotices: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },
 );

@@ -26,7 +26,8 @@ type AppOptions = { config?: Partial<Config>; throttle?: ThrottleLimits; logLine
 
 /** A fresh app on the test database; logLines, when given, collects every log line written. */
 export async function buildApp(options: AppOptions = {}): Promise<Express> {
-  const config = { ...testConfig, ...options.config };
+  // the login sessions go to this run's throwaway database too, never to the configured one
+  const config = { ...testConfig, mongodbDbName: mongoose.connection.name, ...options.config };
   const lines = options.logLines;
   const logger = lines
     ? createLogger(
