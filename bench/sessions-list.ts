@@ -1,18 +1,25 @@
 import autocannon from 'autocannon';
+import mongoose from 'mongoose';
 import { hashPassword } from '../src/auth/password.ts';
 import { Country } from '../src/countries/country.model.ts';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
+import { Notice } from '../src/notices/notice.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { User } from '../src/users/user.model.ts';
 
 // Scenario "sessions-list": a coordinator's sessions list (first page, then a late page) with
-// 2,000 sessions in the database, under load from autocannon on 127.0.0.1. Wire it into the
-// runner by adding `sessionsListScenario` to SCENARIOS in enrolment-burst.ts.
+// 2,000 sessions in the database, each with a few people seated, and a few thousand notices,
+// under load from autocannon on 127.0.0.1. Also times one plain page (the account page) for
+// anyone signed in: what every request costs whatever the size of the records.
 
 const PASSWORD = 'correct horse battery staple';
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+const SEATED = Number(process.env.BENCH_SEATED ?? 5);
+const NOTICES = Number(process.env.BENCH_NOTICES ?? 5000);
 
 async function signIn(base: string, email: string): Promise<string> {
   const jar = new Map<string, string>();
@@ -90,8 +97,51 @@ async function seed(passwordCost: number) {
       status: i % 3 === 0 ? 'draft' : 'open',
     };
   });
-  for (let i = 0; i < sessions.length; i += 500) await TrainingSession.insertMany(sessions.slice(i, i + 500));
+  const stored: { _id: unknown }[] = [];
+  for (let i = 0; i < sessions.length; i += 500) {
+    stored.push(...(await TrainingSession.insertMany(sessions.slice(i, i + 500))));
+  }
+  await seedRecords(
+    stored.map((s) => s._id),
+    coordinator._id,
+  );
   return coordinator.email!;
+}
+
+/** SEATED people seated in every session (enrolments and seat claims) and NOTICES notices. */
+async function seedRecords(sessionIds: unknown[], someone: unknown) {
+  const people = Array.from({ length: SEATED }, () => new mongoose.Types.ObjectId());
+  const enrolments = sessionIds.flatMap((session) =>
+    people.map((person, i) => ({
+      _id: new mongoose.Types.ObjectId(),
+      session,
+      person,
+      state: 'enrolled',
+      seat: i + 1,
+      source: 'coordinator',
+    })),
+  );
+  for (let i = 0; i < enrolments.length; i += 1000) {
+    const batch = enrolments.slice(i, i + 1000);
+    await Enrolment.insertMany(batch);
+    await SeatClaim.insertMany(batch.map((e) => ({ session: e.session, number: e.seat, enrolment: e._id })));
+  }
+  const notices = Array.from({ length: NOTICES }, (_, i) => ({
+    person: i % 10 === 0 ? someone : new mongoose.Types.ObjectId(),
+    kind: 'enrolment.enrolled',
+    params: { module: 'Listing' },
+  }));
+  for (let i = 0; i < notices.length; i += 1000) await Notice.insertMany(notices.slice(i, i + 1000));
+}
+
+/** Milliseconds for one GET, after one to warm up. */
+async function timeOne(url: string, cookie: string): Promise<number> {
+  await fetch(url, { headers: { cookie } }).then((r) => r.text());
+  const t0 = performance.now();
+  const res = await fetch(url, { headers: { cookie } });
+  await res.text();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - t0;
 }
 
 function load(url: string, cookie: string, duration: number) {
@@ -101,7 +151,7 @@ function load(url: string, cookie: string, duration: number) {
 
 export const sessionsListScenario = {
   name: 'sessions-list',
-  describe: `a coordinator's sessions list with ${SESSIONS} sessions, ${CONNECTIONS} connections (autocannon)`,
+  describe: `a coordinator's sessions list: ${SESSIONS} sessions, ${SEATED} seated in each, ${NOTICES} notices, ${CONNECTIONS} connections (autocannon)`,
   run: async (base: string, passwordCost = 14) => {
     const email = await seed(passwordCost);
     const cookie = await signIn(base, email);
@@ -110,9 +160,10 @@ export const sessionsListScenario = {
     const check = await fetch(`${base}/sessions?status=all`, { headers: { cookie } });
     const single = performance.now() - t0;
     const text = await check.text();
-    if (check.status !== 200 || !text.includes(`${SESSIONS} results`)) {
+    if (check.status !== 200 || !text.includes(`${SESSIONS} results`) || !text.includes(`${SEATED}/20 seated`)) {
       throw new Error(`wrong page: ${check.status}`);
     }
+    const account = await timeOne(`${base}/account`, cookie);
     const duration = Number(process.env.BENCH_SECONDS ?? 30);
     const first = await load(`${base}/sessions?status=all`, cookie, duration);
     const late = await load(`${base}/sessions?status=all&page=${Math.ceil(SESSIONS / 25)}`, cookie, duration);
@@ -121,6 +172,9 @@ export const sessionsListScenario = {
     }
     return {
       sessions: SESSIONS,
+      'seated in each': SEATED,
+      notices: NOTICES,
+      'account page ms': Math.round(account),
       'one request ms': Math.round(single),
       'page 1 req/s': Math.round(first.requests.average),
       'page 1 p50 ms': first.latency.p50,
