@@ -103,16 +103,22 @@ export function sessionsRouter(config: Config): Router {
 
   router.get('/sessions', managers, async (req, res) => {
     const filter = sessionFilterSchema.parse(req.query);
-    const { page, fill } = await listSessions(req.user!, filter);
+    // read side by side: each is a scan of its collection on embedded FerretDB (decision 0005)
+    const [{ page, fill }, modules, institutions, trainers] = await Promise.all([
+      listSessions(req.user!, filter),
+      moduleOptions(req.user!),
+      venueOptions(req.user!),
+      trainerOptions(req.user!),
+    ]);
     res.render('sessions/index', {
       title: req.t('sessions:list.title'),
       page,
       fill,
       filter,
       statuses: SESSION_STATUS_FILTERS,
-      modules: await moduleOptions(req.user!),
-      institutions: await venueOptions(req.user!),
-      trainers: await trainerOptions(req.user!),
+      modules,
+      institutions,
+      trainers,
       when: (row: { days: { date: string; start: string; end: string }[]; timeZone: string }) =>
         row.days[0] ? formatDay(row.days[0], row.timeZone, req.language) : '',
     });
