@@ -2,6 +2,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import ejs from 'ejs';
 import type { Express } from 'express';
+import { CANDIDATES_SHOWN } from '../src/enrolments/enrolment-views.service.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import {
   enrolmentPanel,
@@ -16,7 +17,7 @@ import { toActor } from '../src/users/users.service.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
-import { expectNoMissingTranslations, visibleText } from './page-helpers.ts';
+import { expectNoMissingTranslations, optionValues, visibleText } from './page-helpers.ts';
 import { buildSession, placesOf } from './enrolments.helpers.ts';
 
 const HOUR = 3_600_000;
@@ -258,6 +259,44 @@ describe('enrolments', () => {
       expect(csv.text.charCodeAt(0)).to.equal(0xfeff);
       expect(csv.text).to.include(`"'=HYPERLINK(""x"")"`);
       expect(csv.text).to.include('SN-1');
+    });
+
+    it('lists people to add by words and institution, leaves out those in already, and says when it shows only some', async () => {
+      const { country, institution, session, coordinator } = await world();
+      const annex = await buildInstitution({ country: country._id, name: 'Annex Prison' });
+      await User.updateOne({ _id: coordinator._id }, { $push: { scopeInstitutions: annex._id } });
+      const amina = await buildUser({ institution, fullName: 'Amina Okello', serviceNumber: 'UG-77' });
+      const bakhyt = await buildUser({ institution: annex, fullName: 'Bakhyt Amanov' });
+      const inside = await buildUser({ institution, fullName: 'Already Inside' });
+      await enrolAs(inside.email!, session.id as string);
+      const boss = await signIn(app, coordinator.email!);
+      const roster = `/sessions/${session.id as string}/enrolments`;
+      const offered = async (query: string) => {
+        const page = await boss.get(`${roster}?${query}`).expect(200);
+        return { ids: optionValues(page.text, 'person').filter(Boolean), text: visibleText(page.text) };
+      };
+
+      const all = await offered('');
+      expect(all.ids).to.include.members([amina.id, bakhyt.id, coordinator.id]);
+      expect(all.ids).not.to.include(inside.id);
+      expect(all.text).not.to.include('Narrow the search');
+      expect((await offered('q=ug-77')).ids).to.deep.equal([amina.id]);
+      expect((await offered(`institution=${annex.id as string}`)).ids).to.deep.equal([bakhyt.id]);
+      const elsewhere = await buildInstitution({ country: country._id });
+      expect((await offered(`institution=${elsewhere.id as string}`)).ids).to.deep.equal([]);
+
+      const crowd = await User.insertMany(
+        Array.from({ length: CANDIDATES_SHOWN }, (_, i) => ({
+          fullName: `Crowd ${String(i).padStart(3, '0')}`,
+          institution: institution._id,
+          country: country._id,
+          roles: ['staff'],
+        })),
+      );
+      const many = await offered('');
+      expect(many.ids).to.have.length(CANDIDATES_SHOWN);
+      expect(many.text).to.include(`Only the first ${CANDIDATES_SHOWN} people who match are listed.`);
+      expect((await offered('q=Crowd%20199')).ids).to.deep.equal([crowd[199]!.id]);
     });
 
     it('adds one person in scope, and refuses one out of scope beside the field', async () => {

@@ -79,12 +79,18 @@ export async function roster(actor: Actor, sessionId: string) {
 }
 export type Roster = Awaited<ReturnType<typeof roster>>;
 
-/** People a coordinator may add: active, in their scope, not already live in the session. */
+/** How many people to add the roster page lists at most; it says so when more match. */
+export const CANDIDATES_SHOWN = 200;
+
+/**
+ * People a coordinator may add: active, in their scope, not already live in the session, by
+ * name; `more` when others match beyond the first CANDIDATES_SHOWN.
+ */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
   const scope = institutionScope(actor);
   const query: mongoose.QueryFilter<UserFields> = { active: true };
   if (filter.institution) {
-    if (scope && !scope.includes(filter.institution)) return [];
+    if (scope && !scope.includes(filter.institution)) return { people: [], more: false };
     query.institution = new mongoose.Types.ObjectId(filter.institution);
   } else if (scope) {
     query.institution = anyOfIds(scope);
@@ -95,12 +101,13 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
   }
   const taken = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
-  const people = await User.find(query, { fullName: 1, serviceNumber: 1, institution: 1 })
-    .sort({ fullName: 1 })
-    .limit(200)
+  const found = await User.find(query, { fullName: 1, serviceNumber: 1, institution: 1 })
+    .sort({ fullName: 1, _id: 1 })
+    .limit(CANDIDATES_SHOWN + takenIds.size + 1)
     .populate<{ institution: { name: string } | null }>('institution', 'name')
     .lean();
-  return people.filter((p) => !takenIds.has(p._id.toHexString()));
+  const people = found.filter((p) => !takenIds.has(p._id.toHexString()));
+  return { people: people.slice(0, CANDIDATES_SHOWN), more: people.length > CANDIDATES_SHOWN };
 }
 
 /** Requests waiting for a decision in the sessions the actor manages. */

@@ -5,6 +5,7 @@ import { requireRole, requireUser } from '../auth/guards.ts';
 import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
 import { candidates, roster, rosterCsv, venueTime } from './enrolment-views.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
@@ -42,11 +43,16 @@ export function rosterRouter(orRefusal: Refusal): Router {
     const id = String(req.params.id);
     const data = await roster(req.user!, id);
     const filter = candidateFilterSchema.parse(req.query);
+    const [found, institutions] = data.manage
+      ? await Promise.all([candidates(req.user!, id, filter), listInstitutionOptions(req.user!)])
+      : [{ people: [], more: false }, []];
     res.render('enrolments/roster', {
       title: req.t('enrolments:roster.title'),
       roster: data,
       filter,
-      people: data.manage ? await candidates(req.user!, id, filter) : [],
+      people: found.people,
+      morePeople: found.more,
+      institutions,
       venueTime,
       values: {},
       ...locals,
