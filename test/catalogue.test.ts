@@ -1,8 +1,11 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
+import mongoose from 'mongoose';
 import request from 'supertest';
+import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
+import { TrainingSession, type SessionStatus } from '../src/sessions/training-session.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildModule, buildUser, type ModuleFields } from './support/factories.ts';
 import { signIn, type Agent } from './support/http.ts';
@@ -283,6 +286,55 @@ describe('catalogue: the module page', () => {
       expect(text).to.include(piece);
     }
     expectNoMissingTranslations(res.text);
+  });
+
+  it('lists the upcoming open sessions of the module the person may see, with places left, linked', async () => {
+    const DAY = 86_400_000;
+    const deliver = async (fields: {
+      at?: number;
+      status?: SessionStatus;
+      capacity?: number;
+      institution?: typeof w.home;
+    }) => {
+      const venue = fields.institution ?? w.home;
+      const startsAt = new Date(Date.now() + (fields.at ?? 10) * DAY);
+      const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
+      return TrainingSession.create({
+        module: w.ours._id,
+        moduleVersion: 1,
+        institution: venue._id,
+        country: venue.country,
+        room: 'Hall 2',
+        timeZone: 'Africa/Kampala',
+        days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
+        startsAt,
+        endsAt,
+        language: 'en',
+        capacity: fields.capacity ?? 20,
+        status: fields.status ?? 'open',
+      });
+    };
+    const roomy = await deliver({ at: 20 });
+    const full = await deliver({ at: 10, capacity: 1 });
+    await SeatClaim.create({ session: full._id, number: 1, enrolment: new mongoose.Types.ObjectId() });
+    const hidden = [
+      await deliver({ status: 'draft' }),
+      await deliver({ status: 'cancelled' }),
+      await deliver({ at: -3 }),
+      await deliver({ institution: w.abroad }),
+    ];
+
+    const res = await agent.get(`/catalogue/${w.ours.id as string}`).expect(200);
+    expectNoMissingTranslations(res.text);
+    const sessionLinks = links(res.text).filter((href) => href.startsWith('/sessions/'));
+    expect(sessionLinks).to.deep.equal([`/sessions/${full.id as string}`, `/sessions/${roomy.id as string}`]);
+    for (const other of hidden) expect(sessionLinks).not.to.include(`/sessions/${other.id as string}`);
+    const text = visibleText(res.text);
+    expect(text).to.include('Home Academy, Hall 2');
+    expect(text).to.include('09:00–17:00 (Africa/Kampala)');
+    expect(text).to.include(t('catalogue:show.full'));
+    expect(text).to.include(t('catalogue:show.placesLeft', { count: 20 }));
+    expect(text).not.to.include(t('catalogue:show.noSessions'));
   });
 
   it('says when there is no assessment and the certificate does not expire', async () => {

@@ -1,8 +1,11 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/guards.ts';
+import { fillRates } from '../enrolments/enrolments.service.ts';
 import { canEditModule } from '../modules/module-access.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
+import { upcomingSessionsOf } from '../sessions/calendar.service.ts';
+import { formatDay } from '../sessions/session-times.ts';
 import { catalogueFilterSchema } from './catalogue.schemas.ts';
 import { getCatalogueModule, listCatalogue, listCatalogueTags, listVisiblePrerequisites } from './catalogue.service.ts';
 
@@ -25,15 +28,25 @@ export function catalogueRouter(): Router {
 
   router.get('/catalogue/:id', requireUser, async (req, res) => {
     const module = await getCatalogueModule(req.user!, String(req.params.id));
-    const [prerequisites, resources] = await Promise.all([
+    const [prerequisites, resources, sessions] = await Promise.all([
       listVisiblePrerequisites(req.user!, module),
       listResourcesForModule(req.user!, module),
+      upcomingSessionsOf(req.user!, module._id),
     ]);
+    const fill = await fillRates(sessions);
     res.render('catalogue/show', {
       title: module.title,
       module,
       prerequisites,
       resources,
+      sessions: sessions.map((s) => ({
+        id: s._id.toHexString(),
+        when: s.days[0] ? formatDay(s.days[0], s.timeZone, req.language) : '',
+        moreDays: s.days.length - 1,
+        venue: [s.institution?.name, s.room].filter(Boolean).join(', '),
+        language: s.language,
+        fill: fill.get(s._id.toHexString())!,
+      })),
       canEdit: false,
       canManage: canEditModule(req.user!, module),
     });

@@ -48,6 +48,21 @@ export async function sessionsOfMonth(actor: Actor, filter: CalendarFilter) {
   return sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month)));
 }
 
+/** Sessions of a module this person may see that are open or running and not yet over, soonest first. */
+export async function upcomingSessionsOf(actor: Actor, moduleId: mongoose.Types.ObjectId, now = new Date()) {
+  return TrainingSession.find({
+    $and: [
+      visibleSessions(actor),
+      { module: moduleId, status: anyOf(['open', 'in_progress']), endsAt: mongoose.trusted({ $gte: now }) },
+    ],
+  })
+    .sort({ startsAt: 1, _id: 1 })
+    .limit(50)
+    .populate('module', 'title code')
+    .populate('institution', 'name code')
+    .lean<SessionListRow[]>();
+}
+
 /** The sessions a trainer teaches: upcoming (not yet ended) and past. */
 export async function teachingOf(actor: Actor) {
   const now = new Date();
