@@ -11,6 +11,8 @@ import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
 import type { Actor } from '../src/auth/actor.ts';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { Institution } from '../src/institutions/institution.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { findOrphans, removeOrphans } from '../src/resources/cleanup.ts';
 import { DiskStorage, uploadPaths } from '../src/resources/disk-storage.ts';
@@ -18,6 +20,7 @@ import { uploadResources } from '../src/resources/resource-changes.service.ts';
 import { Resource } from '../src/resources/resource.model.ts';
 import { ResourceVersion } from '../src/resources/resource-version.model.ts';
 import { listResourcesForModule } from '../src/resources/resources.service.ts';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
@@ -850,6 +853,73 @@ describe('resource materials', () => {
       const forStaff = await render(w.staff, false);
       expect(forStaff).not.to.include('Facilitator guide');
       expect(forStaff).to.include(t('resources:list.empty'));
+    });
+  });
+
+  describe('materials of a session, and of a module gone from the catalogue', () => {
+    /** An open session of the module at Home, taught by the world's trainer, with the given people seated. */
+    async function deliver(w: World, seated: { _id: unknown }[]) {
+      const startsAt = new Date(Date.now() - 30 * 86_400_000);
+      const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
+      const home = w.staff.institution!;
+      const session = await TrainingSession.create({
+        module: w.module._id,
+        moduleVersion: 1,
+        institution: home,
+        country: w.module.country,
+        timeZone: 'Africa/Kampala',
+        days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
+        startsAt,
+        endsAt,
+        language: 'en',
+        capacity: 20,
+        status: 'completed',
+        trainers: [{ person: w.trainer._id, lead: true }],
+      });
+      await Enrolment.insertMany(
+        seated.map((person, i) => ({ session: session._id, person, state: 'enrolled', seat: i + 1 })),
+      );
+      return session;
+    }
+
+    it('lists on the session page the materials its reader may have, trainer-only ones for trainers', async () => {
+      const w = await world();
+      const handout = await addResource(w, w.module, { title: 'Participant handout' });
+      await addResource(w, w.module, { title: 'Facilitator guide', audience: 'trainers' });
+      const session = await deliver(w, [w.staff]);
+      const staffPage = await (await signIn(app, w.staff.email!)).get(`/sessions/${session.id as string}`).expect(200);
+      expectNoMissingTranslations(staffPage.text);
+      expect(staffPage.text).to.include('Participant handout');
+      expect(staffPage.text).not.to.include('Facilitator guide');
+      expect(links(staffPage.text)).to.include(`/resources/${handout}/download`);
+      const trainerPage = await (await signIn(app, w.trainer.email!)).get(`/sessions/${session.id as string}`);
+      expect(trainerPage.text).to.include('Facilitator guide');
+    });
+
+    it("keeps an archived module's materials for those who took or taught it, and for nobody else", async () => {
+      const w = await world();
+      const handout = await addResource(w, w.module, { title: 'Participant handout' });
+      const guide = await addResource(w, w.module, { title: 'Facilitator guide', audience: 'trainers' });
+      await deliver(w, [w.staff]);
+      const neighbour = await buildUser({
+        roles: ['staff'],
+        institution: await Institution.findById(w.staff.institution).orFail(),
+      });
+      const otherTrainer = await buildUser({ roles: ['trainer'], institution: null });
+      await TrainingModule.updateOne({ _id: w.module._id }, { $set: { status: 'archived' } });
+
+      const participant = await signIn(app, w.staff.email!);
+      expect((await download(participant, `/resources/${handout}/download`)).status).to.equal(200);
+      expect((await participant.get(`/resources/${guide}/download`)).status).to.equal(404);
+      const taught = await signIn(app, w.trainer.email!);
+      expect((await download(taught, `/resources/${guide}/download`)).status).to.equal(200);
+      for (const stranger of [neighbour, otherTrainer]) {
+        const agent = await signIn(app, stranger.email!);
+        expect((await agent.get(`/resources/${handout}/download`)).status).to.equal(404);
+        expect((await agent.get(`/resources/${handout}`)).status).to.equal(404);
+      }
+      const listed = await listResourcesForModule(await actorOf(w.staff), w.module);
+      expect(listed.map((r) => r.title)).to.deep.equal(['Participant handout']);
     });
   });
 

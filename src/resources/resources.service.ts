@@ -2,13 +2,17 @@ import mongoose from 'mongoose';
 import type { Actor } from '../auth/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canEditModule, canSeeModule, canSeeTrainerMaterials } from '../modules/module-access.ts';
+import { anyOf } from '../db/query.ts';
+import { Enrolment } from '../enrolments/enrolment.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
+import { TrainingSession } from '../sessions/training-session.model.ts';
 import { Resource, type ResourceAudience, type ResourceFields } from './resource.model.ts';
 import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
 
 // Who sees which materials. A module a person cannot see, and trainer-only material for
 // someone who is neither a trainer nor the module's editor, answer 404 as if they did not
-// exist, so guessing an id reveals nothing.
+// exist, so guessing an id reveals nothing. Whoever taught or took a session of a module keeps
+// its materials after the module leaves the catalogue (archived): records stay readable.
 
 export type ResourceSummary = {
   id: string;
@@ -33,6 +37,19 @@ const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 function findModule(id: mongoose.Types.ObjectId | string) {
   return TrainingModule.findById(id, OWNERSHIP).lean();
 }
+
+type MaterialsAccess = 'all' | 'participants' | 'none';
+
+/** Which of a module's materials this person may read. */
+async function materialsAccess(actor: Actor, module: ModuleOwner): Promise<MaterialsAccess> {
+  if (canSeeModule(actor, module)) return canSeeTrainerMaterials(actor, module) ? 'all' : 'participants';
+  const taught = await TrainingSession.exists({ module: module._id, 'trainers.person': actor.id });
+  if (taught) return 'all';
+  const seats = await Enrolment.find({ person: actor.id, state: 'enrolled' }, { session: 1 }).lean();
+  if (seats.length === 0) return 'none';
+  const took = await TrainingSession.exists({ _id: anyOf(seats.map((s) => s.session)), module: module._id });
+  return took ? 'participants' : 'none';
+}
 export type ModuleOwner = NonNullable<Awaited<ReturnType<typeof findModule>>>;
 
 /** The materials of a module that this person may see, newest first. */
@@ -42,9 +59,10 @@ export async function listResourcesForModule(
 ): Promise<ResourceSummary[]> {
   // read again: the rules need the owner and status, whatever the caller loaded
   const owner = await findModule(module._id.toHexString());
-  if (!owner || !canSeeModule(actor, owner)) return [];
+  const access = owner ? await materialsAccess(actor, owner) : 'none';
+  if (!owner || access === 'none') return [];
   const filter: mongoose.QueryFilter<ResourceRecord> = { module: owner._id };
-  if (!canSeeTrainerMaterials(actor, owner)) filter.audience = 'participants';
+  if (access === 'participants') filter.audience = 'participants';
   const resources = await Resource.find(filter).sort({ updatedAt: -1, _id: -1 }).lean<ResourceRecord[]>();
   if (resources.length === 0) return [];
   const versions = await ResourceVersion.find({
@@ -86,8 +104,9 @@ export async function getVisibleResource(actor: Actor, id: string): Promise<Visi
   const resource = isId(id) ? await Resource.findById(id) : null;
   if (!resource) throw notFound();
   const module = await findModule(resource.module);
-  if (!module || !canSeeModule(actor, module)) throw notFound();
-  if (resource.audience === 'trainers' && !canSeeTrainerMaterials(actor, module)) throw notFound();
+  const access = module ? await materialsAccess(actor, module) : 'none';
+  if (!module || access === 'none') throw notFound();
+  if (resource.audience === 'trainers' && access !== 'all') throw notFound();
   return { resource, module, canEdit: canEditModule(actor, module) };
 }
 

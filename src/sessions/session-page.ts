@@ -1,9 +1,10 @@
 import type { Request, Response } from 'express';
 import mongoose from 'mongoose';
-import { anyOf } from '../db/query.ts';
+import { anyOf, findByIds } from '../db/query.ts';
 import { enrolmentPanel } from '../enrolments/enrolments.service.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
+import { listResourcesForModule } from '../resources/resources.service.ts';
 import { User } from '../users/user.model.ts';
 import { canManageSession, teaches } from './session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
@@ -15,7 +16,11 @@ import { TrainingSession, type TrainingSessionDocument } from './training-sessio
 // overridden, and the enrolment panel of the enrolment feature.
 
 const names = async (ids: mongoose.Types.ObjectId[]) => {
-  const people = await User.find({ _id: anyOf(ids) }, { fullName: 1 }).lean();
+  const people = await findByIds<{ _id: mongoose.Types.ObjectId; fullName: string }>(
+    User,
+    ids.map((id) => id.toHexString()),
+    'fullName',
+  );
   return new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
 };
 
@@ -28,9 +33,12 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
   ]);
   const overrideIds = session.conflictOverrides.flatMap((o) => [o.by, ...o.clashes]);
   const people = await names([...session.trainers.map((t) => t.person), ...session.conflictOverrides.map((o) => o.by)]);
-  const clashing = await TrainingSession.find({ _id: anyOf(overrideIds) }, { module: 1, startsAt: 1, timeZone: 1 })
-    .populate<{ module: { title: string } | null }>('module', 'title')
-    .lean();
+  const clashing =
+    overrideIds.length === 0
+      ? []
+      : await TrainingSession.find({ _id: anyOf(overrideIds) }, { module: 1, startsAt: 1, timeZone: 1 })
+          .populate<{ module: { title: string } | null }>('module', 'title')
+          .lean();
   const manages = canManageSession(actor, session);
   res.render('sessions/show', {
     title: module?.title ?? '',
@@ -61,5 +69,6 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     teaches: teaches(actor, session),
     cancellable: manages && canCancel(session.status),
     panel: await enrolmentPanel(actor, session),
+    materials: await listResourcesForModule(actor, { _id: session.module }),
   });
 }
