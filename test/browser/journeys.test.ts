@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { Enrolment } from '../../src/enrolments/enrolment.model.ts';
+import { TrainingSession } from '../../src/sessions/training-session.model.ts';
 import { User } from '../../src/users/user.model.ts';
-import { buildInstitution, buildUser, DEFAULT_PASSWORD } from '../support/factories.ts';
+import { buildInstitution, buildModule, buildUser, DEFAULT_PASSWORD } from '../support/factories.ts';
 import { accessibilityViolations, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
 
 describe('in a browser', function () {
@@ -59,6 +61,109 @@ describe('in a browser', function () {
     expect(await checked.locator('html').getAttribute('dir')).to.equal('rtl');
     expect(await accessibilityViolations(checked)).to.deep.equal([]);
     await checked.close();
+  });
+
+  it('a staff member finds a module in the catalogue, enrols in its next session and sees it in My training', async () => {
+    const institution = await buildInstitution({ name: 'Luzira Staff Training School' });
+    const module = await buildModule({
+      status: 'published',
+      institution,
+      title: 'Recognising radicalisation',
+      code: 'PVE-02',
+    });
+    const startsAt = new Date(Date.now() + 14 * 86_400_000);
+    const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
+    const session = await TrainingSession.create({
+      module: module._id,
+      moduleVersion: 1,
+      institution: institution._id,
+      country: institution.country,
+      room: 'Hall B',
+      timeZone: 'Africa/Kampala',
+      days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
+      startsAt,
+      endsAt,
+      language: 'en',
+      capacity: 12,
+      status: 'open',
+    });
+    const staff = await buildUser({ roles: ['staff'], institution });
+    const page = await harness.newPage();
+    await signInAs(page, harness.baseUrl, staff.email!, DEFAULT_PASSWORD);
+
+    await page.getByRole('link', { name: 'Catalogue', exact: true }).first().click();
+    await page.getByRole('searchbox').fill('radicalisation');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByRole('link', { name: 'Recognising radicalisation' }).click();
+    expect(await page.getByRole('cell', { name: '12 places left' }).count()).to.equal(1);
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+
+    await page.getByRole('link', { name: /09:00–17:00 \(Africa\/Kampala\)/ }).click();
+    await page.waitForURL(`${harness.baseUrl}/sessions/${session.id as string}`);
+    await page.getByRole('button', { name: 'Enrol' }).click();
+    expect(await page.getByRole('status').first().textContent()).to.contain('You are enrolled');
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+
+    await page.getByRole('link', { name: 'My training', exact: true }).first().click();
+    expect(await page.getByRole('main').textContent()).to.contain('Recognising radicalisation');
+    expect(await Enrolment.exists({ session: session._id, person: staff._id, state: 'enrolled' })).to.not.equal(null);
+    await page.close();
+  });
+
+  it('a coordinator schedules a session, is shown the clash with another in the same room, and overrides it with a reason', async () => {
+    const institution = await buildInstitution({ name: 'Almaty Training Centre', timeZone: 'Asia/Almaty' });
+    const coordinator = await buildUser({ roles: ['coordinator'], institution, scopeInstitutions: [institution] });
+    const trainer = await buildUser({ roles: ['trainer'], institution, fullName: 'Aigerim Trainer' });
+    const module = await buildModule({ status: 'published', institution, title: 'Dynamic security', code: 'DS-1' });
+    const other = await buildModule({ status: 'published', institution, title: 'Use of force', code: 'UF-1' });
+    const day = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
+    const startsAt = new Date(`${day}T04:00:00Z`);
+    const endsAt = new Date(`${day}T12:00:00Z`);
+    await TrainingSession.create({
+      module: other._id,
+      moduleVersion: 1,
+      institution: institution._id,
+      country: institution.country,
+      room: 'Room A',
+      timeZone: 'Asia/Almaty',
+      days: [{ date: day, start: '09:00', end: '17:00', startsAt, endsAt }],
+      startsAt,
+      endsAt,
+      language: 'en',
+      capacity: 20,
+      status: 'open',
+    });
+    const page = await harness.newPage();
+    await signInAs(page, harness.baseUrl, coordinator.email!, DEFAULT_PASSWORD);
+
+    await page.getByRole('link', { name: 'Sessions', exact: true }).first().click();
+    await page.getByRole('link', { name: 'Schedule a session' }).click();
+    await page.locator('#module').selectOption(module.id as string);
+    await page.locator('#institution').selectOption(institution.id as string);
+    await page.locator('#room').fill('Room A');
+    await page.getByLabel('Day 1').fill(day);
+    await page.locator('#start-0').fill('10:00');
+    await page.locator('#end-0').fill('12:00');
+    await page.locator('#lead').selectOption(trainer.id as string);
+    await page.getByRole('button', { name: 'Save' }).click();
+
+    expect(await page.getByRole('alert').first().textContent()).to.contain('clashes with other sessions');
+    expect(await page.getByRole('main').textContent()).to.contain('Use of force');
+    expect(await page.locator('#room').inputValue()).to.equal('Room A');
+    expect(await accessibilityViolations(page)).to.deep.equal([]);
+
+    await page.getByLabel('Save even though a trainer or the room is booked at the same time').check();
+    await page.getByLabel('Reason for overriding').fill('Joint exercise of both groups');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL(/\/sessions\/[0-9a-f]{24}$/);
+    expect(await page.getByRole('status').first().textContent()).to.contain('The session was scheduled.');
+    const main = await page.getByRole('main').textContent();
+    expect(main).to.contain('Joint exercise of both groups');
+    expect(main).to.contain('10:00–12:00 (Asia/Almaty)');
+    const saved = await TrainingSession.findOne({ module: module._id }).orFail();
+    expect(saved.days[0]!.startsAt.toISOString()).to.equal(`${day}T05:00:00.000Z`);
+    expect(saved.conflictOverrides).to.have.length(1);
+    await page.close();
   });
 
   it('the sign-in page is accessible and a wrong password is announced', async () => {
