@@ -457,6 +457,30 @@ describe('modules: creating and editing', () => {
     expect(await ModuleVersion.countDocuments({ module: w.draft._id })).to.equal(0);
   });
 
+  it('answers an edit form opened before someone else saved with 409, the typed values kept; saving again wins', async () => {
+    const form = await agent.get(`/modules/${w.draft.id}/edit`).expect(200);
+    const opened = inputValue(form.text, 'revision')!;
+    expect(opened).to.match(/^\d+$/);
+    const admin = await signIn(app, w.admin.email!);
+    const theirs = moduleForm(w.home, { code: 'HOME-DRAFT', title: 'Their title', revision: opened });
+    expect((await post(admin, `/modules/${w.draft.id}`, theirs)).status).to.equal(303);
+
+    const mine = moduleForm(w.home, { code: 'HOME-DRAFT', title: 'My title', revision: opened });
+    const stale = await post(agent, `/modules/${w.draft.id}`, mine);
+    expect(stale.status).to.equal(409);
+    expect(visibleText(stale.text)).to.include(t('modules:edit.changedMeanwhile'));
+    expect(inputValue(stale.text, 'title')).to.equal('My title');
+    let stored = await TrainingModule.findById(w.draft._id).orFail();
+    expect(stored.title).to.equal('Their title');
+    expect(inputValue(stale.text, 'revision')).to.equal(String(stored.__v));
+
+    const again = { ...mine, revision: inputValue(stale.text, 'revision')! };
+    expect((await post(agent, `/modules/${w.draft.id}`, again)).status).to.equal(303);
+    stored = await TrainingModule.findById(w.draft._id).orFail();
+    expect(stored.title).to.equal('My title');
+    expect(stored.version).to.equal(1);
+  });
+
   it('fills the edit form with what is stored', async () => {
     await TrainingModule.updateOne(
       { _id: w.draft._id },

@@ -26,6 +26,17 @@ export class FieldValidationError extends HttpError {
   }
 }
 
+/**
+ * The form was opened before someone else saved the record: nothing is saved, the form comes
+ * back (409) with what this person typed, and saving again replaces the other change knowingly.
+ */
+export class StaleFormError extends FieldValidationError {
+  constructor(messageKey: string) {
+    super({ _form: { key: messageKey } }, 409);
+    this.name = 'StaleFormError';
+  }
+}
+
 export const badRequest = (key = 'errors.badRequest', params?: Record<string, string | number>) =>
   new HttpError(400, key, params);
 export const forbidden = (key = 'errors.forbidden') => new HttpError(403, key);

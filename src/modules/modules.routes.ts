@@ -1,7 +1,9 @@
 import { Router, type Request, type Response } from 'express';
+import mongoose from 'mongoose';
 import { hasRole } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
-import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
+import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
+import { toHttpError } from '../http/error-handler.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
@@ -63,6 +65,7 @@ function storedValues(module: ModuleDocument): Record<string, unknown> {
     prerequisites: module.prerequisites.map((id) => id.toHexString()),
     passMark: module.passMark ?? '',
     institution: module.institution?.toHexString() ?? '',
+    revision: String(module.__v),
   };
 }
 
@@ -75,8 +78,9 @@ function statusChange(change: typeof publishModule, successKey: string) {
       const module = await change(req.user!, String(req.params.id));
       flash(req.session, { type: 'success', key: successKey, params: { title: module.title } });
     } catch (error) {
-      if (!(error instanceof HttpError) || error.status !== 409) throw error;
-      flash(req.session, { type: 'error', key: error.messageKey });
+      const refusal = error instanceof mongoose.Error.VersionError ? toHttpError(error) : error;
+      if (!(refusal instanceof HttpError) || refusal.status !== 409) throw error;
+      flash(req.session, { type: 'error', key: refusal.messageKey });
     }
     res.redirect(303, moduleUrl(req));
   };
@@ -155,7 +159,10 @@ export function modulesRouter(): Router {
       const module = await getModule(req.user!, String(req.params.id));
       const errors = error instanceof FieldValidationError ? error.fieldErrors : { _form: { key: error.messageKey } };
       res.status(error.status);
-      await renderForm(req, res, { module, values: typedValues(req.body), errors });
+      const values = typedValues(req.body);
+      // after a conflict, saving again means "keep mine": the form now carries the current revision
+      if (error instanceof StaleFormError) values.revision = String(module.__v);
+      await renderForm(req, res, { module, values, errors });
     }
   });
 

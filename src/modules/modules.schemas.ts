@@ -103,6 +103,12 @@ export const moduleSchema = z
       .transform(() => undefined)
       .or(objectId())
       .optional(),
+    /** the record's revision (__v) when the edit form was opened (hidden); absent on a new module */
+    revision: z
+      .string()
+      .regex(/^\d{1,9}$/)
+      .transform(Number)
+      .optional(),
   })
   .strict();
 export type ModuleInput = z.output<typeof moduleSchema>;

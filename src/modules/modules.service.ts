@@ -1,7 +1,15 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
-import { conflict, fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
+import {
+  conflict,
+  fieldError,
+  type FieldErrors,
+  FieldValidationError,
+  forbidden,
+  notFound,
+  StaleFormError,
+} from '../http/errors.ts';
 import { containsPattern, type Page } from '../http/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canEditModule } from './module-access.ts';
@@ -146,8 +154,12 @@ async function saveWithUniqueCode(module: ModuleDocument): Promise<void> {
 }
 
 function applyInput(module: ModuleDocument, input: ModuleInput, owner: Awaited<ReturnType<typeof checkOwner>>) {
-  module.set({ ...input, institution: owner.institution, country: owner.country });
+  // revision is the form's record revision, checked by updateModule: not a field of the module
+  const { revision, ...fields } = input;
+  module.set({ ...fields, institution: owner.institution, country: owner.country });
 }
+
+const staleModule = () => new StaleFormError('modules:edit.changedMeanwhile');
 
 export async function createModule(actor: Actor, input: ModuleInput): Promise<ModuleDocument> {
   requireEditor(actor);
@@ -166,6 +178,7 @@ export async function createModule(actor: Actor, input: ModuleInput): Promise<Mo
 export async function updateModule(actor: Actor, id: string, input: ModuleInput) {
   const module = await getModule(actor, id);
   if (module.status === 'archived') throw conflict('modules:edit.archived');
+  if (input.revision !== undefined && input.revision !== module.__v) throw staleModule();
   const owner = await checkOwner(actor, input, module);
   await checkPrerequisites(actor, input, module);
   if (module.status === 'published') {
@@ -174,8 +187,13 @@ export async function updateModule(actor: Actor, id: string, input: ModuleInput)
   }
   const before = contentOf(module);
   applyInput(module, input, owner);
-  const versionRaised = await saveEdit(module, before, actor, saveWithUniqueCode);
-  return { module, versionRaised };
+  try {
+    const versionRaised = await saveEdit(module, before, actor, saveWithUniqueCode);
+    return { module, versionRaised };
+  } catch (error) {
+    if (error instanceof mongoose.Error.VersionError) throw staleModule();
+    throw error;
+  }
 }
 
 /** Draft → published: the content at publication becomes version 1. Publishing twice changes nothing. */

@@ -51,7 +51,9 @@ const trainingModuleSchema = new mongoose.Schema(
     publishedAt: { type: Date },
     archivedAt: { type: Date },
   },
-  { timestamps: true },
+  // every save checks and raises __v (the record's revision, not the content `version`): an edit
+  // form opened before someone else's save is answered with a conflict (modules.service)
+  { timestamps: true, optimisticConcurrency: true },
 );
 
 trainingModuleSchema.index({ title: 1 });

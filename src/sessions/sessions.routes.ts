@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Config } from '../config.ts';
 import { requireRole, requireUser } from '../auth/guards.ts';
-import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
+import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../http/time-zones.ts';
 import { parse } from '../http/validate.ts';
@@ -28,7 +28,6 @@ import {
   getSession,
   listSessions,
   SessionClashError,
-  StaleSessionEditError,
   updateSession,
   type Saved,
 } from './sessions.service.ts';
@@ -167,7 +166,7 @@ export function sessionsRouter(config: Config): Router {
         values: {},
         editing: true,
         // after a conflict, saving again means "keep mine": the form now carries the current version
-        version: error instanceof StaleSessionEditError ? String(session.__v) : undefined,
+        version: error instanceof StaleFormError ? String(session.__v) : undefined,
       });
     }
   });

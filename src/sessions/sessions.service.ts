@@ -3,7 +3,7 @@ import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.t
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { findPage } from '../db/find-page.ts';
 import { fillRates, peopleInSession, promoteWaiting } from '../enrolments/enrolments.service.ts';
-import { conflict, fieldError, FieldValidationError, forbidden, notFound } from '../http/errors.ts';
+import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import { isTimeZone } from '../http/time-zones.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canSeeModule } from '../modules/module-access.ts';
@@ -26,23 +26,13 @@ export type SessionRecord = TrainingSessionFields & { _id: mongoose.Types.Object
 type Filter = mongoose.QueryFilter<SessionRecord>;
 
 const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
+const staleSession = () => new StaleFormError('sessions:errors.changedMeanwhile');
 
 /** Refused for clashing with other sessions: the form names them and offers the override. */
 export class SessionClashError extends FieldValidationError {
   constructor(readonly clashes: Clash[]) {
     super({ _form: { key: 'sessions:conflicts.refused' } });
     this.name = 'SessionClashError';
-  }
-}
-
-/**
- * The edit form was opened before someone else saved the session: nothing is saved, the form
- * comes back with what this person typed, and saving again replaces the other change knowingly.
- */
-export class StaleSessionEditError extends FieldValidationError {
-  constructor() {
-    super({ _form: { key: 'sessions:errors.changedMeanwhile' } }, 409);
-    this.name = 'StaleSessionEditError';
   }
 }
 
@@ -233,7 +223,7 @@ const EDITABLE = ['draft', 'open', 'in_progress'];
 export async function updateSession(actor: Actor, id: string, input: SessionInput): Promise<Saved> {
   const session = await getManagedSession(actor, id);
   if (!EDITABLE.includes(session.status)) throw conflict('sessions:errors.notEditable');
-  if (input.version !== undefined && input.version !== session.__v) throw new StaleSessionEditError();
+  if (input.version !== undefined && input.version !== session.__v) throw staleSession();
   const prepared = await prepare(actor, input, session);
   const previousCapacity = session.capacity;
   if (input.capacity < previousCapacity) {
@@ -257,7 +247,7 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
   try {
     await session.save();
   } catch (error) {
-    if (error instanceof mongoose.Error.VersionError) throw new StaleSessionEditError();
+    if (error instanceof mongoose.Error.VersionError) throw staleSession();
     throw error;
   }
   // more seats: the first people waiting take them, in order
