@@ -341,6 +341,26 @@ describe('institutions: an admin creates and edits them', () => {
     );
   });
 
+  it('answers an edit form opened before another admin saved with 409, the typed values kept; saving again wins', async () => {
+    const form = await admin.get(`/institutions/${w.home.id}/edit`).expect(200);
+    const opened = inputValue(form.text, 'revision')!;
+    expect(opened).to.match(/^\d+$/);
+    const other = await signIn(app, (await buildUser({ roles: ['admin'], institution: null })).email!);
+    const theirs = institutionForm(w, { name: 'Their Academy', code: 'HOME', revision: opened });
+    expect((await post(other, `/institutions/${w.home.id}`, theirs)).status).to.equal(303);
+
+    const mine = institutionForm(w, { name: 'My Academy', code: 'HOME', revision: opened });
+    const stale = await post(admin, `/institutions/${w.home.id}`, mine);
+    expect(stale.status).to.equal(409);
+    expect(visibleText(stale.text)).to.include(t('institutions:changedMeanwhile'));
+    expect(inputValue(stale.text, 'name')).to.equal('My Academy');
+    expect((await Institution.findById(w.home._id).lean().orFail()).name).to.equal('Their Academy');
+
+    const again = { ...mine, revision: inputValue(stale.text, 'revision')! };
+    expect((await post(admin, `/institutions/${w.home.id}`, again)).status).to.equal(303);
+    expect((await Institution.findById(w.home._id).lean().orFail()).name).to.equal('My Academy');
+  });
+
   it('keeps the typed values when an edit is refused', async () => {
     const fields = institutionForm(w, { name: 'Renamed', code: 'bad code' });
     const res = await post(admin, `/institutions/${w.home.id}`, fields);

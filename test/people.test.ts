@@ -350,6 +350,29 @@ describe('people: a coordinator works only in their scope', () => {
     expect(after.scopeInstitutions.map(String)).to.deep.equal([w.elsewhere.id]);
   });
 
+  it('answers an edit form opened before someone else saved with 409, the typed values kept; a sign-in meanwhile is no conflict', async () => {
+    const form = await agent.get(`/people/${w.trainer.id}/edit`).expect(200);
+    const opened = inputValue(form.text, 'revision')!;
+    expect(opened).to.match(/^\d+$/);
+    await signIn(app, w.trainer.email!); // the person's own sign-in saves them too: not a conflicting change
+    const theirs = personForm(w.home, { fullName: 'Their Name', roles: ['trainer'], email: w.trainer.email! });
+    const admin = await signIn(app, w.admin.email!);
+    expect((await post(admin, `/people/${w.trainer.id}`, { ...theirs, revision: opened })).status).to.equal(303);
+
+    const mine = personForm(w.home, { fullName: 'My Name', roles: ['trainer'], email: w.trainer.email! });
+    const stale = await post(agent, `/people/${w.trainer.id}`, { ...mine, revision: opened });
+    expect(stale.status).to.equal(409);
+    expect(visibleText(stale.text)).to.include(t('people:changedMeanwhile'));
+    expect(inputValue(stale.text, 'fullName')).to.equal('My Name');
+    let stored = await User.findById(w.trainer._id).lean().orFail();
+    expect(stored.fullName).to.equal('Their Name');
+
+    const again = { ...mine, revision: inputValue(stale.text, 'revision')! };
+    expect((await post(agent, `/people/${w.trainer.id}`, again)).status).to.equal(303);
+    stored = await User.findById(w.trainer._id).lean().orFail();
+    expect(stored.fullName).to.equal('My Name');
+  });
+
   it('edits a trainer of their own institution', async () => {
     const res = await post(
       agent,

@@ -84,3 +84,11 @@ export const checkbox = () => z.preprocess((v) => v === 'on' || v === 'true' || 
 /** A page number from the query string, 1 when absent or nonsense. */
 export const pageNumber = () =>
   z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
+
+/** The hidden revision of an edit form: what the record was when the form was opened (absent on a new record). */
+export const formRevision = () =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/)
+    .transform(Number)
+    .optional();

@@ -15,7 +15,8 @@ const institutionSchema = new mongoose.Schema(
     timeZone: { type: String, required: true },
     active: { type: Boolean, required: true, default: true },
   },
-  { timestamps: true },
+  // every save checks and raises __v: an edit form opened before someone else's save is refused
+  { timestamps: true, optimisticConcurrency: true },
 );
 
 export type InstitutionFields = InferSchemaType<typeof institutionSchema>;

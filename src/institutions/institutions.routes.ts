@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
 import { listCountryOptions } from '../countries/countries.service.ts';
-import { FieldValidationError } from '../http/errors.ts';
+import { FieldValidationError, StaleFormError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../http/time-zones.ts';
 import { parse } from '../http/validate.ts';
@@ -71,7 +71,11 @@ export function institutionsRouter(): Router {
 
   router.get('/institutions/:id/edit', admins, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
-    const values = { ...institution.toObject(), country: institution.country?.toHexString() };
+    const values = {
+      ...institution.toObject(),
+      country: institution.country?.toHexString(),
+      revision: String(institution.__v),
+    };
     await renderForm(req, res, 'edit', { institution, values });
   });
 
@@ -83,8 +87,11 @@ export function institutionsRouter(): Router {
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
       const institution = await getInstitution(req.user!, String(req.params.id));
-      res.status(422);
-      await renderForm(req, res, 'edit', { institution, values: req.body, errors: error.fieldErrors });
+      res.status(error.status);
+      const typed = req.body as Record<string, unknown>;
+      // after a conflict, saving again means "keep mine": the form now carries the current revision
+      const values = error instanceof StaleFormError ? { ...typed, revision: String(institution.__v) } : typed;
+      await renderForm(req, res, 'edit', { institution, values, errors: error.fieldErrors });
     }
   });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isTimeZone } from '../http/time-zones.ts';
-import { objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { formRevision, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 
 export const institutionSchema = z
@@ -24,6 +24,8 @@ export const institutionSchema = z
       .literal('')
       .transform(() => undefined)
       .or(z.string().refine(isTimeZone, 'validation.timeZone')),
+    /** the institution's __v when the edit form was opened (hidden); absent on a new one */
+    revision: formRevision(),
   })
   .strict();
 export type InstitutionInput = z.output<typeof institutionSchema>;

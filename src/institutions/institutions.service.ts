@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { Country } from '../countries/country.model.ts';
 import { anyOfIds } from '../db/query.ts';
-import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { fieldError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import { containsPattern, type Page } from '../http/pagination.ts';
 import { User } from '../users/user.model.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
@@ -75,11 +75,14 @@ async function save(institution: InstanceType<typeof Institution>, input: Instit
   // the check names the clash; the unique index still decides when two saves race
   const others = { _id: mongoose.trusted({ $ne: institution._id }) };
   if (await Institution.exists({ ...others, code: input.code })) throw fieldError('code', 'institutions:code.taken');
-  institution.set({ ...input, timeZone: input.timeZone ?? country.timeZone });
+  // revision is the edit form's, checked by updateInstitution: not a field of the institution
+  const { revision, ...fields } = input;
+  institution.set({ ...fields, timeZone: input.timeZone ?? country.timeZone });
   try {
     await institution.save();
   } catch (error) {
     if ((error as { code?: number }).code === 11000) throw fieldError('code', 'institutions:code.taken');
+    if (error instanceof mongoose.Error.VersionError) throw staleInstitution();
     throw error;
   }
   return institution;
@@ -90,9 +93,13 @@ export async function createInstitution(actor: Actor, input: InstitutionInput) {
   return save(new Institution(), input);
 }
 
+const staleInstitution = () => new StaleFormError('institutions:changedMeanwhile');
+
 export async function updateInstitution(actor: Actor, id: string, input: InstitutionInput) {
   requireAdmin(actor);
-  return save(await getInstitution(actor, id), input);
+  const institution = await getInstitution(actor, id);
+  if (input.revision !== undefined && input.revision !== institution.__v) throw staleInstitution();
+  return save(institution, input);
 }
 
 /** Deactivated institutions leave pick lists; their people and records stay. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
 
 // The module form as a browser sends it: every value a string, lists as repeated names,
@@ -104,11 +104,7 @@ export const moduleSchema = z
       .or(objectId())
       .optional(),
     /** the record's revision (__v) when the edit form was opened (hidden); absent on a new module */
-    revision: z
-      .string()
-      .regex(/^\d{1,9}$/)
-      .transform(Number)
-      .optional(),
+    revision: formRevision(),
   })
   .strict();
 export type ModuleInput = z.output<typeof moduleSchema>;

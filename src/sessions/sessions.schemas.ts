@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
-import { checkbox, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { checkbox, formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { SESSION_STATUSES } from './training-session.model.ts';
 
 /** Rows of day boxes on the form; empty rows are ignored. */
@@ -55,11 +55,7 @@ export const sessionSchema = z
     override: checkbox(),
     overrideReason: optionalText(500),
     /** the session's version when the edit form was opened (hidden); absent on a new session */
-    version: z
-      .string()
-      .regex(/^\d{1,9}$/)
-      .transform(Number)
-      .optional(),
+    version: formRevision(),
   })
   .strict()
   .transform((input, ctx) => {

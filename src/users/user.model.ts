@@ -34,6 +34,11 @@ const userSchema = new mongoose.Schema(
     passwordResetExpiresAt: { type: Date },
     lastSignInAt: { type: Date },
     /**
+     * raised by each save of the people form, so an edit form opened before someone else's save
+     * is refused; not __v, which sign-ins and password changes also move
+     */
+    profileRevision: { type: Number, required: true, default: 0 },
+    /**
      * how many of their notices are unread: the header's badge on every page, read with the
      * person by _id instead of counting notices (see docs/decisions/0005-reads-by-id.md)
      */

@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { issuePasswordReset } from '../auth/account.service.ts';
 import { ROLES } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
-import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
+import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
@@ -121,6 +121,7 @@ export function usersRouter(config: Config): Router {
       ...person.toObject(),
       institution: person.institution?.toHexString(),
       scopeInstitutions: person.scopeInstitutions.map((id) => id.toHexString()),
+      revision: String(person.profileRevision),
     };
     await renderForm(req, res, 'edit', { person, values });
   });
@@ -133,8 +134,11 @@ export function usersRouter(config: Config): Router {
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
       const person = await getPerson(req.user!, String(req.params.id));
-      res.status(422);
-      await renderForm(req, res, 'edit', { person, values: typedValues(req.body), errors: error.fieldErrors });
+      res.status(error.status);
+      const values = typedValues(req.body);
+      // after a conflict, saving again means "keep mine": the form now carries the current revision
+      if (error instanceof StaleFormError) values.revision = String(person.profileRevision);
+      await renderForm(req, res, 'edit', { person, values, errors: error.fieldErrors });
     }
   });
 

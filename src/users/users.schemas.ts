@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ROLES, type Role } from '../auth/actor.ts';
 import { newPasswordSchema } from '../auth/password-policy.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
-import { manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { GENDERS } from './user.model.ts';
 
 /** An id as stored: MongoDB prints ids in lower case, and scope checks compare strings. */
@@ -43,6 +43,8 @@ export const personSchema = z
       ...new Set(ids.map((v) => v.toLowerCase())),
     ]),
     language: z.enum(LANGUAGES),
+    /** profileRevision when the edit form was opened (hidden); absent on a new person */
+    revision: formRevision(),
   })
   .strict();
 export type PersonInput = z.output<typeof personSchema>;

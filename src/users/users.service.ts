@@ -1,7 +1,14 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../auth/actor.ts';
 import { anyOfIds } from '../db/query.ts';
-import { fieldError, FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
+import {
+  fieldError,
+  FieldValidationError,
+  forbidden,
+  notFound,
+  StaleFormError,
+  type FieldErrors,
+} from '../http/errors.ts';
 import { containsPattern, type Page } from '../http/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import { Institution } from '../institutions/institution.model.ts';
@@ -183,8 +190,12 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput)
   if (person._id.toHexString() === actor.id && !input.roles.includes('admin') && person.roles.includes('admin')) {
     throw fieldError('roles', 'people:roles.keepOwnAdmin');
   }
+  if (input.revision !== undefined && input.revision !== person.profileRevision) {
+    throw new StaleFormError('people:changedMeanwhile');
+  }
   const institution = await checkAssignment(actor, input, person);
   applyInput(person, input, scopeToStore(actor, input, person), institution?.country);
+  person.profileRevision += 1;
   await saveUnique(person);
   return person;
 }
