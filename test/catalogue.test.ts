@@ -5,9 +5,17 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { TrainingSession, type SessionStatus } from '../src/sessions/training-session.model.ts';
+import type { SessionStatus } from '../src/sessions/training-session.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildModule, buildUser, type ModuleFields } from './support/factories.ts';
+import {
+  buildCountry,
+  buildInstitution,
+  buildModule,
+  buildTrainingSession,
+  buildUser,
+  daysFromNow,
+  type ModuleFields,
+} from './support/factories.ts';
 import { signIn, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, inputValue, links, selectedValue, visibleText } from './page-helpers.ts';
 
@@ -289,31 +297,16 @@ describe('catalogue: the module page', () => {
   });
 
   it('lists the upcoming open sessions of the module the person may see, with places left, linked', async () => {
-    const DAY = 86_400_000;
-    const deliver = async (fields: {
-      at?: number;
-      status?: SessionStatus;
-      capacity?: number;
-      institution?: typeof w.home;
-    }) => {
-      const venue = fields.institution ?? w.home;
-      const startsAt = new Date(Date.now() + (fields.at ?? 10) * DAY);
-      const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
-      return TrainingSession.create({
-        module: w.ours._id,
-        moduleVersion: 1,
-        institution: venue._id,
-        country: venue.country,
-        room: 'Hall 2',
+    const deliver = (fields: { at?: number; status?: SessionStatus; capacity?: number; institution?: typeof w.home }) =>
+      buildTrainingSession({
+        module: w.ours,
+        venue: fields.institution ?? w.home,
+        date: daysFromNow(fields.at ?? 10),
         timeZone: 'Africa/Kampala',
-        days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
-        startsAt,
-        endsAt,
-        language: 'en',
-        capacity: fields.capacity ?? 20,
-        status: fields.status ?? 'open',
+        room: 'Hall 2',
+        capacity: fields.capacity,
+        status: fields.status,
       });
-    };
     const roomy = await deliver({ at: 20 });
     const full = await deliver({ at: 10, capacity: 1 });
     await SeatClaim.create({ session: full._id, number: 1, enrolment: new mongoose.Types.ObjectId() });

@@ -20,11 +20,17 @@ import { uploadResources } from '../src/resources/resource-changes.service.ts';
 import { Resource } from '../src/resources/resource.model.ts';
 import { ResourceVersion } from '../src/resources/resource-version.model.ts';
 import { listResourcesForModule } from '../src/resources/resources.service.ts';
-import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser, DEFAULT_PASSWORD } from './support/factories.ts';
+import {
+  buildCountry,
+  buildInstitution,
+  buildTrainingSession,
+  buildUser,
+  daysFromNow,
+  DEFAULT_PASSWORD,
+} from './support/factories.ts';
 import * as files from './support/files.ts';
 import { csrfFrom, csrfToken, formBody, signIn, type Agent } from './support/http.ts';
 import { expectLabelledControls, expectNoMissingTranslations, fieldError, inputValue, links } from './page-helpers.ts';
@@ -859,22 +865,13 @@ describe('resource materials', () => {
   describe('materials of a session, and of a module gone from the catalogue', () => {
     /** An open session of the module at Home, taught by the world's trainer, with the given people seated. */
     async function deliver(w: World, seated: { _id: unknown }[]) {
-      const startsAt = new Date(Date.now() - 30 * 86_400_000);
-      const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
-      const home = w.staff.institution!;
-      const session = await TrainingSession.create({
-        module: w.module._id,
-        moduleVersion: 1,
-        institution: home,
-        country: w.module.country,
+      const session = await buildTrainingSession({
+        module: w.module,
+        venue: { _id: w.staff.institution!, country: w.module.country },
+        date: daysFromNow(-30),
         timeZone: 'Africa/Kampala',
-        days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
-        startsAt,
-        endsAt,
-        language: 'en',
-        capacity: 20,
         status: 'completed',
-        trainers: [{ person: w.trainer._id, lead: true }],
+        trainers: [w.trainer],
       });
       await Enrolment.insertMany(
         seated.map((person, i) => ({ session: session._id, person, state: 'enrolled', seat: i + 1 })),

@@ -2,7 +2,14 @@ import { expect } from 'chai';
 import { Enrolment } from '../../src/enrolments/enrolment.model.ts';
 import { TrainingSession } from '../../src/sessions/training-session.model.ts';
 import { User } from '../../src/users/user.model.ts';
-import { buildInstitution, buildModule, buildUser, DEFAULT_PASSWORD } from '../support/factories.ts';
+import {
+  buildInstitution,
+  buildModule,
+  buildTrainingSession,
+  buildUser,
+  daysFromNow,
+  DEFAULT_PASSWORD,
+} from '../support/factories.ts';
 import { accessibilityViolations, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
 
 describe('in a browser', function () {
@@ -71,21 +78,13 @@ describe('in a browser', function () {
       title: 'Recognising radicalisation',
       code: 'PVE-02',
     });
-    const startsAt = new Date(Date.now() + 14 * 86_400_000);
-    const endsAt = new Date(startsAt.getTime() + 8 * 3_600_000);
-    const session = await TrainingSession.create({
-      module: module._id,
-      moduleVersion: 1,
-      institution: institution._id,
-      country: institution.country,
-      room: 'Hall B',
+    const session = await buildTrainingSession({
+      module,
+      venue: institution,
+      date: daysFromNow(14),
       timeZone: 'Africa/Kampala',
-      days: [{ date: startsAt.toISOString().slice(0, 10), start: '09:00', end: '17:00', startsAt, endsAt }],
-      startsAt,
-      endsAt,
-      language: 'en',
+      room: 'Hall B',
       capacity: 12,
-      status: 'open',
     });
     const staff = await buildUser({ roles: ['staff'], institution });
     const page = await harness.newPage();
@@ -116,22 +115,13 @@ describe('in a browser', function () {
     const trainer = await buildUser({ roles: ['trainer'], institution, fullName: 'Aigerim Trainer' });
     const module = await buildModule({ status: 'published', institution, title: 'Dynamic security', code: 'DS-1' });
     const other = await buildModule({ status: 'published', institution, title: 'Use of force', code: 'UF-1' });
-    const day = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
-    const startsAt = new Date(`${day}T04:00:00Z`);
-    const endsAt = new Date(`${day}T12:00:00Z`);
-    await TrainingSession.create({
-      module: other._id,
-      moduleVersion: 1,
-      institution: institution._id,
-      country: institution.country,
-      room: 'Room A',
+    const day = daysFromNow(21);
+    await buildTrainingSession({
+      module: other,
+      venue: institution,
+      date: day,
       timeZone: 'Asia/Almaty',
-      days: [{ date: day, start: '09:00', end: '17:00', startsAt, endsAt }],
-      startsAt,
-      endsAt,
-      language: 'en',
-      capacity: 20,
-      status: 'open',
+      room: 'Room A',
     });
     const page = await harness.newPage();
     await signInAs(page, harness.baseUrl, coordinator.email!, DEFAULT_PASSWORD);

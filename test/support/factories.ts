@@ -10,6 +10,8 @@ import {
   type ModuleStatus,
 } from '../../src/modules/training-module.model.ts';
 import { Institution, type InstitutionType } from '../../src/institutions/institution.model.ts';
+import { localToUtc } from '../../src/sessions/session-times.ts';
+import { TrainingSession, type SessionStatus } from '../../src/sessions/training-session.model.ts';
 import { User } from '../../src/users/user.model.ts';
 import { testConfig } from './context.ts';
 
@@ -125,5 +127,48 @@ export async function buildModule(fields: Partial<ModuleFields> = {}) {
     institution: institution?._id,
     country: institution?.country ?? undefined,
     ...(rest.status === 'published' ? { publishedAt: new Date() } : {}),
+  });
+}
+
+/** A local date (YYYY-MM-DD) some days from today; negative for the past. */
+export const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+export type SessionSeed = {
+  module: { _id: Types.ObjectId };
+  venue: { _id: Types.ObjectId; country?: Types.ObjectId | null };
+  /** the day, in the venue's zone; default: ten days from now */
+  date?: string;
+  /** local times, default 09:00–17:00 */
+  start?: string;
+  end?: string;
+  timeZone?: string;
+  room?: string;
+  capacity?: number;
+  status?: SessionStatus;
+  /** the first one leads */
+  trainers?: { _id: Types.ObjectId }[];
+};
+
+/** A one-day session of the module at the venue, stored directly, its local times converted in its zone. */
+export async function buildTrainingSession(seed: SessionSeed) {
+  const zone = seed.timeZone ?? 'UTC';
+  const date = seed.date ?? daysFromNow(10);
+  const [start, end] = [seed.start ?? '09:00', seed.end ?? '17:00'];
+  const startsAt = localToUtc(date, start, zone)!;
+  const endsAt = localToUtc(date, end, zone)!;
+  return TrainingSession.create({
+    module: seed.module._id,
+    moduleVersion: 1,
+    institution: seed.venue._id,
+    country: seed.venue.country ?? undefined,
+    room: seed.room ?? '',
+    timeZone: zone,
+    days: [{ date, start, end, startsAt, endsAt }],
+    startsAt,
+    endsAt,
+    language: 'en',
+    capacity: seed.capacity ?? 20,
+    status: seed.status ?? 'open',
+    trainers: (seed.trainers ?? []).map((t, i) => ({ person: t._id, lead: i === 0 })),
   });
 }
