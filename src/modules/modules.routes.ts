@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import mongoose from 'mongoose';
 import { hasRole } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
 import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
@@ -78,8 +77,9 @@ function statusChange(change: typeof publishModule, successKey: string) {
       const module = await change(req.user!, String(req.params.id));
       flash(req.session, { type: 'success', key: successKey, params: { title: module.title } });
     } catch (error) {
-      const refusal = error instanceof mongoose.Error.VersionError ? toHttpError(error) : error;
-      if (!(refusal instanceof HttpError) || refusal.status !== 409) throw error;
+      // 409: a status step that does not apply, or a save that lost a race with another one
+      const refusal = toHttpError(error);
+      if (refusal.status !== 409) throw error;
       flash(req.session, { type: 'error', key: refusal.messageKey });
     }
     res.redirect(303, moduleUrl(req));

@@ -35,7 +35,8 @@ const userSchema = new mongoose.Schema(
     lastSignInAt: { type: Date },
     /**
      * raised by each save of the people form, so an edit form opened before someone else's save
-     * is refused; not __v, which sign-ins and password changes also move
+     * is refused (decision 0006); not __v with optimistic concurrency, since a person's own
+     * saves (sign-in time, password) would then refuse an administrator's edit, or the sign-in
      */
     profileRevision: { type: Number, required: true, default: 0 },
     /**
