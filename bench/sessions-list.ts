@@ -13,7 +13,8 @@ import { User } from '../src/users/user.model.ts';
 // Scenario "sessions-list": a coordinator's sessions list (first page, then a late page) with
 // 2,000 sessions in the database, each with a few people seated, and a few thousand notices,
 // under load from autocannon on 127.0.0.1. Also times one plain page (the account page) for
-// anyone signed in: what every request costs whatever the size of the records.
+// anyone signed in, what every request costs whatever the size of the records, and a staff
+// member opening a session's page and enrolling, among all those records.
 
 const PASSWORD = 'correct horse battery staple';
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 2000);
@@ -105,7 +106,55 @@ async function seed(passwordCost: number) {
     stored.map((s) => s._id),
     coordinator._id,
   );
-  return coordinator.email!;
+  // one staff member and an open session a month ahead, for the enrolment timed among all this
+  const staff = await User.create({
+    email: 'staff@bench.example',
+    passwordHash: await hashPassword(PASSWORD, passwordCost),
+    fullName: 'Bench Staff',
+    roles: ['staff'],
+    institution: venues[1]!._id,
+    country: country._id,
+  });
+  const startsAt = new Date(Date.now() + 30 * 86_400_000);
+  const endsAt = new Date(startsAt.getTime() + 4 * 3_600_000);
+  const local = (at: Date) => new Date(at.getTime() + 5 * 3_600_000).toISOString();
+  const open = await TrainingSession.create({
+    ...sessions[1]!,
+    days: [
+      {
+        date: local(startsAt).slice(0, 10),
+        start: local(startsAt).slice(11, 16),
+        end: local(endsAt).slice(11, 16),
+        startsAt,
+        endsAt,
+      },
+    ],
+    startsAt,
+    endsAt,
+    language: 'en' as const,
+    status: 'open',
+  });
+  return { coordinator: coordinator.email!, staff: staff.email!, openSession: open.id as string };
+}
+
+/** A staff member opens a session's page and enrols: how long each takes. */
+async function timeEnrolment(base: string, email: string, sessionId: string) {
+  const cookie = await signIn(base, email);
+  const t0 = performance.now();
+  const page = await fetch(`${base}/sessions/${sessionId}`, { headers: { cookie } });
+  const html = await page.text();
+  const pageMs = performance.now() - t0;
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  const t1 = performance.now();
+  const res = await fetch(`${base}/sessions/${sessionId}/enrolments/enrol`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token }).toString(),
+  });
+  await res.text();
+  if (page.status !== 200 || res.status !== 303) throw new Error(`enrolment failed: ${page.status}, ${res.status}`);
+  return { pageMs, enrolMs: performance.now() - t1 };
 }
 
 /** SEATED people seated in every session (enrolments and seat claims) and NOTICES notices. */
@@ -153,17 +202,18 @@ export const sessionsListScenario = {
   name: 'sessions-list',
   describe: `a coordinator's sessions list: ${SESSIONS} sessions, ${SEATED} seated in each, ${NOTICES} notices, ${CONNECTIONS} connections (autocannon)`,
   run: async (base: string, passwordCost = 14) => {
-    const email = await seed(passwordCost);
-    const cookie = await signIn(base, email);
+    const people = await seed(passwordCost);
+    const cookie = await signIn(base, people.coordinator);
     await fetch(`${base}/sessions?status=all`, { headers: { cookie } }).then((r) => r.text());
     const t0 = performance.now();
     const check = await fetch(`${base}/sessions?status=all`, { headers: { cookie } });
     const single = performance.now() - t0;
     const text = await check.text();
-    if (check.status !== 200 || !text.includes(`${SESSIONS} results`) || !text.includes(`${SEATED}/20 seated`)) {
+    if (check.status !== 200 || !text.includes(`${SESSIONS + 1} results`) || !text.includes(`${SEATED}/20 seated`)) {
       throw new Error(`wrong page: ${check.status}`);
     }
     const account = await timeOne(`${base}/account`, cookie);
+    const enrolment = await timeEnrolment(base, people.staff, people.openSession);
     const duration = Number(process.env.BENCH_SECONDS ?? 30);
     const first = await load(`${base}/sessions?status=all`, cookie, duration);
     const late = await load(`${base}/sessions?status=all&page=${Math.ceil(SESSIONS / 25)}`, cookie, duration);
@@ -176,6 +226,8 @@ export const sessionsListScenario = {
       notices: NOTICES,
       'account page ms': Math.round(account),
       'one request ms': Math.round(single),
+      'session page ms (staff)': Math.round(enrolment.pageMs),
+      'enrol ms (staff)': Math.round(enrolment.enrolMs),
       'page 1 req/s': Math.round(first.requests.average),
       'page 1 p50 ms': first.latency.p50,
       'page 1 p99 ms': first.latency.p99,

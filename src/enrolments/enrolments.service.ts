@@ -18,7 +18,6 @@ import {
   isDuplicate,
   releaseClaims,
   settle,
-  waitlistPosition,
   type Promotion,
 } from './seats.ts';
 import { inSessionQueue } from './session-queue.ts';
@@ -287,13 +286,36 @@ export async function fillRates(sessions: { _id: { toHexString(): string }; capa
   return rates;
 }
 
+/**
+ * A session's places as its enrolments record them, read in one query (each query is a scan on
+ * embedded FerretDB, decision 0005): the reader's own enrolment, the counts and their waitlist
+ * position. The states follow the claims (settle), so this is what the claims say once each
+ * placement has finished; placing itself always asks the claims.
+ */
+async function placesFor(session: TrainingSessionDocument, personId: string) {
+  const rows = await Enrolment.find(
+    { session: session._id },
+    { person: 1, state: 1, seat: 1, waitlistPosition: 1 },
+  ).lean();
+  const own = rows.find((row) => row.person.equals(personId));
+  const waiting = rows.filter((row) => row.state === 'waitlisted');
+  const rate: FillRate = {
+    seated: rows.filter((row) => row.state === 'enrolled').length,
+    capacity: session.capacity,
+    waiting: waiting.length,
+    requested: rows.filter((row) => row.state === 'requested').length,
+  };
+  const ownPlace = own?.state === 'waitlisted' ? own.waitlistPosition : undefined;
+  const position = ownPlace ? waiting.filter((row) => (row.waitlistPosition ?? 0) < ownPlace).length + 1 : undefined;
+  return { enrolment: own, rate, position };
+}
+
 /** What the session page shows about enrolment to this person (their state, the buttons). */
 export async function enrolmentPanel(actor: Actor, sessionRef: { _id: { toHexString(): string } }) {
   const session = await TrainingSession.findById(sessionRef._id.toHexString());
   if (!session) return undefined;
-  const enrolment = await Enrolment.findOne({ session: session._id, person: actor.id }).lean();
+  const { enrolment, rate, position } = await placesFor(session, actor.id);
   const live = !!enrolment && (LIVE_STATES as readonly string[]).includes(enrolment.state);
-  const rate = (await fillRates([session])).get(session.id as string)!;
   const full = rate.seated >= rate.capacity || rate.waiting > 0;
   const refusal = live ? undefined : selfEnrolmentRefusal(actor, session);
   const deadline = withdrawalDeadline(session);
@@ -301,10 +323,7 @@ export async function enrolmentPanel(actor: Actor, sessionRef: { _id: { toHexStr
     sessionId: session.id as string,
     state: enrolment?.state,
     seat: enrolment?.state === 'enrolled' ? enrolment.seat : undefined,
-    position:
-      enrolment?.state === 'waitlisted' && enrolment.waitlistPosition
-        ? await waitlistPosition(session._id, enrolment.waitlistPosition)
-        : undefined,
+    position,
     /** which button to offer: enrol, join the waitlist, request a place; none when refused */
     action: live || refusal ? undefined : session.requiresApproval ? 'request' : full ? 'waitlist' : 'enrol',
     refusal: live || refusal === 'enrolments:refused.outOfScope' ? undefined : refusal,

@@ -66,11 +66,6 @@ export async function hasWaiting(session: Id): Promise<boolean> {
   return (await WaitlistClaim.exists({ session })) !== null;
 }
 
-/** A waitlisted person's position: live places before theirs, plus one. */
-export async function waitlistPosition(session: Id, number: number): Promise<number> {
-  return (await WaitlistClaim.countDocuments({ session, number: mongoose.trusted({ $lt: number }) })) + 1;
-}
-
 /** Releases every claim of an enrolment (withdrawal, removal, cancellation, a failed row). */
 export async function releaseClaims(enrolment: Id): Promise<void> {
   await Promise.all([SeatClaim.deleteMany({ enrolment }), WaitlistClaim.deleteMany({ enrolment })]);
