@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
-import mongoose from 'mongoose';
 import request from 'supertest';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import type { SessionStatus } from '../src/sessions/training-session.model.ts';
@@ -309,7 +309,8 @@ describe('catalogue: the module page', () => {
       });
     const roomy = await deliver({ at: 20 });
     const full = await deliver({ at: 10, capacity: 1 });
-    await SeatClaim.create({ session: full._id, number: 1, enrolment: new mongoose.Types.ObjectId() });
+    const seated = await Enrolment.create({ session: full._id, person: w.kenyan._id, state: 'enrolled', seat: 1 });
+    await SeatClaim.create({ session: full._id, number: 1, enrolment: seated._id });
     const hidden = [
       await deliver({ status: 'draft' }),
       await deliver({ status: 'cancelled' }),

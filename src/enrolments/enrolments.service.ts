@@ -230,7 +230,7 @@ async function release(enrolment: EnrolmentDocument, session: TrainingSessionDoc
   );
   await releaseClaims(enrolment._id);
   await tell([enrolment.person], 'enrolment.withdrawn', session);
-  if (heldSeat || (await SeatClaim.countDocuments({ session: session._id })) < session.capacity) {
+  if (heldSeat || (await seatsTaken(session._id)) < session.capacity) {
     await promoteIn(session);
   }
 }
@@ -269,21 +269,34 @@ export async function promoteWaiting(sessionId: string): Promise<void> {
 
 export type FillRate = { seated: number; capacity: number; waiting: number; requested: number };
 
-/** Seated, waiting and pending counts of each session, by session id. */
+/**
+ * Seated, waiting and pending counts of each session, by session id, for display: read from
+ * the enrolments' states in one query (the states follow the claims, see placesFor). Placing
+ * and capacity checks ask the claims (seatsTaken).
+ */
 export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
-  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
-  const [seats, waits, requests] = await Promise.all([
-    SeatClaim.find({ session: anyOf(ids) }, { session: 1 }).lean(),
-    WaitlistClaim.find({ session: anyOf(ids) }, { session: 1 }).lean(),
-    Enrolment.find({ session: anyOf(ids), state: 'requested' }, { session: 1 }).lean(),
-  ]);
   const rates = new Map<string, FillRate>();
-  for (const s of sessions)
+  for (const s of sessions) {
     rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
-  for (const c of seats) rates.get(c.session.toHexString())!.seated++;
-  for (const c of waits) rates.get(c.session.toHexString())!.waiting++;
-  for (const c of requests) rates.get(c.session.toHexString())!.requested++;
+  }
+  if (sessions.length === 0) return rates;
+  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
+  const live = await Enrolment.find(
+    { session: anyOf(ids), state: anyOf(LIVE_STATES) },
+    { session: 1, state: 1 },
+  ).lean();
+  for (const row of live) {
+    const rate = rates.get(row.session.toHexString())!;
+    if (row.state === 'enrolled') rate.seated++;
+    else if (row.state === 'waitlisted') rate.waiting++;
+    else rate.requested++;
+  }
   return rates;
+}
+
+/** How many seats of a session are held: its seat claims, the truth that placing goes by. */
+export async function seatsTaken(sessionId: Id): Promise<number> {
+  return SeatClaim.countDocuments({ session: sessionId });
 }
 
 /**

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { findPage } from '../db/find-page.ts';
-import { fillRates, peopleInSession, promoteWaiting } from '../enrolments/enrolments.service.ts';
+import { fillRates, peopleInSession, promoteWaiting, seatsTaken } from '../enrolments/enrolments.service.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import { isTimeZone } from '../http/time-zones.ts';
 import { Institution } from '../institutions/institution.model.ts';
@@ -228,7 +228,7 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
   const previousCapacity = session.capacity;
   if (input.capacity < previousCapacity) {
     // seats already held stay held: capacity may shrink only down to the people seated
-    const seated = (await fillRates([session])).get(session.id)?.seated ?? 0;
+    const seated = await seatsTaken(session._id);
     if (input.capacity < seated) throw fieldError('capacity', 'sessions:errors.capacityBelowSeated', { seated });
   }
   const before = {
