@@ -4,6 +4,7 @@ import request from 'supertest';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { CalendarFeed } from '../src/sessions/calendar-feed.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { User } from '../src/users/user.model.ts';
 import { buildApp } from './support/context.ts';
 import { signIn, post, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, links, visibleText } from './page-helpers.ts';
@@ -209,6 +210,19 @@ describe('calendar', () => {
       const token = /\/feeds\/([A-Za-z0-9_-]{43})\.ics/.exec((await post(trainer, '/account/calendar')).text)![1]!;
       const events = parseIcs((await request(app).get(`/feeds/${token}.ics`).expect(200)).text);
       expect(events.map((e) => e.UID)).to.deep.equal([`${session.id}-2026-03-02@cadre`]);
+    });
+
+    it('a deactivated person’s feed stops answering, and no one else may manage the link', async () => {
+      const trainer = await as('trainer');
+      const token = /\/feeds\/([A-Za-z0-9_-]{43})\.ics/.exec((await post(trainer, '/account/calendar')).text)![1]!;
+      await request(app).get(`/feeds/${token}.ics`).expect(200);
+      await User.updateOne({ _id: w.people.trainer._id }, { $set: { active: false } });
+      await request(app).get(`/feeds/${token}.ics`).expect(404);
+      const anonymous = await request(app).get('/account/calendar');
+      expect(anonymous.status).to.equal(303);
+      expect(anonymous.headers.location).to.match(/^\/login/);
+      expect((await request(app).post('/account/calendar/revoke')).status).to.be.oneOf([401, 403]);
+      expect(await CalendarFeed.countDocuments()).to.equal(1);
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   releaseCancelledSession,
 } from '../src/enrolments/enrolments.service.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
+import { formatInstant } from '../src/sessions/session-times.ts';
 import { User } from '../src/users/user.model.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
@@ -67,6 +68,10 @@ describe('enrolments', () => {
       expectNoMissingTranslations(page.text);
       expect(visibleText(page.text)).to.include('You are number 1 on the waiting list');
       expect(visibleText(page.text)).to.include('(UTC)');
+      // the date in the reader's language
+      await User.updateOne({ _id: second._id }, { $set: { language: 'fr' } });
+      const french = visibleText((await b.agent.get('/my-training')).text);
+      expect(french).to.include(formatInstant(session.startsAt, 'UTC', 'fr'));
     });
 
     it('refuses a session of another country (403) and one not open or outside its window (flash)', async () => {

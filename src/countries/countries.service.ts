@@ -4,6 +4,7 @@ import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { Country } from './country.model.ts';
 import type { CountryInput } from './countries.schemas.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export function listCountryOptions() {
   return Country.find({}, { code: 1, name: 1, timeZone: 1 }).sort({ name: 1 }).lean();
@@ -40,7 +41,7 @@ export async function saveCountry(actor: Actor, id: string | undefined, input: C
   try {
     await country.save();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw fieldError('code', 'countries:code.taken');
+    if (isDuplicateKey(error)) throw fieldError('code', 'countries:code.taken');
     throw error;
   }
   return country;

@@ -16,6 +16,7 @@ import {
 import type { CurriculumFilter, CurriculumInput, CurriculumUpdateInput } from './curricula.schemas.ts';
 import { CurriculumRevision } from './curriculum-revision.model.ts';
 import { findPage } from '../db/find-page.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export type CurriculumRecord = CurriculumFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<CurriculumRecord>;
@@ -100,7 +101,7 @@ export async function saveCurriculum(curriculum: CurriculumDocument): Promise<vo
     if (claim) await CurriculumRevision.deleteOne({ _id: claim }).catch(() => undefined);
     if (error instanceof mongoose.Error.VersionError) throw conflict('curricula:conflict');
     // code is the only unique field (FerretDB does not say which index refused)
-    if ((error as { code?: number }).code === 11000) throw fieldError('code', 'curricula:code.taken');
+    if (isDuplicateKey(error)) throw fieldError('code', 'curricula:code.taken');
     throw error;
   }
 }
@@ -112,7 +113,7 @@ async function claimRevision(curriculum: CurriculumDocument): Promise<mongoose.T
     const claim = await CurriculumRevision.create({ curriculum: curriculum._id, revision: (curriculum.__v ?? 0) + 1 });
     return claim._id;
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw conflict('curricula:conflict');
+    if (isDuplicateKey(error)) throw conflict('curricula:conflict');
     throw error;
   }
 }

@@ -4,6 +4,7 @@ import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { Curriculum } from './curriculum.model.ts';
 import type { PlainItem } from './curriculum-rules.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // The demo curricula, built from the demo modules once they exist. Idempotent like the rest of
 // the demo seed (src/demo/seed.ts): a curriculum is matched by its code and, once there, never
@@ -88,7 +89,7 @@ export async function seedDemoCurricula(): Promise<DemoCurriculaSummary> {
       summary.created += 1;
     } catch (error) {
       // a seed running at the same time created it first
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       summary.existing += 1;
     }
   }

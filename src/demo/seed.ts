@@ -9,6 +9,7 @@ import { insertSnapshot } from '../modules/module-versioning.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { User } from '../users/user.model.ts';
 import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_MODULES, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Fills an empty or already seeded database with the demo world of ./demo-world.ts.
 // Idempotent: what is already there (same country code, institution code, e-mail or service
@@ -133,7 +134,7 @@ async function seedPeople(
     } catch (error) {
       // someone already holds the e-mail or service number in a way the lookup missed
       // (different letter case, or a second seed:demo running at the same time)
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       count.existing += 1;
       continue;
     }
@@ -212,7 +213,7 @@ async function seedModules(institutions: Map<string, InstitutionRecord>): Promis
     } catch (error) {
       await ModuleVersion.deleteOne({ module: module._id });
       // the code was taken meanwhile (a second seed:demo running at the same time)
-      if ((error as { code?: number }).code !== 11000) throw error;
+      if (!isDuplicateKey(error)) throw error;
       count.existing += 1;
       continue;
     }

@@ -11,6 +11,7 @@ import { TrainingSession, type TrainingSessionDocument } from '../sessions/train
 //   coordinators whose scope holds the session's venue; the people they add must be in
 //   their scope too;
 // - reading the roster without contact details: the session's trainers.
+// Managing and teaching a session are decided by session-access.ts (canManageSession, teaches).
 
 export const isValidId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
@@ -26,16 +27,6 @@ type SessionPlace = { institution: mongoose.Types.ObjectId; country?: mongoose.T
 export function inSelfEnrolmentScope(actor: Actor, session: SessionPlace): boolean {
   const sameCountry = !!actor.countryId && session.country?.toHexString() === actor.countryId;
   return sameCountry || canActIn(actor, session.institution.toHexString());
-}
-
-export function canManage(actor: Actor, session: SessionPlace): boolean {
-  return (
-    hasRole(actor, 'admin') || (hasRole(actor, 'coordinator') && canActIn(actor, session.institution.toHexString()))
-  );
-}
-
-export function isTrainerOf(actor: Actor, session: { trainers: { person: mongoose.Types.ObjectId }[] }): boolean {
-  return session.trainers.some((t) => t.person.toHexString() === actor.id);
 }
 
 /** Whether the actor may act on this person's enrolment as a coordinator. */

@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
@@ -6,17 +5,12 @@ import { notFound } from '../http/errors.ts';
 import { containsPattern } from '../http/pagination.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
 import { User, type UserFields } from '../users/user.model.ts';
-import { canManage, isTrainerOf, loadSession } from './enrolment-access.ts';
+import { canManageSession, teaches } from '../sessions/session-access.ts';
+import { loadSession } from './enrolment-access.ts';
 import { Enrolment } from './enrolment.model.ts';
 import { LIVE_STATES } from './enrolments.service.ts';
 
 // What the enrolment pages read: the roster, pending approvals, a person's own training.
-
-/** An instant in the venue's zone, with the zone named, e.g. "3 Mar 2027, 09:00 (Asia/Almaty)". */
-export function venueTime(instant: Date, timeZone: string, locale = 'en'): string {
-  const local = DateTime.fromJSDate(instant, { zone: timeZone }).setLocale(locale);
-  return `${local.toFormat('d LLL yyyy, HH:mm')} (${timeZone})`;
-}
 
 type PersonRow = {
   _id: mongoose.Types.ObjectId;
@@ -37,8 +31,8 @@ export type RosterRow = {
 /** The roster: managers (with contact details) and the session's trainers may read it. */
 export async function roster(actor: Actor, sessionId: string) {
   const session = await loadSession(sessionId);
-  const manage = canManage(actor, session);
-  if (!manage && !isTrainerOf(actor, session)) throw notFound();
+  const manage = canManageSession(actor, session);
+  if (!manage && !teaches(actor, session)) throw notFound();
   await session.populate([
     { path: 'module', select: 'title code' },
     { path: 'institution', select: 'name' },
@@ -154,19 +148,21 @@ export async function myTraining(actor: Actor, now = new Date()) {
     .filter((r) => r.session)
     .sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
   const upcoming = items.filter((r) => r.session.endsAt >= now && r.session.status !== 'cancelled');
-  const positions = new Map<string, number>();
   const waiting = upcoming.filter((r) => r.state === 'waitlisted');
-  for (const r of waiting) {
-    const before = await Enrolment.countDocuments({
-      session: r.session._id,
-      state: 'waitlisted',
-      waitlistPosition: mongoose.trusted({ $lt: r.waitlistPosition ?? 0 }),
-    });
-    positions.set(r._id.toHexString(), before + 1);
-  }
+  // everyone waiting in those sessions, read once: a position is the places before one's own, plus one
+  const queues =
+    waiting.length === 0
+      ? []
+      : await Enrolment.find(
+          { session: anyOf(waiting.map((r) => r.session._id)), state: 'waitlisted' },
+          { session: 1, waitlistPosition: 1 },
+        ).lean();
+  const positionOf = (r: (typeof waiting)[number]) =>
+    queues.filter((q) => q.session.equals(r.session._id) && (q.waitlistPosition ?? 0) < (r.waitlistPosition ?? 0))
+      .length + 1;
   return {
     enrolled: upcoming.filter((r) => r.state === 'enrolled'),
-    waiting: waiting.map((r) => ({ ...r, position: positions.get(r._id.toHexString()) })),
+    waiting: waiting.map((r) => ({ ...r, position: positionOf(r) })),
     requests: upcoming.filter((r) => r.state === 'requested'),
     past: items.filter((r) => r.session.endsAt < now && r.state === 'enrolled').reverse(),
     cancelled: items.filter((r) => r.state === 'cancelled'),

@@ -3,7 +3,8 @@ import type { Config } from '../config.ts';
 import { requireRole, requireUser, safeReturnTo } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { myTraining, pendingApprovals, venueTime } from './enrolment-views.service.ts';
+import { venueTimeIn } from '../sessions/session-times.ts';
+import { myTraining, pendingApprovals } from './enrolment-views.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
 import { rosterRouter } from './roster.routes.ts';
 
@@ -43,7 +44,7 @@ export function enrolmentsRouter(_config: Config): Router {
     res.render('enrolments/my-training', {
       title: req.t('enrolments:my.title'),
       training: await myTraining(req.user!),
-      venueTime,
+      venueTime: venueTimeIn(req.language),
     });
   });
 
@@ -51,7 +52,7 @@ export function enrolmentsRouter(_config: Config): Router {
     res.render('enrolments/approvals', {
       title: req.t('enrolments:approvals.title'),
       requests: await pendingApprovals(req.user!),
-      venueTime,
+      venueTime: venueTimeIn(req.language),
     });
   });
 

@@ -5,9 +5,10 @@ import { conflict, forbidden, notFound } from '../http/errors.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import type { NoticeKind } from '../notices/notice.model.ts';
 import { notify } from '../notices/notices.service.ts';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { isActive, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User } from '../users/user.model.ts';
-import { canManage, canManagePerson, inSelfEnrolmentScope, isValidId, loadSession } from './enrolment-access.ts';
+import { canManageSession } from '../sessions/session-access.ts';
+import { canManagePerson, inSelfEnrolmentScope, isValidId, loadSession } from './enrolment-access.ts';
 import { Enrolment, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
 import {
@@ -15,12 +16,12 @@ import {
   claimWaitlistPlace,
   fillFreeSeats,
   hasWaiting,
-  isDuplicate,
   releaseClaims,
   settle,
   type Promotion,
 } from './seats.ts';
 import { inSessionQueue } from './session-queue.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type Id = mongoose.Types.ObjectId;
 type Source = 'self' | 'coordinator' | 'csv';
@@ -59,7 +60,7 @@ async function insertEnrolment(session: Id, person: Id, source: Source, by: stri
   try {
     return await Enrolment.create(fields);
   } catch (error) {
-    if (!isDuplicate(error)) throw error;
+    if (!isDuplicateKey(error)) throw error;
   }
   const existing = await Enrolment.findOne({ session, person }, { state: 1 }).lean();
   if (!existing || !REACTIVATABLE.includes(existing.state)) return undefined;
@@ -68,7 +69,7 @@ async function insertEnrolment(session: Id, person: Id, source: Source, by: stri
   try {
     return await Enrolment.create(fields);
   } catch (error) {
-    if (isDuplicate(error)) return undefined;
+    if (isDuplicateKey(error)) return undefined;
     throw error;
   }
 }
@@ -156,17 +157,15 @@ export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutco
 
 export type CoordinatorOutcome = EnrolOutcome | 'unknown' | 'outOfScope';
 
-const ENROLLABLE_STATUSES = ['draft', 'open', 'in_progress'];
-
 /** A session a coordinator may enrol people in. */
 export async function loadManagedSession(actor: Actor, sessionId: string) {
   const session = await loadSession(sessionId);
-  if (!canManage(actor, session)) throw forbidden();
+  if (!canManageSession(actor, session)) throw forbidden();
   return session;
 }
 
 export function assertEnrollable(session: TrainingSessionDocument) {
-  if (!ENROLLABLE_STATUSES.includes(session.status)) throw conflict('enrolments:refused.notOpen');
+  if (!isActive(session.status)) throw conflict('enrolments:refused.notOpen');
 }
 
 /** A coordinator enrols one person (no approval needed: they are the approver). */
@@ -199,7 +198,7 @@ async function loadEnrolment(id: string) {
 /** An enrolment of a session the actor manages. */
 export async function loadManagedEnrolment(actor: Actor, id: string) {
   const found = await loadEnrolment(id);
-  if (!canManage(actor, found.session)) throw notFound();
+  if (!canManageSession(actor, found.session)) throw notFound();
   return found;
 }
 
@@ -324,9 +323,7 @@ async function placesFor(session: TrainingSessionDocument, personId: string) {
 }
 
 /** What the session page shows about enrolment to this person (their state, the buttons). */
-export async function enrolmentPanel(actor: Actor, sessionRef: { _id: { toHexString(): string } }) {
-  const session = await TrainingSession.findById(sessionRef._id.toHexString());
-  if (!session) return undefined;
+export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocument) {
   const { enrolment, rate, position } = await placesFor(session, actor.id);
   const live = !!enrolment && (LIVE_STATES as readonly string[]).includes(enrolment.state);
   const full = rate.seated >= rate.capacity || rate.waiting > 0;
@@ -344,10 +341,9 @@ export async function enrolmentPanel(actor: Actor, sessionRef: { _id: { toHexStr
     withdrawalDeadline: deadline,
     timeZone: session.timeZone,
     fill: rate,
-    manage: canManage(actor, session),
+    manage: canManageSession(actor, session),
   };
 }
-export type EnrolmentPanel = NonNullable<Awaited<ReturnType<typeof enrolmentPanel>>>;
 
 /**
  * Releases every participant of a cancelled session. Telling them is the cancelling

@@ -5,9 +5,10 @@ import { requireRole, requireUser } from '../auth/guards.ts';
 import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
+import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
-import { candidates, roster, rosterCsv, venueTime } from './enrolment-views.service.ts';
+import { candidates, roster, rosterCsv } from './enrolment-views.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
 import { enrolOne, loadManagedEnrolment, loadManagedSession, removeEnrolment } from './enrolments.service.ts';
 
@@ -53,7 +54,7 @@ export function rosterRouter(orRefusal: Refusal): Router {
       people: found.people,
       morePeople: found.more,
       institutions,
-      venueTime,
+      venueTime: venueTimeIn(req.language),
       values: {},
       ...locals,
     });

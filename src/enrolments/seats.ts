@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
 import { Enrolment, type EnrolmentState } from './enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Seats and waitlist places are claimed by inserting numbered documents guarded by unique
 // indexes (decision 0002): {session, number} gives each number to exactly one claimant,
@@ -10,7 +11,7 @@ import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
 
 type Id = mongoose.Types.ObjectId;
 
-export const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000;
+export const isDuplicate = (error: unknown) => isDuplicateKey(error);
 
 /** The number of a claim this enrolment already holds, if any. */
 async function heldNumber(model: typeof SeatClaim, enrolment: Id): Promise<number | undefined> {
@@ -34,7 +35,7 @@ export async function claimSeat(session: Id, capacity: number, enrolment: Id): P
         await SeatClaim.create({ session, number, enrolment });
         return number;
       } catch (error) {
-        if (!isDuplicate(error)) throw error;
+        if (!isDuplicateKey(error)) throw error;
         // the number was taken, or this enrolment got a seat in a racing request
         const held = await heldNumber(SeatClaim, enrolment);
         if (held !== undefined) return held;
@@ -53,7 +54,7 @@ export async function claimWaitlistPlace(session: Id, enrolment: Id): Promise<nu
       await WaitlistClaim.create({ session, number, enrolment });
       return number;
     } catch (error) {
-      if (!isDuplicate(error)) throw error;
+      if (!isDuplicateKey(error)) throw error;
       const held = await heldNumber(WaitlistClaim, enrolment);
       if (held !== undefined) return held;
       number++;

@@ -6,6 +6,7 @@ import { i18nMiddleware } from '../i18n/i18n.middleware.ts';
 import type { Language } from '../i18n/i18n.ts';
 import { HttpError } from './errors.ts';
 import { viewLocals } from './view-locals.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // The one place errors become responses. Outside development no stack is ever shown.
 
@@ -14,7 +15,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof mongoose.Error.CastError) return new HttpError(404, 'errors.notFound');
   if (error instanceof mongoose.Error.ValidationError) return new HttpError(400, 'errors.badRequest');
   if (error instanceof mongoose.Error.VersionError) return new HttpError(409, 'errors.changedMeanwhile');
-  if ((error as { code?: number }).code === 11000) return new HttpError(409, 'errors.conflict');
+  if (isDuplicateKey(error)) return new HttpError(409, 'errors.conflict');
   const status =
     (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
   if (status === 413) return new HttpError(413, 'errors.tooLarge');

@@ -8,6 +8,7 @@ import { User } from '../users/user.model.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -81,7 +82,7 @@ async function save(institution: InstanceType<typeof Institution>, input: Instit
   try {
     await institution.save();
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw fieldError('code', 'institutions:code.taken');
+    if (isDuplicateKey(error)) throw fieldError('code', 'institutions:code.taken');
     if (error instanceof mongoose.Error.VersionError) throw staleInstitution();
     throw error;
   }

@@ -3,6 +3,7 @@ import type { Actor } from '../auth/actor.ts';
 import { conflict } from '../http/errors.ts';
 import { ModuleVersion } from './module-version.model.ts';
 import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // A published module's version rises when what a completion points to changes: its content
 // (VERSIONED_FIELDS), not its code, tags or owner. Each published version keeps a snapshot.
@@ -49,9 +50,6 @@ export function insertSnapshot(module: ModuleDocument, actor: Actor | undefined)
     createdBy: actor?.id,
   });
 }
-
-/** A refusal by a unique index (MongoDB and FerretDB both answer 11000). */
-export const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /** The message for the second of two editors who saved the same module at the same moment. */
 export const editConflict = () => conflict('modules:edit.conflict');

@@ -14,10 +14,11 @@ import { containsPattern, type Page } from '../http/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canEditModule } from './module-access.ts';
 import { findCycle } from './module-prerequisites.ts';
-import { contentOf, editConflict, insertSnapshot, isDuplicateKey, saveEdit } from './module-versioning.ts';
+import { contentOf, editConflict, insertSnapshot, saveEdit } from './module-versioning.ts';
 import type { ModuleFilter, ModuleInput } from './modules.schemas.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
 import { findPage } from '../db/find-page.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Modules as coordinators and admins manage them. Coordinators manage the modules owned by an
 // institution in their scope; anything else answers 404 to them, as if it did not exist.

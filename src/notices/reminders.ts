@@ -6,6 +6,7 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { TrainingSession, type SessionStatus } from '../sessions/training-session.model.ts';
 import { notify } from './notices.service.ts';
 import { ReminderSent } from './reminder-sent.model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Reminders before the start: every enrolled participant of a session that starts within the
 // next 24 hours is told once. Safe to run as often as wanted, and by two processes at once.
@@ -21,7 +22,7 @@ async function claim(session: mongoose.Types.ObjectId, person: mongoose.Types.Ob
     await ReminderSent.create({ session, person });
     return true;
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) return false;
+    if (isDuplicateKey(error)) return false;
     throw error;
   }
 }

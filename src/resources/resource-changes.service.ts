@@ -9,13 +9,12 @@ import { ResourceVersion } from './resource-version.model.ts';
 import type { DetailsInput, UploadInput } from './resources.schemas.ts';
 import { getEditableResource, getModuleForUpload, type ResourceDocument } from './resources.service.ts';
 import { UploadRefusal, type UploadedFile } from './upload.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Uploading, replacing and deleting materials. Without transactions (decision 0002) each
 // change is ordered so that a failure half-way leaves nothing visible that is wrong: files
 // are stored only after all passed the checks; a version is inserted before a resource points
 // at it; on failure the rows and files of this change are taken back.
-
-const isDuplicateKey = (error: unknown) => (error as { code?: number }).code === 11000;
 
 /**
  * The title of each uploaded file: the title typed for a single file; with several files,

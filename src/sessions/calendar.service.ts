@@ -6,6 +6,7 @@ import { anyOf, anyOfIds } from '../db/query.ts';
 import { Enrolment } from '../enrolments/enrolment.model.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
 import type { SessionListRow, SessionRecord } from './sessions.service.ts';
+import { User } from '../users/user.model.ts';
 import { TrainingSession } from './training-session.model.ts';
 
 // The calendar shows what the actor may see: the sessions they manage or teach, and the
@@ -97,6 +98,9 @@ export async function feedSessions(token: string) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const feed = await CalendarFeed.findOne({ tokenHash: hash(token) }).lean();
   if (!feed) return undefined;
+  // a deactivated person's link stops working with their account
+  const owner = await User.findById(feed.person, { active: 1 }).lean();
+  if (!owner?.active) return undefined;
   const places = await Enrolment.find(
     { person: feed.person, state: anyOf(['enrolled', 'waitlisted', 'requested', 'cancelled']) },
     { session: 1, state: 1 },

@@ -6,6 +6,7 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { User } from '../users/user.model.ts';
 import type { QualificationInput } from './sessions.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Which modules a trainer is qualified to deliver, and since when. Admins, and coordinators
 // of the trainer's institution, record them.
@@ -44,7 +45,7 @@ export async function addQualification(actor: Actor, trainerId: string, input: Q
   try {
     await TrainerQualification.create({ trainer: trainer._id, module: module._id, qualifiedOn, recordedBy: actor.id });
   } catch (error) {
-    if ((error as { code?: number }).code === 11000) throw fieldError('module', 'sessions:qualifications.already');
+    if (isDuplicateKey(error)) throw fieldError('module', 'sessions:qualifications.already');
     throw error;
   }
 }

@@ -3,7 +3,7 @@ import { peopleInSession, releaseCancelledSession } from '../enrolments/enrolmen
 import { conflict } from '../http/errors.ts';
 import { notify } from '../notices/notices.service.ts';
 import { getManagedSession } from './sessions.service.ts';
-import type { SessionStatus } from './training-session.model.ts';
+import { isActive, type SessionStatus } from './training-session.model.ts';
 
 // draft → open → in progress → completed; any of the first three → cancelled, with a reason.
 
@@ -23,9 +23,7 @@ export async function advanceSession(actor: Actor, id: string, to: Step) {
   return session;
 }
 
-export function canCancel(status: string): boolean {
-  return status === 'draft' || status === 'open' || status === 'in_progress';
-}
+export const canCancel = isActive;
 
 export async function cancelSession(actor: Actor, id: string, reason: string) {
   const session = await getManagedSession(actor, id);

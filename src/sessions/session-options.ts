@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
-import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { institutionScope, type Actor } from '../auth/actor.ts';
+import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
@@ -41,9 +41,10 @@ export async function unqualified(moduleId: mongoose.Types.ObjectId, trainerIds:
   const held = await TrainerQualification.find({ module: moduleId, trainer: anyOf(trainerIds) }, { trainer: 1 }).lean();
   const qualified = new Set(held.map((q) => q.trainer.toHexString()));
   const missing = trainerIds.filter((id) => !qualified.has(id.toHexString()));
-  return User.find({ _id: anyOf(missing) }, { fullName: 1 })
-    .sort({ fullName: 1 })
-    .lean<PersonOption[]>();
+  const people = await findByIds<PersonOption>(
+    User,
+    missing.map((id) => id.toHexString()),
+    'fullName',
+  );
+  return people.sort((a, b) => a.fullName.localeCompare(b.fullName));
 }
-
-export const isAdmin = (actor: Actor) => hasRole(actor, 'admin');

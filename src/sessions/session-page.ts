@@ -10,7 +10,7 @@ import { canManageSession, teaches } from './session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
 import { unqualified } from './session-options.ts';
 import { formatDay, formatInstant } from './session-times.ts';
-import { TrainingSession, type TrainingSessionDocument } from './training-session.model.ts';
+import { isActive, TrainingSession, type TrainingSessionDocument } from './training-session.model.ts';
 
 // The session page: what it is, when (in the venue's zone, named), who teaches, what was
 // overridden, and the enrolment panel of the enrolment feature.
@@ -31,15 +31,16 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     TrainingModule.findById(session.module, { title: 1, code: 1 }).lean(),
     Institution.findById(session.institution, { name: 1, code: 1 }).lean(),
   ]);
-  const overrideIds = session.conflictOverrides.flatMap((o) => [o.by, ...o.clashes]);
+  const clashIds = session.conflictOverrides.flatMap((o) => o.clashes);
   const people = await names([...session.trainers.map((t) => t.person), ...session.conflictOverrides.map((o) => o.by)]);
   const clashing =
-    overrideIds.length === 0
+    clashIds.length === 0
       ? []
-      : await TrainingSession.find({ _id: anyOf(overrideIds) }, { module: 1, startsAt: 1, timeZone: 1 })
+      : await TrainingSession.find({ _id: anyOf(clashIds) }, { module: 1 })
           .populate<{ module: { title: string } | null }>('module', 'title')
           .lean();
   const manages = canManageSession(actor, session);
+  const teaching = teaches(actor, session);
   res.render('sessions/show', {
     title: module?.title ?? '',
     session,
@@ -59,14 +60,15 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
       }),
     })),
     warnings:
-      manages || teaches(actor, session)
+      manages || teaching
         ? await unqualified(
             session.module,
             session.trainers.map((t) => t.person),
           )
         : [],
     manages,
-    teaches: teaches(actor, session),
+    teaches: teaching,
+    editable: manages && isActive(session.status),
     cancellable: manages && canCancel(session.status),
     panel: await enrolmentPanel(actor, session),
     materials: await listResourcesForModule(actor, { _id: session.module }),

@@ -39,6 +39,10 @@ export function formatInstant(instant: Date, zone: string, language: string): st
   return `${local.toFormat('ccc d LLL yyyy')}, ${local.toFormat('HH:mm')} (${zone})`;
 }
 
+/** formatInstant in one reader's language, for views: venueTime(instant, zone). */
+export const venueTimeIn = (language: string) => (instant: Date, zone: string) =>
+  formatInstant(instant, zone, language);
+
 /** A local date moved by whole days (copying a session a week later). */
 export function shiftDate(date: string, days: number): string {
   return DateTime.fromISO(date, { zone: 'UTC' }).plus({ days }).toFormat('yyyy-MM-dd');

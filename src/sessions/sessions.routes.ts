@@ -14,6 +14,7 @@ import { renderSessionPage } from './session-page.ts';
 import { formatDay, formatInstant } from './session-times.ts';
 import type { Clash } from './session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
+import { isActive } from './training-session.model.ts';
 import {
   DAY_ROWS,
   SESSION_STATUS_FILTERS,
@@ -149,7 +150,7 @@ export function sessionsRouter(config: Config): Router {
 
   router.get('/sessions/:id/edit', managers, async (req, res) => {
     const session = await getManagedSession(req.user!, String(req.params.id));
-    if (!['draft', 'open', 'in_progress'].includes(session.status)) return res.redirect(303, `/sessions/${session.id}`);
+    if (!isActive(session.status)) return res.redirect(303, `/sessions/${session.id}`);
     await renderForm(req, res, { action: `/sessions/${session.id}`, values: sessionValues(session), editing: true });
   });
 

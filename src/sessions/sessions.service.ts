@@ -16,6 +16,8 @@ import { unqualified, type PersonOption } from './session-options.ts';
 import { localToUtc } from './session-times.ts';
 import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
 import {
+  ACTIVE_STATUSES,
+  isActive,
   TrainingSession,
   type SessionStatus,
   type TrainingSessionDocument,
@@ -59,7 +61,7 @@ function managedBy(actor: Actor): Filter {
 }
 
 const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefined> = {
-  current: ['draft', 'open', 'in_progress'],
+  current: [...ACTIVE_STATUSES],
   draft: ['draft'],
   open: ['open'],
   in_progress: ['in_progress'],
@@ -218,11 +220,9 @@ export async function createSession(actor: Actor, input: SessionInput): Promise<
   };
 }
 
-const EDITABLE = ['draft', 'open', 'in_progress'];
-
 export async function updateSession(actor: Actor, id: string, input: SessionInput): Promise<Saved> {
   const session = await getManagedSession(actor, id);
-  if (!EDITABLE.includes(session.status)) throw conflict('sessions:errors.notEditable');
+  if (!isActive(session.status)) throw conflict('sessions:errors.notEditable');
   if (input.version !== undefined && input.version !== session.__v) throw staleSession();
   const prepared = await prepare(actor, input, session);
   const previousCapacity = session.capacity;

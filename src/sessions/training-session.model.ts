@@ -8,6 +8,10 @@ import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
 export const SESSION_STATUSES = ['draft', 'open', 'in_progress', 'completed', 'cancelled'] as const;
 export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
+/** Not yet over: such a session may still be edited, cancelled and enrolled in. */
+export const ACTIVE_STATUSES: readonly SessionStatus[] = ['draft', 'open', 'in_progress'];
+export const isActive = (status: string) => (ACTIVE_STATUSES as readonly string[]).includes(status);
+
 const sessionDaySchema = new mongoose.Schema(
   {
     /** YYYY-MM-DD in the venue's time zone */

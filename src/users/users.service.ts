@@ -15,6 +15,7 @@ import { Institution } from '../institutions/institution.model.ts';
 import { uniqueKeys, User, type UserFields } from './user.model.ts';
 import type { PeopleFilter, PersonInput } from './users.schemas.ts';
 import { findPage } from '../db/find-page.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 type UserRecord = UserFields & { _id: mongoose.Types.ObjectId };
 
@@ -170,7 +171,7 @@ async function saveUnique(person: Person) {
   try {
     await person.save();
   } catch (error) {
-    if ((error as { code?: number }).code !== 11000) throw error;
+    if (!isDuplicateKey(error)) throw error;
     const after = await clashes(person);
     throw new FieldValidationError(Object.keys(after).length > 0 ? after : { email: { key: 'people:email.taken' } });
   }
