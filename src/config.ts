@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { LANGUAGES, type Language } from './i18n/i18n.ts';
 
 // The one place that reads process.env. Everything else receives a Config.
 
@@ -66,7 +67,7 @@ const environmentSchema = z.object({
   PASSWORD_HASH_COST: wholeNumber(14, 20, 17),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: booleanText.optional(),
-  DEFAULT_LANGUAGE: z.enum(['en', 'ru', 'fr', 'ar']).default('en'),
+  DEFAULT_LANGUAGE: z.enum(LANGUAGES).default('en'),
   /** uploaded materials: files/ holds them under generated names, tmp/ the uploads being checked */
   UPLOADS_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'uploads')),
   UPLOAD_MAX_MB: wholeNumber(1, 4096, 50),
@@ -112,7 +113,7 @@ export type Config = Readonly<{
   passwordHashCost: number;
   logLevel: string;
   logPretty: boolean;
-  defaultLanguage: 'en' | 'ru' | 'fr' | 'ar';
+  defaultLanguage: Language;
   /** outside public/: files are served only through the download route */
   uploadsDir: string;
   /** the largest file one upload may carry */

@@ -359,7 +359,7 @@ describe('enrolments', () => {
     await enrolAs(a.email!, session.id as string);
     await enrolAs(b.email!, session.id as string);
     await TrainingSession.updateOne({ _id: session._id }, { $set: { status: 'cancelled' } });
-    await releaseCancelledSession(session.id as string, 'Trainer ill');
+    await releaseCancelledSession(session);
     const places = await placesOf(session._id);
     expect(places.byState('cancelled')).to.have.length(2);
     expect(places.seats).to.have.length(0);

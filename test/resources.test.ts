@@ -19,6 +19,7 @@ import { DiskStorage, uploadPaths } from '../src/resources/disk-storage.ts';
 import { uploadResources } from '../src/resources/resource-changes.service.ts';
 import { Resource } from '../src/resources/resource.model.ts';
 import { ResourceVersion } from '../src/resources/resource-version.model.ts';
+import { formatSize } from '../src/http/format-size.ts';
 import { listResourcesForModule } from '../src/resources/resources.service.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { User } from '../src/users/user.model.ts';
@@ -839,7 +840,7 @@ describe('resource materials', () => {
           module: w.module,
           canEdit,
           t: i18n.getFixedT('en'),
-          lang: 'en',
+          fileSize: (bytes: number) => formatSize(bytes, 'en'),
         });
       const html = await render(w.coordinator, true);
       expect(html).to.include('Facilitator guide');

@@ -8,7 +8,7 @@ import { TrainerQualification } from '../src/sessions/trainer-qualification.mode
 import { toHttpError } from '../src/http/error-handler.ts';
 import { buildApp } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
-import { signIn, post, type Agent } from './support/http.ts';
+import { csrfToken, signIn, post, type Agent } from './support/http.ts';
 import {
   expectLabelledControls,
   expectNoMissingTranslations,
@@ -371,6 +371,74 @@ describe('sessions', () => {
       expect(visibleText(admin.text)).to.include('3 results');
       const nonsense = await agent.get('/sessions?status[$ne]=x&module=zzz').expect(200);
       expect(visibleText(nonsense.text)).to.include('2 results');
+    });
+  });
+
+  describe('sessions and rosters: refused where they must be, changing nothing', () => {
+    async function seated(session: { _id: mongoose.Types.ObjectId }) {
+      return Enrolment.create({ session: session._id, person: w.people.ugandanStaff._id, state: 'requested' });
+    }
+
+    it('editing, stepping and cancelling a session', async () => {
+      const session = await buildSession(w, { status: 'draft' });
+      const before = JSON.stringify(await TrainingSession.findById(session.id).lean());
+      for (const [who, status] of [
+        ['staff', 403],
+        ['trainer', 403],
+        ['outsideCoordinator', 404],
+      ] as const) {
+        const agent = await as(who);
+        expect((await post(agent, `/sessions/${session.id}`, sessionForm(w, { notes: 'x' }))).status, who).to.equal(
+          status,
+        );
+        expect((await post(agent, `/sessions/${session.id}/open`)).status, who).to.equal(status);
+        expect((await agent.get(`/sessions/${session.id}/cancel`)).status, who).to.equal(status);
+      }
+      expect(JSON.stringify(await TrainingSession.findById(session.id).lean())).to.equal(before);
+    });
+
+    it('the roster export, removing, declining and adding people', async () => {
+      const session = await buildSession(w);
+      const enrolment = await seated(session);
+      const roster = `/sessions/${session.id}/enrolments`;
+      const trainer = await as('trainer');
+      expect((await trainer.get(`${roster}.csv`)).status).to.equal(403);
+      expect((await (await as('staff')).get(`${roster}.csv`)).status).to.equal(403);
+      expect((await (await as('outsideCoordinator')).get(`${roster}.csv`)).status).to.equal(404);
+      const anonymous = await request(app).get(`${roster}.csv`);
+      expect(anonymous.status).to.equal(303);
+      expect(anonymous.headers.location).to.match(/^\/login/);
+
+      for (const [who, status] of [
+        ['staff', 403],
+        ['outsideCoordinator', 404],
+      ] as const) {
+        const agent = await as(who);
+        expect((await agent.get(`/enrolments/${enrolment.id}/remove`)).status, who).to.equal(status);
+        expect((await post(agent, `/enrolments/${enrolment.id}/remove`)).status, who).to.equal(status);
+        expect((await post(agent, `/enrolments/${enrolment.id}/decline`)).status, who).to.equal(status);
+      }
+      expect((await Enrolment.findById(enrolment._id).orFail()).state).to.equal('requested');
+
+      const staff = await as('staff');
+      expect((await post(staff, `${roster}/bulk`, { people: [w.people.staff.id] })).status).to.equal(403);
+      const outsider = await as('outsideCoordinator');
+      expect((await post(outsider, `${roster}/bulk`, { people: [w.people.staff.id] })).status).to.equal(403);
+      const token = await csrfToken(staff, '/account');
+      const upload = await staff
+        .post(`${roster}/upload?_csrf=${token}`)
+        .attach('file', Buffer.from('service number\nKZ-1\n'), 'people.csv');
+      expect(upload.status).to.equal(403);
+      expect(await Enrolment.countDocuments({ session: session._id })).to.equal(1);
+    });
+
+    it('recording a trainer qualification', async () => {
+      const path = `/people/${w.people.trainer.id}/qualifications`;
+      const form = { module: w.modules.pve.id, qualifiedOn: '2025-06-01' };
+      expect((await post(await as('staff'), path, form)).status).to.equal(403);
+      expect((await post(await as('trainer'), path, form)).status).to.equal(403);
+      expect((await post(await as('outsideCoordinator'), path, form)).status).to.equal(404);
+      expect(await TrainerQualification.countDocuments()).to.equal(0);
     });
   });
 

@@ -22,8 +22,8 @@ export function requireRole(...roles: Role[]): RequestHandler {
 
 /** A person holding a generated password must choose their own before anything else. */
 export const requirePasswordChosen: RequestHandler = (req, res, next) => {
-  const allowed = ['/account/password', '/logout', '/language', '/healthz'];
-  if (!req.user?.mustChangePassword || allowed.includes(req.path) || req.path.startsWith('/public/')) return next();
+  const allowed = ['/account/password', '/logout', '/language'];
+  if (!req.user?.mustChangePassword || allowed.includes(req.path)) return next();
   if (req.method === 'GET') return res.redirect(303, '/account/password');
   next(forbidden('auth:password.mustChange'));
 };

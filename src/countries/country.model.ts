@@ -1,4 +1,4 @@
-import mongoose, { type InferSchemaType } from 'mongoose';
+import mongoose from 'mongoose';
 
 const countrySchema = new mongoose.Schema(
   {
@@ -11,5 +11,4 @@ const countrySchema = new mongoose.Schema(
   { timestamps: true },
 );
 
-export type CountryFields = InferSchemaType<typeof countrySchema>;
 export const Country = mongoose.model('Country', countrySchema);

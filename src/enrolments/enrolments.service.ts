@@ -349,8 +349,7 @@ export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocum
  * Releases every participant of a cancelled session. Telling them is the cancelling
  * service's part (it reads peopleInSession first and sends one 'session.cancelled').
  */
-export async function releaseCancelledSession(sessionId: string, _reason: string): Promise<void> {
-  const session = await loadSession(sessionId);
+export async function releaseCancelledSession(session: { _id: Id }): Promise<void> {
   await Enrolment.updateMany(
     { session: session._id, state: anyOf(LIVE_STATES) },
     { $set: { state: 'cancelled', decidedAt: new Date() }, $unset: { seat: 1, waitlistPosition: 1 } },

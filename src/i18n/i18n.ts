@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import i18next, { type i18n, type Resource, type TFunction } from 'i18next';
+import i18next, { type i18n, type Resource } from 'i18next';
 
 // Translations live in locales/<language>/<namespace>.json and are read once at start.
 // English is complete; a key missing in another language falls back to English.
@@ -52,8 +52,6 @@ export async function createI18n(localesDir: string, fallbackLanguage: Language)
   });
   return instance;
 }
-
-export type Translator = TFunction;
 
 /** The language for a request: the person's preference, then their choice this visit, then Accept-Language. */
 export function chooseLanguage(

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { FieldValidationError, type FieldErrors, type Translatable } from '../http/errors.ts';
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
-import { formatSize } from './format-size.ts';
+import { formatSize } from '../http/format-size.ts';
 import { RESOURCE_AUDIENCES, RESOURCE_KINDS } from './resource.model.ts';
 import { UploadRefusal, MAX_FILES } from './upload.ts';
 import { ALLOWED_EXTENSIONS } from './upload-type.ts';

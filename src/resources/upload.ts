@@ -5,7 +5,7 @@ import multer from 'multer';
 import { HttpError, type FieldErrors, type Translatable } from '../http/errors.ts';
 import { uploadPaths } from './disk-storage.ts';
 import { baseName } from './file-name.ts';
-import { formatSize } from './format-size.ts';
+import { formatSize } from '../http/format-size.ts';
 
 // Multipart parsing for upload forms. The route checks the CSRF token (in the query string)
 // and the person's right to edit before this runs, so nothing is written for a refused

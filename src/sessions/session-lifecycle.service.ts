@@ -33,7 +33,7 @@ export async function cancelSession(actor: Actor, id: string, reason: string) {
   session.set({ status: 'cancelled', cancellationReason: reason, cancelledAt: new Date() });
   session.sequence += 1;
   await session.save();
-  await releaseCancelledSession(session.id, reason);
+  await releaseCancelledSession(session);
   await notify({
     people,
     kind: 'session.cancelled',

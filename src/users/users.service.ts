@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../auth/actor.ts';
-import { anyOfIds } from '../db/query.ts';
+import { anyOfIds, findByIds } from '../db/query.ts';
 import {
   fieldError,
   FieldValidationError,
@@ -109,7 +109,7 @@ async function checkAssignment(actor: Actor, input: PersonInput, current?: Perso
   const currentScope = new Set(current?.scopeInstitutions.map((id) => id.toHexString()));
   const newScope = input.scopeInstitutions.filter((id) => !currentScope.has(id));
   if (newScope.length > 0) {
-    const known = await Institution.find({ _id: anyOfIds(newScope) }, { active: 1 }).lean();
+    const known = await findByIds<{ active: boolean }>(Institution, newScope, 'active');
     if (known.length !== newScope.length) throw fieldError('scopeInstitutions', 'people:institution.unknown');
     if (known.some((i) => !i.active)) throw fieldError('scopeInstitutions', 'people:institution.inactive');
   }
