@@ -201,8 +201,8 @@ function load(url: string, cookie: string, duration: number) {
 export const sessionsListScenario = {
   name: 'sessions-list',
   describe: `a coordinator's sessions list: ${SESSIONS} sessions, ${SEATED} seated in each, ${NOTICES} notices, ${CONNECTIONS} connections (autocannon)`,
-  run: async (base: string, passwordCost = 14) => {
-    const people = await seed(passwordCost);
+  run: async (base: string) => {
+    const people = await seed(14);
     const cookie = await signIn(base, people.coordinator);
     await fetch(`${base}/sessions?status=all`, { headers: { cookie } }).then((r) => r.text());
     const t0 = performance.now();

@@ -4,7 +4,6 @@ import express, { type Express } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { i18n } from 'i18next';
-import type { MongoClient } from 'mongodb';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -13,7 +12,7 @@ import { accountRouter } from './auth/account.routes.ts';
 import { requirePasswordChosen } from './auth/guards.ts';
 import { configurePassport } from './auth/passport.ts';
 import { sessionLifetime } from './auth/session-lifetime.ts';
-import { LoginSessionStore } from './auth/login-session-store.ts';
+import type { LoginSessionStore } from './auth/login-session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { catalogueRouter } from './catalogue/catalogue.routes.ts';
 import { countriesRouter } from './countries/countries.routes.ts';
@@ -39,7 +38,7 @@ export type AppDependencies = {
   config: Config;
   logger: Logger;
   i18n: i18n;
-  mongoClient: MongoClient;
+  loginSessions: LoginSessionStore;
   sessionSecret: string;
   throttle?: SignInThrottle;
 };
@@ -102,15 +101,7 @@ export function createApp(deps: AppDependencies): Express {
       saveUninitialized: false,
       rolling: true,
       cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies ? true : 'auto', maxAge: config.sessionIdleMs },
-      store: new LoginSessionStore({
-        client: deps.mongoClient,
-        dbName: config.mongodbDbName,
-        collectionName: 'login_sessions',
-        ttl: Math.ceil(config.sessionIdleMs / 1000),
-        autoRemove: 'interval', // FerretDB has no TTL index
-        autoRemoveInterval: 10,
-        touchAfter: 60,
-      }),
+      store: deps.loginSessions,
     }),
   );
   app.use(saveSessionBeforeRedirect);

@@ -169,6 +169,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 /**
+ * The address at the start of every link Cadre hands out (password links): PUBLIC_URL, never
+ * a request's Host header, which whoever sends the request chooses. Without PUBLIC_URL,
+ * development and tests use the configured host and port; production has none (undefined),
+ * and no link is issued until PUBLIC_URL is set.
+ */
+export function linkBaseUrl(config: Pick<Config, 'publicUrl' | 'env' | 'host' | 'port'>): string | undefined {
+  if (config.publicUrl) return config.publicUrl;
+  if (config.env === 'production') return undefined;
+  // an address that means "every interface" is no place to send a browser
+  const host = ['0.0.0.0', '::', '[::]'].includes(config.host) ? 'localhost' : config.host;
+  return `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${config.port}`;
+}
+
+/**
  * For entry points (the server, the npm run scripts): reads .env when present, then the
  * environment; an invalid value ends the process with a message naming it.
  */

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { createApp } from './app.ts';
 import { ensureFirstAdmin } from './auth/account.service.ts';
+import { loginSessionStore } from './auth/login-session-store.ts';
+import { cadreJobs, startBackgroundJobs } from './background-jobs.ts';
 import { loadConfigOrExit } from './config.ts';
 import { connectDatabase, disconnectDatabase } from './db/connection.ts';
 import { resolveDatabase } from './db/resolve.ts';
@@ -8,7 +10,6 @@ import { loadSessionSecret } from './db/session-secret.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
-import { sendSessionReminders } from './notices/reminders.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
 
@@ -46,11 +47,12 @@ if (firstAdmin?.generatedPassword) {
 
 const i18n = await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage);
 configureNotices({ config, logger, i18n });
+const loginSessions = loginSessionStore(mongoose.connection.db!, config.sessionIdleMs);
 const app = createApp({
   config,
   logger,
   i18n,
-  mongoClient: mongoose.connection.getClient(),
+  loginSessions,
   sessionSecret: await loadSessionSecret(config.sessionSecret, config.dataDir),
 });
 
@@ -58,20 +60,15 @@ const server = app.listen(config.port, config.host, () => {
   logger.info(`Cadre is listening on http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`);
 });
 
-// reminders before a session starts; a claim per person makes overlapping runs harmless
-const runReminders = () =>
-  sendSessionReminders().catch((err: unknown) => logger.error({ err }, 'session reminders failed'));
-void runReminders();
-const reminderTimer = setInterval(runReminders, 15 * 60_000);
-reminderTimer.unref();
+const jobs = startBackgroundJobs(cadreJobs(loginSessions), logger);
 
 let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info(`${signal}: stopping`);
-  clearInterval(reminderTimer);
   server.close();
+  await jobs.stop();
   await disconnectDatabase();
   await database.stop();
   process.exit(0);

@@ -16,9 +16,10 @@ declare global {
 
 declare module 'express-session' {
   interface SessionData {
-    language?: Language;
     signedInAt?: number;
     flash?: Flash[];
     returnTo?: string;
+    /** when the store last wrote this session (set by LoginSessionStore.get, never stored inside it) */
+    lastModified?: Date;
   }
 }

@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import request from 'supertest';
@@ -6,7 +7,7 @@ import { verifyPassword } from '../src/auth/password.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { buildInstitution, buildUser, DEFAULT_PASSWORD } from './support/factories.ts';
-import { postForm, signIn, type Agent } from './support/http.ts';
+import { csrfFrom, csrfToken, postForm, signIn, type Agent } from './support/http.ts';
 
 // Changing one's password, password links issued by admins and coordinators, and the first admin.
 
@@ -34,6 +35,13 @@ async function canSignIn(app: Express, email: string, password: string): Promise
   } catch {
     return false;
   }
+}
+
+/** The token of the password link shown on a page. */
+function tokenFrom(html: string): string {
+  const match = /\/reset-password\/([A-Za-z0-9_-]{43})/.exec(html);
+  if (!match?.[1]) throw new Error('no password link on the page');
+  return match[1];
 }
 
 async function storedHash(id: unknown): Promise<string | undefined> {
@@ -169,15 +177,12 @@ describe('password links issued by an admin', () => {
     return postForm(agent, `/people/${personId}`, `/people/${personId}/reset-link`, {});
   }
 
-  function tokenFrom(html: string): string {
-    const match = /\/reset-password\/([A-Za-z0-9_-]{43})/.exec(html);
-    if (!match?.[1]) throw new Error('no password link on the page');
-    return match[1];
-  }
-
   async function setPasswordWithLink(token: string, password: string, confirmPassword = password) {
     const agent = request.agent(app);
-    return postForm(agent, `/reset-password/${token}`, `/reset-password/${token}`, {
+    // a dead link's page has no form (and so no token): the sign-in page's token stands in
+    const formPage =
+      (await agent.get(`/reset-password/${token}`)).status === 200 ? `/reset-password/${token}` : '/login';
+    return postForm(agent, formPage, `/reset-password/${token}`, {
       newPassword: password,
       confirmPassword,
     });
@@ -310,6 +315,162 @@ describe('password links issued by an admin', () => {
     const res = await postForm(agent, '/people', `/people/${person.id}/reset-link`, {});
     expect(res.status).to.equal(403);
     expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+  });
+});
+
+describe('a password change ends every password link', () => {
+  let app: Express;
+  beforeEach(async () => {
+    app = await buildApp();
+  });
+
+  async function linkFor(personId: string): Promise<string> {
+    const admin = await buildUser({ roles: ['admin'] });
+    const res = await postForm(
+      await signIn(app, admin.email!),
+      `/people/${personId}`,
+      `/people/${personId}/reset-link`,
+      {},
+    );
+    expect(res.status).to.equal(200);
+    return tokenFrom(res.text);
+  }
+
+  /** Opens the link's page and, when it works, posts a new password through it. */
+  async function useLink(token: string, password: string) {
+    const agent = request.agent(app);
+    const page = await agent.get(`/reset-password/${token}`);
+    if (page.status !== 200) return page;
+    return agent
+      .post(`/reset-password/${token}`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), newPassword: password, confirmPassword: password });
+  }
+
+  async function expectLinkDead(token: string, personEmail: string, keptPassword: string) {
+    const page = await request(app).get(`/reset-password/${token}`);
+    expect(page.status).to.equal(404);
+    expect(page.text).to.include('This link is not valid');
+    expect((await useLink(token, 'taken back by the link')).status).to.equal(404);
+    expect(await canSignIn(app, personEmail, 'taken back by the link')).to.equal(false);
+    expect(await canSignIn(app, personEmail, keptPassword)).to.equal(true);
+  }
+
+  it('when the person changes their own password on the account page, a link issued before stops working', async () => {
+    const person = await buildUser();
+    const token = await linkFor(person.id);
+    const agent = await signIn(app, person.email!);
+    const res = await changePassword(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD });
+    expect(res.status).to.equal(303);
+    const stored = await User.findById(person._id).lean();
+    expect(stored?.passwordResetTokenHash).to.equal(undefined);
+    expect(stored?.passwordResetExpiresAt).to.equal(undefined);
+    await expectLinkDead(token, person.email!, NEW_PASSWORD);
+  });
+
+  it('when the person chooses their password at the first sign-in, a link issued before stops working', async () => {
+    const person = await buildUser({ mustChangePassword: true });
+    const token = await linkFor(person.id);
+    const agent = await signIn(app, person.email!);
+    expect((await agent.get('/')).headers.location).to.equal('/account/password');
+    const res = await changePassword(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD });
+    expect(res.status).to.equal(303);
+    expect((await agent.get('/account')).status).to.equal(200);
+    await expectLinkDead(token, person.email!, NEW_PASSWORD);
+  });
+
+  it('when the password change fails, the link still works', async () => {
+    const person = await buildUser();
+    const token = await linkFor(person.id);
+    const agent = await signIn(app, person.email!);
+    const res = await changePassword(agent, { currentPassword: 'not my password', newPassword: NEW_PASSWORD });
+    expect(res.status).to.equal(422);
+    expect((await request(app).get(`/reset-password/${token}`)).status).to.equal(200);
+  });
+
+  it('when the same link is sent twice at the same moment, only one of them sets a password', async () => {
+    const person = await buildUser();
+    const token = await linkFor(person.id);
+    const agents = [request.agent(app), request.agent(app)];
+    const csrf: string[] = [];
+    for (const agent of agents) csrf.push(csrfFrom((await agent.get(`/reset-password/${token}`)).text));
+    const [first, second] = await Promise.all(
+      ['first new passphrase', 'second new passphrase'].map((password, i) =>
+        agents[i]!.post(`/reset-password/${token}`)
+          .type('form')
+          .send({ _csrf: csrf[i], newPassword: password, confirmPassword: password }),
+      ),
+    );
+    expect([first!.status, second!.status].sort()).to.deep.equal([303, 404]);
+    const winner = first!.status === 303 ? 'first new passphrase' : 'second new passphrase';
+    expect(await canSignIn(app, person.email!, winner)).to.equal(true);
+  });
+
+  it('when the person is deactivated and then reactivated, the link issued before does not come back', async () => {
+    const admin = await buildUser({ roles: ['admin'] });
+    const person = await buildUser();
+    const agent = await signIn(app, admin.email!);
+    const token = tokenFrom(
+      (await postForm(agent, `/people/${person.id}`, `/people/${person.id}/reset-link`, {})).text,
+    );
+    expect((await postForm(agent, `/people/${person.id}`, `/people/${person.id}/deactivate`, {})).status).to.equal(303);
+    expect((await postForm(agent, `/people/${person.id}`, `/people/${person.id}/activate`, {})).status).to.equal(303);
+    await expectLinkDead(token, person.email!, DEFAULT_PASSWORD);
+  });
+});
+
+describe('the address of a password link', () => {
+  async function issueWithHost(app: Express, host: string, forwardedHost?: string) {
+    const admin = await buildUser({ roles: ['admin'] });
+    const person = await buildUser();
+    const agent = await signIn(app, admin.email!);
+    const token = await csrfToken(agent, `/people/${person.id}`);
+    let req = agent.post(`/people/${person.id}/reset-link`).set('Host', host);
+    if (forwardedHost) req = req.set('X-Forwarded-Host', forwardedHost).set('X-Forwarded-Proto', 'https');
+    const res = await req.type('form').send({ _csrf: token });
+    return { res, person };
+  }
+
+  /** The link as the page shows it. */
+  const linkIn = (html: string) => /<code>([^<]*\/reset-password\/[A-Za-z0-9_-]{43})<\/code>/.exec(html)?.[1];
+
+  it('when PUBLIC_URL is set, the link starts with it, whatever Host the request names', async () => {
+    const app = await buildApp({ config: { publicUrl: 'http://cadre.example.org' } });
+    const { res } = await issueWithHost(app, 'evil.example');
+    expect(res.status).to.equal(200);
+    expect(linkIn(res.text)).to.match(/^http:\/\/cadre\.example\.org\/reset-password\//);
+    expect(res.text).not.to.include('evil.example');
+  });
+
+  it('when PUBLIC_URL is not set outside production, the link uses the configured host and port, never the Host header', async () => {
+    const app = await buildApp({ config: { publicUrl: undefined, host: '127.0.0.1', port: 3000 } });
+    const { res } = await issueWithHost(app, 'evil.example');
+    expect(res.status).to.equal(200);
+    expect(linkIn(res.text)).to.match(/^http:\/\/127\.0\.0\.1:3000\/reset-password\//);
+    expect(res.text).not.to.include('evil.example');
+  });
+
+  it('when the request comes through a trusted proxy naming another host, the link still ignores it', async () => {
+    const app = await buildApp({ config: { publicUrl: undefined, trustProxy: true, host: '0.0.0.0', port: 8080 } });
+    const { res } = await issueWithHost(app, 'evil.example', 'evil.example');
+    expect(res.status).to.equal(200);
+    expect(linkIn(res.text)).to.match(/^http:\/\/localhost:8080\/reset-password\//);
+    expect(res.text).not.to.include('evil.example');
+  });
+
+  it('when PUBLIC_URL is not set in production, no link is issued and the page says what the administrator must do', async () => {
+    const app = await buildApp({ config: { env: 'production', publicUrl: undefined } });
+    const { res, person } = await issueWithHost(app, 'evil.example');
+    expect(res.status).to.equal(503);
+    expect(res.text).to.include('the administrator must set PUBLIC_URL');
+    expect(res.text).not.to.match(/\/reset-password\//);
+    expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+
+    // the person's page says so instead of offering the button
+    const page = await (await signIn(app, (await buildUser({ roles: ['admin'] })).email!)).get(`/people/${person.id}`);
+    expect(page.status).to.equal(200);
+    expect(page.text).not.to.include(`action="/people/${person.id}/reset-link"`);
+    expect(page.text).to.include('the administrator must set PUBLIC_URL');
   });
 });
 
@@ -464,6 +625,38 @@ describe('choosing the language', () => {
     expect(htmlTag(page.text)).to.equal('<html lang="ar" dir="rtl">');
     // another visitor is not affected
     expect(htmlTag((await request(app).get('/login')).text)).to.equal('<html lang="en" dir="ltr">');
+  });
+
+  it('when a visitor picks a language with the footer switcher, it is a cookie of theirs and no login session is stored', async () => {
+    const app = await buildApp();
+    const agent = request.agent(app);
+    const page = await agent.get('/no-such-page').expect(404);
+    expect(page.text).to.match(/<form method="get" action="\/language"/);
+    const res = await agent.get('/language').query({ language: 'ar', returnTo: '/no-such-page' });
+    expect(res.status).to.equal(303);
+    expect(res.headers.location).to.equal('/no-such-page');
+    expect(String(res.headers['set-cookie'])).to.match(/cadre\.lang=ar;.*HttpOnly/);
+    expect(htmlTag((await agent.get('/no-such-page').set('Accept-Language', 'fr')).text)).to.equal(
+      '<html lang="ar" dir="rtl">',
+    );
+    expect((await agent.get('/language').query({ language: 'xx' })).status).to.equal(422);
+    expect(await mongoose.connection.collection('login_sessions').countDocuments()).to.equal(0);
+  });
+
+  it('anonymous requests store no login session until there is something to keep', async () => {
+    const app = await buildApp();
+    const stored = () => mongoose.connection.collection('login_sessions').countDocuments();
+    const urls = ['/healthz', '/public/css/site.css', '/favicon.ico', '/language?language=ru&returnTo=/'];
+    for (let i = 0; i < 30; i++) urls.push(`/unknown-${i}`, `/sessions/${i}/enrolments/enrol`);
+    for (const url of urls) await request(app).get(url);
+    await request(app).post('/unknown').type('form').send({ a: 1 });
+    expect(await stored()).to.equal(0);
+    // worth keeping: the sign-in form's CSRF token, and the page to come back to after signing in
+    await request(app).get('/login').expect(200);
+    expect(await stored()).to.equal(1);
+    const protectedPage = await request(app).get('/sessions').expect(303);
+    expect(protectedPage.headers.location).to.equal('/login');
+    expect(await stored()).to.equal(2);
   });
 
   it('when a signed-in person picks a language, it is kept as their preference for later visits', async () => {

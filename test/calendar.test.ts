@@ -224,5 +224,29 @@ describe('calendar', () => {
       expect((await request(app).post('/account/calendar/revoke')).status).to.be.oneOf([401, 403]);
       expect(await CalendarFeed.countDocuments()).to.equal(1);
     });
+
+    it('links are built from PUBLIC_URL, never from the Host header the request brings', async () => {
+      const sited = await buildApp({ config: { publicUrl: 'http://cadre.example.org' } });
+      const staff = await signIn(sited, w.people.staff.email!);
+      const page = await staff.get('/account/calendar').expect(200);
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      const created = await staff
+        .post('/account/calendar')
+        .set('Host', 'evil.example')
+        .type('form')
+        .send({ _csrf: token });
+      expect(created.status).to.equal(200);
+      expect(created.text).to.match(/http:\/\/cadre\.example\.org\/feeds\/[A-Za-z0-9_-]{43}\.ics/);
+      expect(created.text).not.to.include('evil.example');
+    });
+
+    it('in production without PUBLIC_URL, no feed link is made, and the answer says what to set', async () => {
+      const unsited = await buildApp({ config: { env: 'production', publicUrl: undefined } });
+      const staff = await signIn(unsited, w.people.staff.email!);
+      const res = await post(staff, '/account/calendar');
+      expect(res.status).to.equal(503);
+      expect(visibleText(res.text)).to.include('PUBLIC_URL');
+      expect(await CalendarFeed.countDocuments()).to.equal(0);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, linkBaseUrl, loadConfig } from '../src/config.ts';
 
 // The environment is read once, checked, and turned into a frozen Config.
 
@@ -197,5 +197,34 @@ describe('configuration', () => {
     const problems = problemsWith({ SESSION_SECRET: 'my-secret-value', ADMIN_PASSWORD: 'tiny-secret' });
     expect(problems.join('\n')).not.to.include('my-secret-value');
     expect(problems.join('\n')).not.to.include('tiny-secret');
+  });
+});
+
+describe('the address of the links Cadre hands out', () => {
+  it('when PUBLIC_URL is set, links start with it, without a trailing slash, in every environment', () => {
+    for (const NODE_ENV of ['development', 'production', 'test']) {
+      expect(linkBaseUrl(loadConfig({ NODE_ENV, PUBLIC_URL: 'http://cadre.example.org/' }))).to.equal(
+        'http://cadre.example.org',
+      );
+    }
+  });
+
+  it('when PUBLIC_URL is not set in production, there is no address: no link is issued', () => {
+    expect(linkBaseUrl(loadConfig({ NODE_ENV: 'production', HOST: 'cadre.example.org', PORT: '80' }))).to.equal(
+      undefined,
+    );
+  });
+
+  it('when PUBLIC_URL is not set in development or tests, links use the configured host and port', () => {
+    expect(linkBaseUrl(loadConfig({}))).to.equal('http://127.0.0.1:3000');
+    expect(linkBaseUrl(loadConfig({ NODE_ENV: 'test', HOST: '192.168.1.20', PORT: '8080' }))).to.equal(
+      'http://192.168.1.20:8080',
+    );
+    expect(linkBaseUrl(loadConfig({ HOST: '::1' }))).to.equal('http://[::1]:3000');
+  });
+
+  it('when Cadre listens on every interface, development links name localhost instead', () => {
+    expect(linkBaseUrl(loadConfig({ HOST: '0.0.0.0' }))).to.equal('http://localhost:3000');
+    expect(linkBaseUrl(loadConfig({ HOST: '::', PORT: '4000' }))).to.equal('http://localhost:4000');
   });
 });

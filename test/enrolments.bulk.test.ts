@@ -37,7 +37,7 @@ describe('bulk enrolment', () => {
     return agent.post(action).set('Content-Type', contentType).send(body);
   }
 
-  it('reports every row of a CSV: enrolled, waitlisted, already, unknown, out of scope, duplicate', async () => {
+  it('reports every row of a CSV: enrolled, waitlisted, already, not found (unknown or out of scope), duplicate', async () => {
     const { institution, country, session, agent } = await setting(1);
     const a = await buildUser({ institution, serviceNumber: 'A-1' });
     await buildUser({ institution, serviceNumber: 'B-2' });
@@ -54,14 +54,57 @@ describe('bulk enrolment', () => {
       ['A-1', 'Added to the waiting list'],
       ['b-2', 'Added to the waiting list'],
       ['C-3', 'Already enrolled'],
-      ['Z-9', 'Unknown service number or person'],
-      ['D-4', 'Out of your scope'],
+      ['Z-9', 'Not found among the people you may enrol'],
+      ['D-4', 'Not found among the people you may enrol'],
       ['A-1', 'Duplicate row'],
     ]);
     const places = await placesOf(session._id);
     expect(places.enrolments).to.have.length(3);
     expect(places.waits.map((w) => w.number)).to.deep.equal([1, 2]);
     expect((await Enrolment.findOne({ person: a._id }).orFail()).source).to.equal('csv');
+  });
+
+  it('names nobody out of scope: people of another country or prison and the admin read exactly like unknown ids', async () => {
+    const { institution, session, agent } = await setting(5);
+    const inScope = await buildUser({ institution, fullName: 'Inside Person' });
+    const abroad = await buildUser({ fullName: 'Abroad Person' });
+    const prison = await buildUser({
+      institution: await buildInstitution({ country: institution.country }),
+      fullName: 'Prison Person',
+    });
+    const admin = await buildUser({ roles: ['admin'], institution: null, fullName: 'Admin Person' });
+    const unknown = '0123456789abcdef01234567';
+    const ids = [abroad.id as string, prison.id as string, admin.id as string, unknown];
+    const res = await post(agent, `/sessions/${session.id as string}/enrolments/bulk`, {
+      people: [inScope.id as string, ...ids, ...ids],
+    });
+    expect(res.status).to.equal(200);
+    expectNoMissingTranslations(res.text);
+    const notFound = 'Not found among the people you may enrol';
+    // each row shows what was sent, and the same answer, the second time too
+    expect(outcomes(res.text)).to.deep.equal([
+      ['Inside Person', 'Enrolled'],
+      ...[...ids, ...ids].map((id) => [id, notFound]),
+    ]);
+    for (const name of ['Abroad Person', 'Prison Person', 'Admin Person']) expect(res.text).not.to.include(name);
+    expect((await placesOf(session._id)).enrolments.map((e) => e.person.toHexString())).to.deep.equal([
+      inScope.id as string,
+    ]);
+  });
+
+  it('an out-of-scope service number reads exactly like an unknown one, repeated too', async () => {
+    const { country, session, agent } = await setting(5);
+    await buildUser({ institution: await buildInstitution({ country: country._id }), serviceNumber: 'D-4' });
+    const res = await upload(agent, session.id as string, 'people.csv', Buffer.from('D-4\nZ-9\nd-4\nz-9\n'));
+    expect(res.status).to.equal(200);
+    const notFound = 'Not found among the people you may enrol';
+    expect(outcomes(res.text)).to.deep.equal([
+      ['D-4', notFound],
+      ['Z-9', notFound],
+      ['d-4', notFound],
+      ['z-9', notFound],
+    ]);
+    expect(await Enrolment.countDocuments({})).to.equal(0);
   });
 
   it('enrols the people ticked in the list, seats first', async () => {

@@ -18,7 +18,7 @@ import { toActor } from '../src/users/users.service.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
-import { expectNoMissingTranslations, optionValues, visibleText } from './page-helpers.ts';
+import { expectNoMissingTranslations, fieldError, optionValues, visibleText } from './page-helpers.ts';
 import { buildSession, placesOf } from './enrolments.helpers.ts';
 
 const HOUR = 3_600_000;
@@ -74,26 +74,48 @@ describe('enrolments', () => {
       expect(french).to.include(formatInstant(session.startsAt, 'UTC', 'fr'));
     });
 
-    it('refuses a session of another country (403) and one not open or outside its window (flash)', async () => {
+    it('a session of another country or a draft is 404, like its page; one not open or outside its window is a flash', async () => {
       const { session } = await world();
       const stranger = await buildUser({
         institution: await buildInstitution({ country: (await buildCountry({ code: 'ZZ' }))._id }),
       });
-      const { res } = await enrolAs(stranger.email!, session.id as string);
-      expect(res.status).to.equal(403);
+      const { agent: strangerAgent, res } = await enrolAs(stranger.email!, session.id as string);
+      // was 403 ("not offered to you"), which told a session exists that the page denies
+      expect(res.status).to.equal(404);
+      await strangerAgent.get(`/sessions/${session.id as string}`).expect(404);
 
       const { institution, session: draft } = await world({ status: 'draft' });
       const person = await buildUser({ institution });
-      const refused = await enrolAs(person.email!, draft.id as string);
-      expect(refused.res.status).to.equal(303);
-      const page = await refused.agent.get('/my-training');
+      const hidden = await enrolAs(person.email!, draft.id as string);
+      await hidden.agent.get(`/sessions/${draft.id as string}`).expect(404);
+      expect(hidden.res.status).to.equal(404);
+
+      const started = await buildSession({ institution, status: 'in_progress' });
+      const refused = await post(hidden.agent, `/sessions/${started.id as string}/enrolments/enrol`);
+      expect(refused.status).to.equal(303);
+      const page = await hidden.agent.get('/my-training');
       expect(visibleText(page.text)).to.include('not open for enrolment');
 
       const closed = await buildSession({ institution, enrolmentClosesAt: new Date(Date.now() - HOUR) });
-      await post(refused.agent, `/sessions/${closed.id as string}/enrolments/enrol`);
+      await post(hidden.agent, `/sessions/${closed.id as string}/enrolments/enrol`);
       const notYet = await buildSession({ institution, enrolmentOpensAt: new Date(Date.now() + HOUR) });
-      await post(refused.agent, `/sessions/${notYet.id as string}/enrolments/enrol`);
-      expect(await Enrolment.countDocuments({ person: person._id })).to.equal(0);
+      await post(hidden.agent, `/sessions/${notYet.id as string}/enrolments/enrol`);
+      expect(await Enrolment.countDocuments({})).to.equal(0);
+    });
+
+    it('a trainer whose scope holds a venue of another country cannot enrol in a session there they cannot see', async () => {
+      const { institution, session } = await world();
+      const home = await buildInstitution({ country: (await buildCountry({ code: 'YY' }))._id });
+      const trainer = await buildUser({
+        roles: ['trainer'],
+        institution: home,
+        scopeInstitutions: [home, institution],
+      });
+      const { agent, res } = await enrolAs(trainer.email!, session.id as string);
+      await agent.get(`/sessions/${session.id as string}`).expect(404);
+      expect(res.status).to.equal(404);
+      expect((await post(agent, `/sessions/${session.id as string}/enrolments/withdraw`)).status).to.equal(404);
+      expect(await Enrolment.countDocuments({})).to.equal(0);
     });
 
     it('shows Almaty times in Almaty time, named', async () => {
@@ -304,18 +326,26 @@ describe('enrolments', () => {
       expect((await offered('q=Crowd%20199')).ids).to.deep.equal([crowd[199]!.id]);
     });
 
-    it('adds one person in scope, and refuses one out of scope beside the field', async () => {
-      const { institution, session, coordinator } = await world();
+    it('adds one person in scope, and refuses one out of scope beside the field exactly like an unknown id', async () => {
+      const { country, institution, session, coordinator } = await world();
       const person = await buildUser({ institution });
-      const outsider = await buildUser();
+      const outsider = await buildUser({ fullName: 'Outside Person' });
+      const neighbour = await buildUser({
+        institution: await buildInstitution({ country: country._id }),
+        fullName: 'Neighbour Person',
+      });
       const boss = await signIn(app, coordinator.email!);
       const added = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: person.id as string });
       expect(added.status).to.equal(303);
-      const refused = await post(boss, `/sessions/${session.id as string}/enrolments`, {
-        person: outsider.id as string,
-      });
-      expect(refused.status).to.equal(422);
-      expect(visibleText(refused.text)).to.include('Out of your scope');
+      const errors: (string | undefined)[] = [];
+      for (const id of [outsider.id as string, neighbour.id as string, '0123456789abcdef01234567']) {
+        const refused = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: id });
+        expect(refused.status).to.equal(422);
+        expect(visibleText(refused.text)).not.to.include('Outside Person');
+        expect(visibleText(refused.text)).not.to.include('Neighbour Person');
+        errors.push(fieldError(refused.text, 'person'));
+      }
+      expect(errors).to.deep.equal(Array(3).fill('Not found among the people you may enrol'));
       const empty = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: '' });
       expect(empty.status).to.equal(422);
       expect(await peopleInSession(session.id as string)).to.deep.equal([person.id]);

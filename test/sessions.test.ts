@@ -432,6 +432,80 @@ describe('sessions', () => {
       expect(await Enrolment.countDocuments({ session: session._id })).to.equal(1);
     });
 
+    it('every enrolment route answers a session the actor cannot see with 404, exactly like its page, changing nothing', async () => {
+      const ugandanCoordinator = await buildUser({ roles: ['coordinator'], institution: w.kampala });
+      // a trainer of Uganda whose scope holds Almaty: an Almaty session is still not theirs to see
+      const scopedTrainer = await buildUser({
+        roles: ['trainer'],
+        institution: w.kampala,
+        scopeInstitutions: [w.kampala, w.almaty],
+      });
+      const open = await buildSession(w);
+      const draft = await buildSession(w, {
+        status: 'draft',
+        days: [{ date: '2026-03-09', start: '09:00', end: '17:00' }],
+      });
+      const cases = [
+        { who: 'ugandan staff', person: w.people.ugandanStaff, session: open },
+        { who: 'ugandan coordinator', person: ugandanCoordinator, session: open },
+        { who: 'trainer scoped abroad', person: scopedTrainer, session: open },
+        { who: 'staff, a draft', person: w.people.staff, session: draft },
+        { who: 'coordinator elsewhere, a draft', person: w.people.outsideCoordinator, session: draft },
+      ];
+      // each holds a request in the session they cannot see: withdrawing it would change something
+      for (const c of cases)
+        await Enrolment.create({ session: c.session._id, person: c.person._id, state: 'requested' });
+      const snapshot = async () =>
+        JSON.stringify([
+          await Enrolment.find().sort({ _id: 1 }).lean(),
+          await TrainingSession.find().sort({ _id: 1 }).lean(),
+        ]);
+      const before = await snapshot();
+
+      for (const { who, person, session } of cases) {
+        const agent = await signIn(app, person.email!);
+        const page = await agent.get(`/sessions/${session.id}`);
+        expect(page.status, who).to.equal(404);
+        const enrolment = await Enrolment.findOne({ session: session._id, person: person._id }).orFail();
+        const roster = `/sessions/${session.id}/enrolments`;
+        const token = await csrfToken(agent, '/account');
+        const answers = {
+          enrol: await post(agent, `${roster}/enrol`),
+          withdraw: await post(agent, `${roster}/withdraw`),
+          roster: await agent.get(roster),
+          export: await agent.get(`${roster}.csv`),
+          add: await post(agent, roster, { person: w.people.staff.id }),
+          bulk: await post(agent, `${roster}/bulk`, { people: [w.people.staff.id] }),
+          upload: await agent
+            .post(`${roster}/upload?_csrf=${token}`)
+            .attach('file', Buffer.from('service number\nKZ-1\n'), 'people.csv'),
+          'remove page': await agent.get(`/enrolments/${enrolment.id}/remove`),
+          remove: await post(agent, `/enrolments/${enrolment.id}/remove`),
+          approve: await post(agent, `/enrolments/${enrolment.id}/approve`),
+          decline: await post(agent, `/enrolments/${enrolment.id}/decline`),
+        };
+        // the same page, but for the reference each error page carries
+        const shown = (html: string) => visibleText(html).replace(/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}/g, 'REF');
+        for (const [route, res] of Object.entries(answers)) {
+          expect(res.status, `${who}: ${route}`).to.equal(404);
+          expect(shown(res.text), `${who}: ${route}`).to.equal(shown(page.text));
+        }
+      }
+      expect(await snapshot()).to.equal(before);
+    });
+
+    it('a session the actor can see but not manage is refused (403) on the roster POSTs, changing nothing', async () => {
+      const session = await buildSession(w);
+      const roster = `/sessions/${session.id}/enrolments`;
+      for (const who of ['staff', 'trainer'] as const) {
+        const agent = await as(who);
+        await agent.get(`/sessions/${session.id}`).expect(200);
+        expect((await post(agent, roster, { person: w.people.staff.id })).status, who).to.equal(403);
+        expect((await post(agent, `${roster}/bulk`, { people: [w.people.staff.id] })).status, who).to.equal(403);
+      }
+      expect(await Enrolment.countDocuments()).to.equal(0);
+    });
+
     it('recording a trainer qualification', async () => {
       const path = `/people/${w.people.trainer.id}/qualifications`;
       const form = { module: w.modules.pve.id, qualifiedOn: '2025-06-01' };

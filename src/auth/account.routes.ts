@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { FieldValidationError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
-import { isLanguage } from '../i18n/i18n.ts';
+import { keepLanguageChoice } from '../i18n/language-cookie.ts';
 import { changePasswordSchema, preferencesSchema, resetPasswordSchema } from '../users/users.schemas.ts';
 import { setOwnLanguage } from '../users/users.service.ts';
 import { changeOwnPassword, findByResetToken, resetPassword } from './account.service.ts';
@@ -17,12 +17,20 @@ export function accountRouter(config: Config): Router {
     res.render('account/show', { title: req.t('auth:account.title') });
   });
 
-  // the language switcher in every page's footer: a preference for people, a choice for this visit otherwise
+  // the language switcher in every page's footer: signed-in people post a change of their stored
+  // preference (with the CSRF token); visitors send a plain GET that only sets a cookie in their
+  // browser, so no login session is stored for them (src/i18n/language-cookie.ts)
   router.post('/language', async (req, res) => {
     const { language } = parse(preferencesSchema, { language: req.body?.language });
     if (req.user) await setOwnLanguage(req.user, language);
-    else if (isLanguage(language)) req.session.language = language;
+    else keepLanguageChoice(req, res, language);
     res.redirect(303, safeReturnTo(req.body?.returnTo));
+  });
+
+  router.get('/language', (req, res) => {
+    const { language } = parse(preferencesSchema, { language: req.query.language });
+    keepLanguageChoice(req, res, language);
+    res.redirect(303, safeReturnTo(req.query.returnTo));
   });
 
   router.get('/account/password', requireUser, (req, res) => {

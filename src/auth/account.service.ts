@@ -1,24 +1,51 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Types } from 'mongoose';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { User } from '../users/user.model.ts';
 import { canManage, getPerson } from '../users/users.service.ts';
 import type { Actor } from './actor.ts';
+import { PasswordLinkUse } from './password-link-use.model.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 
 const RESET_LINK_LIFETIME_MS = 24 * 3_600_000;
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
-/** Changing one's password needs the current one, and ends every other login session. */
+/**
+ * Every password change goes through here, by whatever route (the account page, the change
+ * forced at first sign-in, a password link): the new password becomes the only one, every
+ * login session made before ends (authVersion), and so does every outstanding password link,
+ * so a link handed out earlier cannot take the account back afterwards. The update applies
+ * only while the record is still as the caller saw it (`still`).
+ */
+async function setPassword(
+  userId: Types.ObjectId,
+  still: { passwordHash?: string; passwordResetTokenHash?: string },
+  passwordHash: string,
+): Promise<boolean> {
+  const result = await User.updateOne(
+    { _id: userId, active: true, ...still },
+    {
+      $set: { passwordHash, mustChangePassword: false },
+      $inc: { authVersion: 1 },
+      $unset: { passwordResetTokenHash: 1, passwordResetExpiresAt: 1 },
+    },
+  );
+  return result.modifiedCount === 1;
+}
+
+/** Changing one's password needs the current one, and ends every other login session and every password link. */
 export async function changeOwnPassword(actor: Actor, current: string, next: string, hashCost: number): Promise<void> {
   const user = await User.findById(actor.id);
   if (!user?.passwordHash) throw notFound();
   if (!(await verifyPassword(current, user.passwordHash)))
     throw fieldError('currentPassword', 'auth:password.wrongCurrent');
-  user.passwordHash = await hashPassword(next, hashCost);
-  user.mustChangePassword = false;
-  user.authVersion += 1;
-  await user.save();
+  // changed meanwhile (another tab, a password link): the current password typed is no longer it
+  const changed = await setPassword(user._id, { passwordHash: user.passwordHash }, await hashPassword(next, hashCost));
+  if (!changed) {
+    throw fieldError('currentPassword', 'auth:password.wrongCurrent');
+  }
 }
 
 /**
@@ -45,17 +72,23 @@ export async function findByResetToken(token: string) {
   return user;
 }
 
-/** Sets the new password, spends the token and ends every login session of the person. */
+/**
+ * Sets the new password, spends the token and ends every login session of the person. The
+ * link is spent by an insert guarded by a unique index, so it works once even when sent twice
+ * at the same moment.
+ */
 export async function resetPassword(token: string, newPassword: string, hashCost: number): Promise<boolean> {
   const user = await findByResetToken(token);
-  if (!user) return false;
-  user.passwordHash = await hashPassword(newPassword, hashCost);
-  user.passwordResetTokenHash = undefined;
-  user.passwordResetExpiresAt = undefined;
-  user.mustChangePassword = false;
-  user.authVersion += 1;
-  await user.save();
-  return true;
+  if (!user?.passwordResetTokenHash) return false;
+  const tokenHash = user.passwordResetTokenHash;
+  const passwordHash = await hashPassword(newPassword, hashCost);
+  try {
+    await PasswordLinkUse.create({ tokenHash });
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+  return setPassword(user._id, { passwordResetTokenHash: tokenHash }, passwordHash);
 }
 
 export type FirstAdmin = { email: string; generatedPassword?: string } | undefined;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { singleLine } from '../http/validate.ts';
 
 export const signInSchema = z
   .object({
-    email: z.string().trim().toLowerCase().min(1).max(254),
+    email: singleLine(254).toLowerCase().min(1),
     password: z.string().min(1).max(1024),
   })
   .strict();

@@ -29,7 +29,12 @@ export function configurePassport(passwordHashCost: number): PassportStatic {
     // toActor runs inside the chain, so a broken record fails the request (500) instead of hanging it
     User.findById(record.id)
       .lean()
-      .then((user) => (user && user.active && user.authVersion === record.v ? toActor(user) : false))
+      .then((user) => {
+        // a reply about someone else means the connection is out of step (decision 0007): fail, never act as them
+        if (user && user._id.toHexString() !== record.id)
+          throw new Error('asked for one person, answered with another');
+        return user && user.active && user.authVersion === record.v ? toActor(user) : false;
+      })
       .then((actor) => done(null, actor), done);
   });
   return instance as unknown as PassportStatic;

@@ -1,12 +1,10 @@
 import { z } from 'zod';
 import { isTimeZone } from '../http/time-zones.ts';
-import { text } from '../http/validate.ts';
+import { singleLine, text } from '../http/validate.ts';
 
 export const countrySchema = z
   .object({
-    code: z
-      .string()
-      .trim()
+    code: singleLine(100)
       .toUpperCase()
       .regex(/^[A-Z]{2}$/, 'countries:code.format'),
     name: text(100),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { objectId, optionalMultilineText, optionalText, pageNumber, singleLine, text } from '../http/validate.ts';
 
 /** The curriculum version the page was showing: a change made from an older page is refused (409). */
 const version = () =>
@@ -10,12 +10,10 @@ const version = () =>
 
 const details = {
   title: text(200),
-  code: z
-    .string()
-    .trim()
+  code: singleLine(100)
     .toUpperCase()
     .regex(/^[A-Z0-9-]{2,30}$/, 'curricula:code.format'),
-  description: optionalText(2000),
+  description: optionalMultilineText(2000),
   /** empty: a national curriculum (admins only) */
   institution: z
     .literal('')

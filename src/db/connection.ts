@@ -4,8 +4,27 @@ import mongoose from 'mongoose';
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 
-export async function connectDatabase(uri: string, dbName: string): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000 });
+export class UnacknowledgedWritesError extends Error {
+  override name = 'UnacknowledgedWritesError';
+}
+
+/**
+ * Connects Mongoose. `monitorCommands` lets the test suite watch every command sent.
+ * Refuses a connection whose default write concern is unacknowledged (w=0 in MONGODB_URI):
+ * Cadre never sends one (decision 0007).
+ */
+export async function connectDatabase(
+  uri: string,
+  dbName: string,
+  options: { monitorCommands?: boolean } = {},
+): Promise<typeof mongoose> {
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000, ...options });
+  if (mongoose.connection.getClient().writeConcern?.w === 0) {
+    await mongoose.disconnect();
+    throw new UnacknowledgedWritesError(
+      'The database address asks for unacknowledged writes (w=0); Cadre needs acknowledged ones: remove w=0 from MONGODB_URI.',
+    );
+  }
   // build the unique indexes the rules rely on before any request arrives
   await Promise.all(Object.values(mongoose.models).map((model) => model.init()));
   return mongoose;

@@ -6,11 +6,14 @@ import { fieldError } from '../http/errors.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User } from '../users/user.model.ts';
-import { assertEnrollable, enrolInManaged, loadManagedSession, type CoordinatorOutcome } from './enrolments.service.ts';
+import { canManagePerson, loadManagedSession } from './enrolment-access.ts';
+import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';
 
 // Enrolling many people at once: ticked in a list, or named by service number in a CSV.
 // Rows go in file order, one enrolment each; a row that fails leaves nothing of its own
 // behind (enrolInManaged removes what it created) and the next rows still go in.
+// A person out of the coordinator's scope reads exactly like one who does not exist: the
+// row shows what was sent (the id, the service number), never a name, and says "not found".
 
 export const MAX_CSV_ROWS = 1000;
 export const MAX_CSV_BYTES = 1024 * 1024;
@@ -50,9 +53,12 @@ async function runRows(
 export async function enrolPeople(actor: Actor, sessionId: string, personIds: string[]) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  const people = await User.find({ _id: anyOfIds(personIds) }, { fullName: 1 }).lean();
-  const names = new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
-  const rows = personIds.map((id, i) => ({ line: i + 1, label: names.get(id) ?? id, personId: id }));
+  const people = await User.find({ _id: anyOfIds(personIds) }, { fullName: 1, institution: 1 }).lean();
+  const names = new Map(people.filter((p) => canManagePerson(actor, p)).map((p) => [p._id.toHexString(), p.fullName]));
+  const rows = personIds.map((id, i) => {
+    const name = names.get(id);
+    return name === undefined ? { line: i + 1, label: id } : { line: i + 1, label: name, personId: id };
+  });
   return runRows(actor, session, rows, 'coordinator');
 }
 
@@ -79,8 +85,12 @@ export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbe
   const country =
     session.country ?? (await Institution.findById(session.institution, { country: 1 }).lean())?.country ?? undefined;
   const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
-  const people = await User.find({ serviceKey: mongoose.trusted({ $in: keys }) }, { serviceKey: 1 }).lean();
-  const byKey = new Map(people.map((p) => [p.serviceKey, p._id.toHexString()]));
+  const people = await User.find(
+    { serviceKey: mongoose.trusted({ $in: keys }) },
+    { serviceKey: 1, institution: 1 },
+  ).lean();
+  const inScope = people.filter((p) => canManagePerson(actor, p));
+  const byKey = new Map(inScope.map((p) => [p.serviceKey, p._id.toHexString()]));
   const rows = numbers.map((n, i) => ({ line: i + 1, label: n, personId: byKey.get(keys[i] ?? '') }));
   return runRows(actor, session, rows, 'csv');
 }

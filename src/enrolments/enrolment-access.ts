@@ -1,25 +1,55 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
-import { notFound } from '../http/errors.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 
 // Who may do what with a session's enrolments. One rule each, used by every page:
+// - first of all, seeing the session (canSeeSession, the rule of GET /sessions/:id): a session
+//   the actor cannot see is 404 on every enrolment route, whatever the verb, so that no answer
+//   tells it exists or what state it is in; only then is what they may do decided (403);
 // - self-enrolment: a signed-in person may enrol in an open session whose venue is in the
 //   same country as their own institution, or in an institution of their own scope
 //   (a coordinator's or trainer's scope institutions, their own institution included);
 // - managing (roster, adding, removing, approving, contact details): admins, and
 //   coordinators whose scope holds the session's venue; the people they add must be in
-//   their scope too;
+//   their scope too, and anyone else reads as unknown;
 // - reading the roster without contact details: the session's trainers.
 // Managing and teaching a session are decided by session-access.ts (canManageSession, teaches).
 
 export const isValidId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
+/** A session by id, whoever asks: for the service's own steps, never for an actor's request. */
 export async function loadSession(id: string): Promise<TrainingSessionDocument> {
   if (!isValidId(id)) throw notFound();
   const session = await TrainingSession.findById(id);
   if (!session) throw notFound();
   return session;
+}
+
+/** A session the actor may see; anything else is 404, exactly as GET /sessions/:id answers. */
+export async function loadVisibleSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
+  const session = await loadSession(id);
+  if (!canSeeSession(actor, session)) throw notFound();
+  return session;
+}
+
+/** A session whose enrolments the actor manages: unseen 404, seen but not managed 403. */
+export async function loadManagedSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
+  const session = await loadVisibleSession(actor, id);
+  if (!canManageSession(actor, session)) throw forbidden();
+  return session;
+}
+
+/**
+ * The session of an enrolment that the actor manages: unseen 404; seen by someone who manages
+ * no sessions (staff, trainers) 403; a coordinator of other venues never learns of the
+ * enrolment (404).
+ */
+export function assertManagesEnrolmentsOf(actor: Actor, session: TrainingSessionDocument) {
+  if (!canSeeSession(actor, session)) throw notFound();
+  if (!isSessionManager(actor)) throw forbidden();
+  if (!canManageSession(actor, session)) throw notFound();
 }
 
 type SessionPlace = { institution: mongoose.Types.ObjectId; country?: mongoose.Types.ObjectId | null };

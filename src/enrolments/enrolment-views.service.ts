@@ -3,10 +3,11 @@ import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import { containsPattern } from '../http/pagination.ts';
+import { csvCell } from '../http/csv-cell.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
 import { User, type UserFields } from '../users/user.model.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
-import { loadSession } from './enrolment-access.ts';
+import { loadVisibleSession } from './enrolment-access.ts';
 import { Enrolment } from './enrolment.model.ts';
 import { LIVE_STATES } from './enrolments.service.ts';
 
@@ -30,7 +31,7 @@ export type RosterRow = {
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
 export async function roster(actor: Actor, sessionId: string) {
-  const session = await loadSession(sessionId);
+  const session = await loadVisibleSession(actor, sessionId);
   const manage = canManageSession(actor, session);
   if (!manage && !teaches(actor, session)) throw notFound();
   await session.populate([
@@ -167,13 +168,6 @@ export async function myTraining(actor: Actor, now = new Date()) {
     past: items.filter((r) => r.session.endsAt < now && r.state === 'enrolled').reverse(),
     cancelled: items.filter((r) => r.state === 'cancelled'),
   };
-}
-
-/** A CSV cell that a spreadsheet will not run as a formula, quoted when it must be. */
-export function csvCell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** The roster as CSV, with a byte-order mark so that Excel reads UTF-8. */

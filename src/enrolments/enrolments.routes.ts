@@ -58,14 +58,15 @@ export function enrolmentsRouter(_config: Config): Router {
 
   const backTo = (req: Request) => safeReturnTo((req.body as Record<string, unknown>).back ?? '/enrolments/approvals');
 
-  router.post('/enrolments/:id/approve', coordinators, async (req, res) => {
+  // the enrolment's session is looked at first (loadManagedEnrolment): unseen 404, then 403
+  router.post('/enrolments/:id/approve', requireUser, async (req, res) => {
     await orRefusal(req, res, backTo(req), async () => {
       const outcome = await approve(req.user!, String(req.params.id));
       flash(req.session, { type: 'success', key: `enrolments:flash.approved.${outcome}` });
     });
   });
 
-  router.post('/enrolments/:id/decline', coordinators, async (req, res) => {
+  router.post('/enrolments/:id/decline', requireUser, async (req, res) => {
     await orRefusal(req, res, backTo(req), async () => {
       await decline(req.user!, String(req.params.id));
       flash(req.session, { type: 'success', key: 'enrolments:flash.declined' });

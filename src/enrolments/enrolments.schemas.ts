@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { manyOf, objectId } from '../http/validate.ts';
+import { manyOf, objectId, singleLine } from '../http/validate.ts';
 
 export const addPersonSchema = z.object({ person: z.string().min(1, 'validation.required').pipe(objectId()) }).strict();
 
@@ -9,7 +9,7 @@ export const addPeopleSchema = z
 
 /** The roster page's filter of people to add. */
 export const candidateFilterSchema = z.object({
-  q: z.string().trim().max(100).optional().catch(undefined),
+  q: singleLine(100).optional().catch(undefined),
   institution: z
     .string()
     .regex(/^[0-9a-f]{24}$/i)

@@ -8,7 +8,15 @@ import { notify } from '../notices/notices.service.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User } from '../users/user.model.ts';
 import { canManageSession } from '../sessions/session-access.ts';
-import { canManagePerson, inSelfEnrolmentScope, isValidId, loadSession } from './enrolment-access.ts';
+import {
+  assertManagesEnrolmentsOf,
+  canManagePerson,
+  inSelfEnrolmentScope,
+  isValidId,
+  loadManagedSession,
+  loadSession,
+  loadVisibleSession,
+} from './enrolment-access.ts';
 import { Enrolment, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
 import {
@@ -140,9 +148,12 @@ export function selfEnrolmentRefusal(actor: Actor, session: TrainingSessionDocum
   return undefined;
 }
 
-/** A person enrols themselves: seated, waitlisted, or a request when the session needs approval. */
+/**
+ * A person enrols themselves: seated, waitlisted, or a request when the session needs approval.
+ * A session they cannot see is 404, whatever its state.
+ */
 export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutcome> {
-  const session = await loadSession(sessionId);
+  const session = await loadVisibleSession(actor, sessionId);
   const refusal = selfEnrolmentRefusal(actor, session);
   if (refusal === 'enrolments:refused.outOfScope') throw forbidden(refusal);
   if (refusal) throw conflict(refusal);
@@ -155,14 +166,8 @@ export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutco
   return outcome;
 }
 
-export type CoordinatorOutcome = EnrolOutcome | 'unknown' | 'outOfScope';
-
-/** A session a coordinator may enrol people in. */
-export async function loadManagedSession(actor: Actor, sessionId: string) {
-  const session = await loadSession(sessionId);
-  if (!canManageSession(actor, session)) throw forbidden();
-  return session;
-}
+/** 'unknown' also for a person out of the actor's scope: no answer tells them apart. */
+export type CoordinatorOutcome = EnrolOutcome | 'unknown';
 
 export function assertEnrollable(session: TrainingSessionDocument) {
   if (!isActive(session.status)) throw conflict('enrolments:refused.notOpen');
@@ -184,7 +189,7 @@ export async function enrolInManaged(
   if (!isValidId(personId)) return 'unknown';
   const person = await User.findById(personId, { institution: 1, active: 1 }).lean();
   if (!person?.active) return 'unknown';
-  if (!canManagePerson(actor, person)) return 'outOfScope';
+  if (!canManagePerson(actor, person)) return 'unknown';
   return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false })).outcome;
 }
 
@@ -195,10 +200,10 @@ async function loadEnrolment(id: string) {
   return { enrolment, session: await loadSession(enrolment.session.toHexString()) };
 }
 
-/** An enrolment of a session the actor manages. */
+/** An enrolment of a session the actor manages (see assertManagesEnrolmentsOf for the answers). */
 export async function loadManagedEnrolment(actor: Actor, id: string) {
   const found = await loadEnrolment(id);
-  if (!canManageSession(actor, found.session)) throw notFound();
+  assertManagesEnrolmentsOf(actor, found.session);
   return found;
 }
 
@@ -244,7 +249,7 @@ export function withdrawalDeadline(session: { startsAt: Date; withdrawalCutoffHo
  * plans for those seated); a request or a waitlist place may be given up any time.
  */
 export async function withdraw(actor: Actor, sessionId: string, now = new Date()): Promise<void> {
-  const session = await loadSession(sessionId);
+  const session = await loadVisibleSession(actor, sessionId);
   const enrolment = await Enrolment.findOne({ session: session._id, person: actor.id, state: anyOf(LIVE_STATES) });
   if (!enrolment) throw conflict('enrolments:refused.notEnrolled');
   if (enrolment.state === 'enrolled' && now > withdrawalDeadline(session)) {

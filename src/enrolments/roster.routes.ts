@@ -1,18 +1,22 @@
 import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
 import multer from 'multer';
-import { requireRole, requireUser } from '../auth/guards.ts';
-import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
+import { requireUser } from '../auth/guards.ts';
+import { FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
+import { isSessionManager } from '../sessions/session-access.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
+import { loadManagedSession, loadVisibleSession } from './enrolment-access.ts';
 import { candidates, roster, rosterCsv } from './enrolment-views.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
-import { enrolOne, loadManagedEnrolment, loadManagedSession, removeEnrolment } from './enrolments.service.ts';
+import { enrolOne, loadManagedEnrolment, removeEnrolment } from './enrolments.service.ts';
 
-const coordinators = requireRole('admin', 'coordinator');
+// Every route here is for signed-in people only, and decides the rest itself in one order:
+// a session (or an enrolment's session) the actor cannot see is 404, as its page is; then what
+// they may do, 403. A role guard in front would answer 403 before the session is looked at.
 
 // memory storage: a list of service numbers, read once, never kept
 const csvUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1 } }).single(
@@ -64,7 +68,9 @@ export function rosterRouter(orRefusal: Refusal): Router {
     await renderRoster(req, res);
   });
 
-  router.get('/sessions/:id/enrolments.csv', coordinators, async (req, res) => {
+  router.get('/sessions/:id/enrolments.csv', requireUser, async (req, res) => {
+    await loadVisibleSession(req.user!, String(req.params.id));
+    if (!isSessionManager(req.user!)) throw forbidden();
     const data = await roster(req.user!, String(req.params.id));
     if (!data.showContacts) throw new HttpError(404, 'errors.notFound');
     const header = ['state', 'seat', 'waitlist', 'name', 'serviceNumber', 'email', 'institution'].map((c) =>
@@ -75,12 +81,13 @@ export function rosterRouter(orRefusal: Refusal): Router {
     res.send(rosterCsv(data, header, (state) => req.t(`enrolments:states.${state}`)));
   });
 
-  router.post('/sessions/:id/enrolments', coordinators, async (req, res) => {
+  router.post('/sessions/:id/enrolments', requireUser, async (req, res) => {
     const id = String(req.params.id);
+    await loadManagedSession(req.user!, id); // refused before the form is read
     try {
       const input = parse(addPersonSchema, req.body);
       const outcome = await enrolOne(req.user!, id, input.person);
-      if (outcome === 'unknown' || outcome === 'outOfScope') {
+      if (outcome === 'unknown') {
         throw new FieldValidationError({ person: { key: `enrolments:outcomes.${outcome}` } });
       }
       flash(req.session, { type: 'success', key: `enrolments:outcomes.${outcome}` });
@@ -100,7 +107,8 @@ export function rosterRouter(orRefusal: Refusal): Router {
     });
   }
 
-  router.post('/sessions/:id/enrolments/bulk', coordinators, async (req, res) => {
+  router.post('/sessions/:id/enrolments/bulk', requireUser, async (req, res) => {
+    await loadManagedSession(req.user!, String(req.params.id)); // refused before the form is read
     try {
       const input = parse(addPeopleSchema, req.body);
       renderResult(req, res, await enrolPeople(req.user!, String(req.params.id), input.people));
@@ -111,7 +119,7 @@ export function rosterRouter(orRefusal: Refusal): Router {
     }
   });
 
-  router.post('/sessions/:id/enrolments/upload', coordinators, async (req, res) => {
+  router.post('/sessions/:id/enrolments/upload', requireUser, async (req, res) => {
     const id = String(req.params.id);
     await loadManagedSession(req.user!, id); // refused before anything is read
     try {
@@ -126,13 +134,13 @@ export function rosterRouter(orRefusal: Refusal): Router {
     }
   });
 
-  router.get('/enrolments/:id/remove', coordinators, async (req, res) => {
+  router.get('/enrolments/:id/remove', requireUser, async (req, res) => {
     const { enrolment, session } = await loadManagedEnrolment(req.user!, String(req.params.id));
     await enrolment.populate('person', 'fullName');
     res.render('enrolments/remove', { title: req.t('enrolments:remove.title'), enrolment, session });
   });
 
-  router.post('/enrolments/:id/remove', coordinators, async (req, res) => {
+  router.post('/enrolments/:id/remove', requireUser, async (req, res) => {
     const { session } = await loadManagedEnrolment(req.user!, String(req.params.id));
     await orRefusal(req, res, `/sessions/${session.id as string}/enrolments`, async () => {
       await removeEnrolment(req.user!, String(req.params.id));

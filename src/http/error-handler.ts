@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import mongoose from 'mongoose';
+import { z } from 'zod';
 import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
 import { i18nMiddleware } from '../i18n/i18n.middleware.ts';
@@ -12,6 +13,7 @@ import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof z.ZodError) return badInput(error);
   if (error instanceof mongoose.Error.CastError) return new HttpError(404, 'errors.notFound');
   if (error instanceof mongoose.Error.ValidationError) return new HttpError(400, 'errors.badRequest');
   if (error instanceof mongoose.Error.VersionError) return new HttpError(409, 'errors.changedMeanwhile');
@@ -22,6 +24,18 @@ export function toHttpError(error: unknown): HttpError {
   if (status === 415) return new HttpError(415, 'errors.unsupportedMediaType');
   if (status && status >= 400 && status < 500) return new HttpError(status, 'errors.badRequest');
   return new HttpError(500, 'errors.internal');
+}
+
+/**
+ * A schema parsed straight from a query string (or a form) that refuses what it was sent: the
+ * request is wrong, not the server, so 400 with the name of the value it could not use.
+ */
+function badInput(error: z.ZodError): HttpError {
+  const issue = error.issues[0];
+  const path = issue?.code === 'unrecognized_keys' ? issue.keys[0] : issue?.path.join('.');
+  // a name the visitor typed is only echoed when it is a plain one
+  const field = path && /^[A-Za-z0-9_.-]{1,40}$/.test(path) ? path : undefined;
+  return field ? new HttpError(400, 'errors.badValue', { field }) : new HttpError(400, 'errors.badRequest');
 }
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new HttpError(404, 'errors.notFound'));

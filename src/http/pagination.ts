@@ -1,4 +1,5 @@
-// Every list is paged the same way: 25 rows, ?page=N, out-of-range pages clamp to the last.
+// Every list is paged the same way: 25 rows, ?page=N; out-of-range pages clamp, 0 and below to
+// the first, beyond the end to the last (pageNumber() in validate.ts reads N the same way).
 
 export const PAGE_SIZE = 25;
 
@@ -8,7 +9,8 @@ export type PageWindow = { page: number; pageCount: number; skip: number; limit:
 
 export function pageWindow(total: number, requestedPage: number, pageSize = PAGE_SIZE): PageWindow {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(1, requestedPage), pageCount);
+  const requested = Number.isFinite(requestedPage) ? Math.trunc(requestedPage) : 1;
+  const page = Math.min(Math.max(1, requested), pageCount);
   return { page, pageCount, skip: (page - 1) * pageSize, limit: pageSize };
 }
 

@@ -55,11 +55,36 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
 // Building blocks for form schemas. Bodies come from urlencoded forms: every value is a
 // string, or an array when a name repeats; an object (e.g. {"$gt": ""}) is never accepted.
 
-/** A required single-line text field. */
-export const text = (max = 200) => z.string().trim().min(1).max(max);
+// Line breaks (CR, LF, U+2028/9), tabs and other control characters, and the bidi overrides
+// that make a name read differently than it is stored. A one-line field (a name, a title, a
+// code, a room) that holds them breaks headers, CSV rows, logs and e-mail subjects. Marks that
+// Arabic and Persian text needs (ZWJ, ZWNJ, LRM, RLM) stay allowed.
+const NOT_ONE_LINE = /[\p{Cc}\p{Zl}\p{Zp}\u202A-\u202E\u2066-\u2069]/u;
 
-/** An optional text field: an empty box becomes undefined. */
+/** Whether a value fits on one line: no line break, tab, other control character or bidi override. */
+export const isSingleLine = (value: string): boolean => !NOT_ONE_LINE.test(value);
+
+/**
+ * The one building block of single-line fields: trimmed, at most max characters, and refused
+ * with validation.singleLine when it holds a line break or another control character.
+ * Textareas (summaries, descriptions, notes) use multilineText instead.
+ */
+export const singleLine = (max = 200) => z.string().trim().refine(isSingleLine, 'validation.singleLine').max(max);
+
+/** A required single-line text field. */
+export const text = (max = 200) => singleLine(max).min(1);
+
+/** An optional single-line text field: an empty box becomes undefined. */
 export const optionalText = (max = 200) =>
+  singleLine(max)
+    .transform((v) => (v === '' ? undefined : v))
+    .optional();
+
+/** A required textarea: line breaks kept. */
+export const multilineText = (max = 2000) => z.string().trim().min(1).max(max);
+
+/** An optional textarea: line breaks kept, an empty box becomes undefined. */
+export const optionalMultilineText = (max = 2000) =>
   z
     .string()
     .trim()
@@ -81,9 +106,19 @@ export const manyOf = <T extends z.ZodType>(item: T) =>
 /** A checkbox: present ("on", "true", "1") or absent. */
 export const checkbox = () => z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
 
-/** A page number from the query string, 1 when absent or nonsense. */
+/** Beyond this a page number is nonsense anyway; the list clamps to its last page. */
+const MAX_PAGE = 1_000_000;
+
+/**
+ * A page number from the query string or a form: 1 when absent or nonsense, 0 and negatives
+ * clamp to 1 and huge numbers to MAX_PAGE (the list then clamps to its last page). It never
+ * fails, so no list answers an error for a hand-edited ?page=.
+ */
 export const pageNumber = () =>
-  z.preprocess((v) => (typeof v === 'string' && /^\d{1,6}$/.test(v) ? Number(v) : 1), z.number().int().min(1));
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^[+-]?\d{1,20}$/.test(v.trim()) ? Math.min(Math.max(1, Number(v)), MAX_PAGE) : 1),
+    z.number().int().min(1),
+  );
 
 /** The hidden revision of an edit form: what the record was when the form was opened (absent on a new record). */
 export const formRevision = () =>

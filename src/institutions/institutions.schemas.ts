@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { isTimeZone } from '../http/time-zones.ts';
-import { formRevision, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import { formRevision, objectId, optionalText, pageNumber, singleLine, text } from '../http/validate.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 
 export const institutionSchema = z
   .object({
     name: text(200),
-    code: z
-      .string()
-      .trim()
+    code: singleLine(100)
       .toUpperCase()
       .regex(/^[A-Z0-9-]{2,20}$/, 'institutions:code.format'),
     type: z.enum(INSTITUTION_TYPES),

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import {
+  formRevision,
+  isSingleLine,
+  manyOf,
+  objectId,
+  optionalMultilineText,
+  optionalText,
+  pageNumber,
+  singleLine,
+  text,
+} from '../http/validate.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
 
 // The module form as a browser sends it: every value a string, lists as repeated names,
@@ -27,18 +37,22 @@ const hours = z
   .transform((v) => Number(v.replace(',', '.')))
   .pipe(z.number().gt(0, 'modules:hours.format').max(1000));
 
-/** Lines of a textarea: trimmed, empty lines dropped. */
+/** Lines of a textarea: trimmed, empty lines dropped; each line holds no other control character. */
 const lines = (max: number) =>
   z
     .string()
     .max(20_000)
     .transform((v) =>
       v
-        .split(/\r?\n/)
+        .split(/\r\n?|\n/)
         .map((line) => line.trim())
         .filter((line) => line !== ''),
     )
-    .pipe(z.array(z.string().max(max, 'modules:objectives.tooLong')).max(MAX_OBJECTIVES, 'modules:objectives.tooMany'));
+    .pipe(
+      z
+        .array(z.string().refine(isSingleLine, 'validation.singleLine').max(max, 'modules:objectives.tooLong'))
+        .max(MAX_OBJECTIVES, 'modules:objectives.tooMany'),
+    );
 
 /** Tags: comma-separated, lower case, trimmed, each once. */
 const tags = z
@@ -70,13 +84,11 @@ const checkboxGroup = <T extends string>(accepts: (value: unknown) => value is T
 
 export const moduleSchema = z
   .object({
-    code: z
-      .string()
-      .trim()
+    code: singleLine(100)
       .toUpperCase()
       .regex(/^[A-Z0-9][A-Z0-9.-]{1,19}$/, 'modules:code.format'),
     title: text(200),
-    summary: optionalText(2000).transform((v) => v ?? ''),
+    summary: optionalMultilineText(2000).transform((v) => v ?? ''),
     objectives: lines(300),
     hours,
     deliveryMode: z.enum(DELIVERY_MODES),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionalText } from '../http/validate.ts';
+import { optionalText, text } from '../http/validate.ts';
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
 import { RESOURCE_AUDIENCES, RESOURCE_KINDS } from './resource.model.ts';
 
@@ -15,7 +15,7 @@ export const uploadSchema = z
 export type UploadInput = z.output<typeof uploadSchema>;
 
 /** The details form of a resource: everything but the file. */
-export const detailsSchema = uploadSchema.extend({ title: z.string().trim().min(1).max(200) }).strict();
+export const detailsSchema = uploadSchema.extend({ title: text(200) }).strict();
 export type DetailsInput = z.output<typeof detailsSchema>;
 
 /** A version number in a URL: anything else finds nothing. */

@@ -1,8 +1,9 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../auth/guards.ts';
-import { notFound } from '../http/errors.ts';
+import { HttpError, notFound } from '../http/errors.ts';
+import { linkBaseUrl, type Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { objectId } from '../http/validate.ts';
 import { createFeed, feedSessions, hasFeed, revokeFeed, sessionsOfMonth, teachingOf } from './calendar.service.ts';
@@ -25,8 +26,6 @@ const calendarFilterSchema = z.object({
   trainer: objectId().optional().catch(undefined),
 });
 
-const baseUrl = (req: Request, publicUrl: string | undefined) => publicUrl ?? `${req.protocol}://${req.get('host')}`;
-
 function sendIcs(res: import('express').Response, body: string, filename: string) {
   res.set('Content-Type', 'text/calendar; charset=utf-8');
   res.set('Content-Disposition', `inline; filename="${filename}"`);
@@ -44,7 +43,10 @@ function weeksOf(month: string): (string | undefined)[][] {
   return weeks;
 }
 
-export function calendarRouter(publicUrl?: string): Router {
+// links handed out (the feed, the events' links) are built from configuration, never from the
+// request's Host header, which whoever sends the request chooses
+export function calendarRouter(config: Config): Router {
+  const baseUrl = linkBaseUrl(config);
   const router = Router();
 
   router.get('/calendar', requireUser, async (req, res) => {
@@ -112,7 +114,7 @@ export function calendarRouter(publicUrl?: string): Router {
 
   router.get('/sessions/:id.ics', requireUser, async (req, res) => {
     const session = await getSession(req.user!, String(req.params.id));
-    const body = await sessionsToIcs([session.toObject()], req.t('sessions:calendar.title'), baseUrl(req, publicUrl));
+    const body = await sessionsToIcs([session.toObject()], req.t('sessions:calendar.title'), baseUrl);
     sendIcs(res, body, `session-${session.id}.ics`);
   });
 
@@ -125,12 +127,13 @@ export function calendarRouter(publicUrl?: string): Router {
   });
 
   router.post('/account/calendar', requireUser, async (req, res) => {
+    if (!baseUrl) throw new HttpError(503, 'sessions:feed.noPublicUrl');
     const token = await createFeed(req.user!);
     // the link is shown once, on this answer, and kept nowhere
     res.render('sessions/feed', {
       title: req.t('sessions:feed.title'),
       exists: true,
-      link: `${baseUrl(req, publicUrl)}/feeds/${token}.ics`,
+      link: `${baseUrl}/feeds/${token}.ics`,
     });
   });
 
@@ -144,7 +147,7 @@ export function calendarRouter(publicUrl?: string): Router {
     const sessions = await feedSessions(String(req.params.token));
     if (!sessions) throw notFound();
     res.set('Cache-Control', 'no-store');
-    sendIcs(res, await sessionsToIcs(sessions, 'Cadre', baseUrl(req, publicUrl)), 'cadre.ics');
+    sendIcs(res, await sessionsToIcs(sessions, 'Cadre', baseUrl), 'cadre.ics');
   });
 
   return router;

@@ -1,9 +1,13 @@
 import mongoose from 'mongoose';
+import type { Actor } from '../auth/actor.ts';
 import { anyOf } from '../db/query.ts';
+import { canSeeSession } from './session-access.ts';
 import { TrainingSession } from './training-session.model.ts';
 
 // A trainer or a room (same venue, same room name whatever its case) may not be in two
 // sessions at once: any day of one overlapping any day of the other, cancelled ones aside.
+// A trainer's other session may be one the coordinator cannot see (a draft in another
+// country): the clash is still refused, but all they are told is that there is one.
 
 type Span = { startsAt: Date; endsAt: Date };
 export type Booking = {
@@ -13,13 +17,27 @@ export type Booking = {
   trainerIds: mongoose.Types.ObjectId[];
   days: Span[];
 };
+type Reason = 'trainer' | 'room';
 export type Clash = {
   id: string;
   moduleTitle: string;
   startsAt: Date;
   timeZone: string;
-  reasons: ('trainer' | 'room')[];
+  reasons: Reason[];
+  /** what canSeeSession decides by */
+  session: Parameters<typeof canSeeSession>[1];
 };
+
+/** A clash as a reader may be told of it: the other session only when they may open it. */
+export type ShownClash =
+  | { hidden: false; id: string; moduleTitle: string; startsAt: Date; timeZone: string; reasons: Reason[] }
+  | { hidden: true; reasons: Reason[] };
+
+export function clashesShownTo(actor: Actor, clashes: Clash[]): ShownClash[] {
+  return clashes.map(({ session, reasons, ...other }) =>
+    canSeeSession(actor, session) ? { hidden: false, ...other, reasons } : { hidden: true, reasons },
+  );
+}
 
 const overlaps = (a: Span[], b: Span[]) => a.some((x) => b.some((y) => x.startsAt < y.endsAt && y.startsAt < x.endsAt));
 
@@ -57,6 +75,7 @@ export async function findClashes(booking: Booking): Promise<Clash[]> {
       startsAt: other.startsAt,
       timeZone: other.timeZone,
       reasons,
+      session: other,
     });
   }
   return clashes;

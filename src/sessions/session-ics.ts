@@ -13,7 +13,12 @@ type IcsSession = Pick<
   '_id' | 'module' | 'institution' | 'room' | 'days' | 'status' | 'sequence' | 'notes' | 'cancellationReason'
 >;
 
-export async function sessionsToIcs(sessions: IcsSession[], calName: string, baseUrl: string): Promise<string> {
+/** baseUrl: the site's address (linkBaseUrl), or undefined to leave the events without a link. */
+export async function sessionsToIcs(
+  sessions: IcsSession[],
+  calName: string,
+  baseUrl: string | undefined,
+): Promise<string> {
   const [modules, venues] = await Promise.all([
     TrainingModule.find({ _id: anyOf(sessions.map((s) => s.module)) }, { title: 1 }).lean(),
     Institution.find({ _id: anyOf(sessions.map((s) => s.institution)) }, { name: 1 }).lean(),
@@ -27,7 +32,7 @@ export async function sessionsToIcs(sessions: IcsSession[], calName: string, bas
       title: title(s.module),
       location: [venue(s.institution), s.room].filter(Boolean).join(', '),
       description: s.status === 'cancelled' ? (s.cancellationReason ?? '') : (s.notes ?? ''),
-      url: `${baseUrl}/sessions/${s._id.toHexString()}`,
+      ...(baseUrl ? { url: `${baseUrl}/sessions/${s._id.toHexString()}` } : {}),
       status: s.status === 'cancelled' ? 'CANCELLED' : s.status === 'draft' ? 'TENTATIVE' : 'CONFIRMED',
       start: day.startsAt.getTime(),
       startInputType: 'utc',

@@ -6,14 +6,15 @@ import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { User } from '../users/user.model.ts';
-import { canManageSession, teaches } from './session-access.ts';
+import { canManageSession, canSeeSession, teaches } from './session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
 import { unqualified } from './session-options.ts';
 import { formatDay, formatInstant } from './session-times.ts';
 import { isActive, TrainingSession, type TrainingSessionDocument } from './training-session.model.ts';
 
 // The session page: what it is, when (in the venue's zone, named), who teaches, what was
-// overridden, and the enrolment panel of the enrolment feature.
+// overridden, and the enrolment panel of the enrolment feature. A recorded clash is named and
+// linked only when the reader may open that session; otherwise it is "another session".
 
 const names = async (ids: mongoose.Types.ObjectId[]) => {
   const people = await findByIds<{ _id: mongoose.Types.ObjectId; fullName: string }>(
@@ -36,7 +37,10 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
   const clashing =
     clashIds.length === 0
       ? []
-      : await TrainingSession.find({ _id: anyOf(clashIds) }, { module: 1 })
+      : await TrainingSession.find(
+          { _id: anyOf(clashIds) },
+          { module: 1, institution: 1, country: 1, status: 1, trainers: 1 },
+        )
           .populate<{ module: { title: string } | null }>('module', 'title')
           .lean();
   const manages = canManageSession(actor, session);
@@ -56,7 +60,8 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
       reason: o.reason,
       clashes: o.clashes.map((id) => {
         const other = clashing.find((c) => c._id.equals(id));
-        return { id: id.toHexString(), title: other?.module?.title ?? id.toHexString() };
+        if (!other || !canSeeSession(actor, other)) return { hidden: true };
+        return { hidden: false, id: id.toHexString(), title: other.module?.title ?? '' };
       }),
     })),
     warnings:

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.ts';
 import { requireRole, requireUser } from '../auth/guards.ts';
 import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
@@ -12,7 +12,7 @@ import { advanceSession, cancelSession, canCancel, type Step } from './session-l
 import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
 import { renderSessionPage } from './session-page.ts';
 import { formatDay, formatInstant } from './session-times.ts';
-import type { Clash } from './session-conflicts.ts';
+import type { ShownClash } from './session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
 import { isActive } from './training-session.model.ts';
 import {
@@ -40,7 +40,7 @@ type FormLocals = {
   action: string;
   values: Record<string, unknown>;
   errors?: FieldErrors;
-  clashes?: Clash[];
+  clashes?: ShownClash[];
   warnings?: PersonOption[];
   editing?: boolean;
   /** replaces the version the form was opened at (after a conflict) */
@@ -63,7 +63,9 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
     timeZones: TIME_ZONES,
     languages: DELIVERY_LANGUAGES,
     rows: DAY_ROWS,
-    clashes: (locals.clashes ?? []).map((c) => ({ ...c, when: formatInstant(c.startsAt, c.timeZone, req.language) })),
+    clashes: (locals.clashes ?? []).map((c) =>
+      c.hidden ? c : { ...c, when: formatInstant(c.startsAt, c.timeZone, req.language) },
+    ),
     warnings,
   });
 }
@@ -142,7 +144,7 @@ export function sessionsRouter(config: Config): Router {
     }
   });
 
-  router.use(calendarRouter(config.publicUrl));
+  router.use(calendarRouter(config));
 
   router.get('/sessions/:id', requireUser, async (req, res) => {
     await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)));
@@ -172,9 +174,11 @@ export function sessionsRouter(config: Config): Router {
     }
   });
 
-  router.post('/sessions/:id/:step', managers, async (req, res, next) => {
-    const step = STEPS[String(req.params.step)];
-    if (!step) return next();
+  // anything but a step (the roster's POST /sessions/:id/enrolments) passes on before the guard,
+  // so that its own router answers it
+  const isStep: RequestHandler = (req, _res, next) => next(STEPS[String(req.params.step)] ? undefined : 'route');
+  router.post('/sessions/:id/:step', isStep, managers, async (req, res) => {
+    const step = STEPS[String(req.params.step)]!;
     const session = await advanceSession(req.user!, String(req.params.id), step);
     flash(req.session, { type: 'success', key: `sessions:steps.done.${step}` });
     res.redirect(303, `/sessions/${session.id}`);

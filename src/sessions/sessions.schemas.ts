@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
-import { checkbox, formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
+import {
+  checkbox,
+  formRevision,
+  manyOf,
+  multilineText,
+  objectId,
+  optionalMultilineText,
+  optionalText,
+  pageNumber,
+} from '../http/validate.ts';
 import { SESSION_STATUSES } from './training-session.model.ts';
 
 /** Rows of day boxes on the form; empty rows are ignored. */
@@ -51,7 +60,7 @@ export const sessionSchema = z
       .string()
       .regex(/^\d{1,4}$/, 'sessions:errors.cutoff')
       .transform(Number),
-    notes: optionalText(2000),
+    notes: optionalMultilineText(2000),
     override: checkbox(),
     overrideReason: optionalText(500),
     /** the session's version when the edit form was opened (hidden); absent on a new session */
@@ -109,7 +118,7 @@ export const sessionSchema = z
   });
 export type SessionInput = z.output<typeof sessionSchema>;
 
-export const cancelSchema = z.object({ reason: text(500) }).strict();
+export const cancelSchema = z.object({ reason: multilineText(500) }).strict();
 
 const optionalFilterId = () => objectId().optional().catch(undefined);
 const optionalFilterDate = () => z.string().regex(DATE).optional().catch(undefined);

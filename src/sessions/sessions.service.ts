@@ -11,7 +11,7 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { notify } from '../notices/notices.service.ts';
 import { User } from '../users/user.model.ts';
 import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
-import { findClashes, type Clash } from './session-conflicts.ts';
+import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
 import { unqualified, type PersonOption } from './session-options.ts';
 import { localToUtc } from './session-times.ts';
 import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
@@ -30,9 +30,9 @@ type Filter = mongoose.QueryFilter<SessionRecord>;
 const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 const staleSession = () => new StaleFormError('sessions:errors.changedMeanwhile');
 
-/** Refused for clashing with other sessions: the form names them and offers the override. */
+/** Refused for clashing with other sessions: the form names those the actor may see and offers the override. */
 export class SessionClashError extends FieldValidationError {
-  constructor(readonly clashes: Clash[]) {
+  constructor(readonly clashes: ShownClash[]) {
     super({ _form: { key: 'sessions:conflicts.refused' } });
     this.name = 'SessionClashError';
   }
@@ -172,7 +172,7 @@ async function checkClashes(actor: Actor, session: TrainingSessionDocument, inpu
     days: session.days,
   });
   if (clashes.length === 0) return;
-  if (!input.override) throw new SessionClashError(clashes);
+  if (!input.override) throw new SessionClashError(clashesShownTo(actor, clashes));
   session.conflictOverrides.push({
     by: new mongoose.Types.ObjectId(actor.id),
     at: new Date(),

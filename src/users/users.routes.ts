@@ -1,9 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../config.ts';
+import { linkBaseUrl, type Config } from '../config.ts';
 import { issuePasswordReset } from '../auth/account.service.ts';
 import { ROLES } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
-import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
+import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
@@ -111,6 +111,7 @@ export function usersRouter(config: Config): Router {
       person,
       canManage: manageable,
       isSelf: person.id === req.user!.id,
+      canIssueLinks: linkBaseUrl(config) !== undefined,
     });
   });
 
@@ -161,12 +162,14 @@ export function usersRouter(config: Config): Router {
     res.redirect(303, `/people/${person.id}`);
   });
 
-  // the link is shown once, to the person who issued it, to hand over in person
+  // the link is shown once, to the person who issued it, to hand over in person; its address
+  // comes from the configuration, never from the request's Host header
   router.post('/people/:id/reset-link', staffManagers, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
     checkPasswordLink(req.user!, person);
+    const base = linkBaseUrl(config);
+    if (!base) throw new HttpError(503, 'people:reset.noPublicUrl');
     const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
-    const base = config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
     res.render('users/reset-link', {
       title: req.t('people:reset.title'),
       person,

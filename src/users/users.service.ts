@@ -207,14 +207,21 @@ export function checkDeactivation(actor: Actor, person: Person): void {
   if (person._id.toHexString() === actor.id) throw forbidden('people:deactivate.self');
 }
 
-/** Deactivated people cannot sign in, and their open login sessions end at once. */
+/**
+ * Deactivated people cannot sign in, their open login sessions end at once, and so does their
+ * password link: an activation later does not bring an old link back.
+ */
 export async function setPersonActive(actor: Actor, id: string, active: boolean) {
   const person = await getPerson(actor, id);
   if (active && !canManage(actor, person)) throw forbidden();
   if (!active) checkDeactivation(actor, person);
   if (person.active === active) return person;
   person.active = active;
-  if (!active) person.authVersion += 1;
+  if (!active) {
+    person.authVersion += 1;
+    person.passwordResetTokenHash = undefined;
+    person.passwordResetExpiresAt = undefined;
+  }
   await person.save();
   return person;
 }

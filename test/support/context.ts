@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { Express } from 'express';
 import type { i18n } from 'i18next';
 import { createApp } from '../../src/app.ts';
+import { loginSessionStore } from '../../src/auth/login-session-store.ts';
 import { SignInThrottle, type ThrottleLimits } from '../../src/auth/sign-in-throttle.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/http/logger.ts';
@@ -26,8 +27,7 @@ type AppOptions = { config?: Partial<Config>; throttle?: ThrottleLimits; logLine
 
 /** A fresh app on the test database; logLines, when given, collects every log line written. */
 export async function buildApp(options: AppOptions = {}): Promise<Express> {
-  // the login sessions go to this run's throwaway database too, never to the configured one
-  const config = { ...testConfig, mongodbDbName: mongoose.connection.name, ...options.config };
+  const config = { ...testConfig, ...options.config };
   const lines = options.logLines;
   const logger = lines
     ? createLogger(
@@ -45,7 +45,8 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
     config,
     logger,
     i18n: await testI18n(),
-    mongoClient: mongoose.connection.getClient(),
+    // the login sessions go to this run's throwaway database too, never to the configured one
+    loginSessions: loginSessionStore(mongoose.connection.db!, config.sessionIdleMs),
     sessionSecret: 'test-secret-test-secret-test-secret-0123',
     throttle: new SignInThrottle(options.throttle),
   });

@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
+import type { Logger } from 'pino';
 import { createApp } from '../src/app.ts';
+import { loginSessionStore, type LoginSessionStore } from '../src/auth/login-session-store.ts';
 import { hashPassword } from '../src/auth/password.ts';
 import { SignInThrottle } from '../src/auth/sign-in-throttle.ts';
 import { loadConfig } from '../src/config.ts';
@@ -18,56 +20,29 @@ import { Institution } from '../src/institutions/institution.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { User } from '../src/users/user.model.ts';
+import { Browser, PASSWORD, percentile } from './browser.ts';
 import { sessionsListScenario } from './sessions-list.ts';
+import { timersScenario } from './timers.ts';
 
 // Benchmarks: each scenario gets the app listening on 127.0.0.1, port 0, over a throwaway
 // database (embedded, like the tests), and prints what it measured. Nothing is asserted
 // about time; a scenario fails only when the result is wrong.
 //   npm run bench                      every scenario
 //   npm run bench -- enrolment-burst   one of them
-// A scenario is { name, run(base) } in SCENARIOS below.
+// A scenario is { name, run(base, context) } in SCENARIOS below.
 
-type Scenario = { name: string; describe: string; run: (base: string) => Promise<Record<string, string | number>> };
+type Context = { loginSessions: LoginSessionStore; logger: Logger };
+type Scenario = {
+  name: string;
+  describe: string;
+  run: (base: string, context: Context) => Promise<Record<string, string | number>>;
+};
 
 /** Benchmarks print their numbers: the one thing they are for. */
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
-const PASSWORD = 'correct horse battery staple';
 const config = loadConfig({ ...process.env, NODE_ENV: 'test', PASSWORD_HASH_COST: '14', LOG_LEVEL: 'silent' });
 
-/** A cookie jar of one: enough for a signed-in person. */
-class Browser {
-  private cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-  async request(method: string, url: string, body?: Record<string, string>) {
-    const res = await fetch(this.base + url, {
-      method,
-      redirect: 'manual',
-      headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      body: body ? new URLSearchParams(body).toString() : undefined,
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
-    }
-    return { status: res.status, text: await res.text() };
-  }
-  async token(url: string) {
-    const page = await this.request('GET', url);
-    return /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  }
-  async signIn(email: string) {
-    const res = await this.request('POST', '/login', { _csrf: await this.token('/login'), email, password: PASSWORD });
-    if (res.status !== 303) throw new Error(`sign-in failed: ${res.status}`);
-  }
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PEOPLE ?? 200), seats = 20) {
@@ -172,6 +147,7 @@ const SCENARIOS: Scenario[] = [
     run: (base) => enrolmentBurst(base),
   },
   sessionsListScenario,
+  timersScenario,
 ];
 
 const wanted = process.argv.slice(2);
@@ -188,11 +164,12 @@ const i18n = await createI18n(path.join(config.projectRoot, 'locales'), 'en');
 try {
   for (const scenario of chosen) {
     await connectDatabase(database.uri, `cadre_bench_${randomBytes(6).toString('hex')}`);
+    const loginSessions = loginSessionStore(mongoose.connection.db!, config.sessionIdleMs);
     const app = createApp({
       config,
       logger,
       i18n,
-      mongoClient: mongoose.connection.getClient(),
+      loginSessions,
       sessionSecret: 'bench-secret-bench-secret-bench-secret-01',
       throttle: new SignInThrottle({ perAccountAndAddress: 1e6, perAddress: 1e6, perAccount: 1e6 }),
     });
@@ -201,7 +178,7 @@ try {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       print(`\n${scenario.name}: ${scenario.describe}`);
-      const numbers = await scenario.run(base);
+      const numbers = await scenario.run(base, { loginSessions, logger });
       for (const [k, v] of Object.entries(numbers)) print(`  ${k.padEnd(16)} ${v}`);
     } finally {
       await new Promise((resolve) => server.close(resolve));
