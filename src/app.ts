@@ -127,7 +127,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
   app.use(sessionsRouter(config));
-  app.use(enrolmentsRouter(config));
+  app.use(enrolmentsRouter());
   app.use(noticesRouter(config));
 
   app.use(notFoundHandler);

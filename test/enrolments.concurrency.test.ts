@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { promoteWaiting } from '../src/enrolments/enrolments.service.ts';
-import { claimSeat, claimWaitlistPlace } from '../src/enrolments/seats.ts';
+import { claimSeat, claimWaitlistPlace } from '../src/enrolments/placement.ts';
 import mongoose from 'mongoose';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { buildApp } from './support/context.ts';

@@ -2,15 +2,14 @@ import path from 'node:path';
 import { expect } from 'chai';
 import ejs from 'ejs';
 import type { Express } from 'express';
-import { CANDIDATES_SHOWN } from '../src/enrolments/enrolment-views.service.ts';
-import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import {
+  CANDIDATES_SHOWN,
   enrolmentPanel,
   fillRates,
   peopleInSession,
-  promoteWaiting,
-  releaseCancelledSession,
-} from '../src/enrolments/enrolments.service.ts';
+} from '../src/enrolments/enrolment-queries.service.ts';
+import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { promoteWaiting, releaseCancelledSession } from '../src/enrolments/enrolments.service.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { formatInstant } from '../src/sessions/session-times.ts';
 import { User } from '../src/users/user.model.ts';

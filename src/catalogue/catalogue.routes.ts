@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { requireUser } from '../auth/guards.ts';
-import { fillRates } from '../enrolments/enrolments.service.ts';
+import { fillRates } from '../enrolments/enrolment-queries.service.ts';
 import { canEditModule } from '../modules/module-access.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';

@@ -14,7 +14,9 @@ import { TrainingSession, type TrainingSessionDocument } from '../sessions/train
 // - managing (roster, adding, removing, approving, contact details): admins, and
 //   coordinators whose scope holds the session's venue; the people they add must be in
 //   their scope too, and anyone else reads as unknown;
-// - reading the roster without contact details: the session's trainers.
+// - reading the roster without contact details: the session's trainers;
+// - when: self-enrolment within the session's enrolment window (selfEnrolmentRefusal), leaving
+//   a seat oneself up to the withdrawal cut-off (withdrawalDeadline).
 // Managing and teaching a session are decided by session-access.ts (canManageSession, teaches).
 
 export const isValidId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
@@ -57,6 +59,22 @@ type SessionPlace = { institution: mongoose.Types.ObjectId; country?: mongoose.T
 export function inSelfEnrolmentScope(actor: Actor, session: SessionPlace): boolean {
   const sameCountry = !!actor.countryId && session.country?.toHexString() === actor.countryId;
   return sameCountry || canActIn(actor, session.institution.toHexString());
+}
+
+/** Why a person cannot enrol themselves now, as a message key; undefined when they can. */
+export function selfEnrolmentRefusal(actor: Actor, session: TrainingSessionDocument, now = new Date()) {
+  if (session.status !== 'open') return 'enrolments:refused.notOpen';
+  if (!inSelfEnrolmentScope(actor, session)) return 'enrolments:refused.outOfScope';
+  if (session.enrolmentOpensAt && session.enrolmentOpensAt > now) return 'enrolments:refused.notYetOpen';
+  if ((session.enrolmentClosesAt && session.enrolmentClosesAt < now) || session.startsAt <= now) {
+    return 'enrolments:refused.closed';
+  }
+  return undefined;
+}
+
+/** The latest moment a participant may withdraw themselves from a seat. */
+export function withdrawalDeadline(session: { startsAt: Date; withdrawalCutoffHours: number }) {
+  return new Date(session.startsAt.getTime() - session.withdrawalCutoffHours * 3_600_000);
 }
 
 /** Whether the actor may act on this person's enrolment as a coordinator. */

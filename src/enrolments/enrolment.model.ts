@@ -6,6 +6,10 @@ import mongoose, { type InferSchemaType } from 'mongoose';
 
 export const ENROLMENT_STATES = ['requested', 'enrolled', 'waitlisted', 'withdrawn', 'declined', 'cancelled'] as const;
 export type EnrolmentState = (typeof ENROLMENT_STATES)[number];
+/** States in which a person holds or waits for a place: whom a session's changes concern. */
+export const LIVE_STATES = ['requested', 'enrolled', 'waitlisted'] as const satisfies readonly EnrolmentState[];
+export type LiveState = (typeof LIVE_STATES)[number];
+export const isLive = (state: string): state is LiveState => (LIVE_STATES as readonly string[]).includes(state);
 export const ENROLMENT_SOURCES = ['self', 'coordinator', 'csv'] as const;
 
 const enrolmentSchema = new mongoose.Schema(

@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
-import type { Config } from '../config.ts';
 import { requireRole, requireUser, safeReturnTo } from '../auth/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
-import { myTraining, pendingApprovals } from './enrolment-views.service.ts';
+import { myTraining, pendingApprovals } from './enrolment-queries.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
 import { rosterRouter } from './roster.routes.ts';
+
+// A person's own enrolment (enrol, withdraw, my training) and the approvals of requests; the
+// roster and adding people are roster.routes.ts. Refusals come back as a flash, not an error page.
 
 const coordinators = requireRole('admin', 'coordinator');
 
@@ -21,7 +23,7 @@ async function orRefusal(req: Request, res: Response, back: string, action: () =
   res.redirect(303, back);
 }
 
-export function enrolmentsRouter(_config: Config): Router {
+export function enrolmentsRouter(): Router {
   const router = Router();
 
   router.post('/sessions/:id/enrolments/enrol', requireUser, async (req, res) => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { manyOf, objectId, singleLine } from '../http/validate.ts';
 
+// The forms of the roster page: adding one person, ticking several, filtering candidates.
+
 export const addPersonSchema = z.object({ person: z.string().min(1, 'validation.required').pipe(objectId()) }).strict();
 
 export const addPeopleSchema = z

@@ -10,9 +10,10 @@ import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
 import { loadManagedSession, loadVisibleSession } from './enrolment-access.ts';
-import { candidates, roster, rosterCsv } from './enrolment-views.service.ts';
+import { candidates, roster } from './enrolment-queries.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
 import { enrolOne, loadManagedEnrolment, removeEnrolment } from './enrolments.service.ts';
+import { rosterCsv } from './roster-csv.ts';
 
 // Every route here is for signed-in people only, and decides the rest itself in one order:
 // a session (or an enrolment's session) the actor cannot see is 404, as its page is; then what

@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor.ts';
-import { peopleInSession, releaseCancelledSession } from '../enrolments/enrolments.service.ts';
+import { peopleInSession } from '../enrolments/enrolment-queries.service.ts';
+import { releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';
 import { notify } from '../notices/notices.service.ts';
 import { getManagedSession } from './sessions.service.ts';

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import mongoose from 'mongoose';
 import { anyOf, findByIds } from '../db/query.ts';
-import { enrolmentPanel } from '../enrolments/enrolments.service.ts';
+import { enrolmentPanel } from '../enrolments/enrolment-queries.service.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';

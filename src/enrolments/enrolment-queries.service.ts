@@ -3,15 +3,16 @@ import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import { containsPattern } from '../http/pagination.ts';
-import { csvCell } from '../http/csv-cell.ts';
-import { TrainingSession } from '../sessions/training-session.model.ts';
+import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User, type UserFields } from '../users/user.model.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
-import { loadVisibleSession } from './enrolment-access.ts';
-import { Enrolment } from './enrolment.model.ts';
-import { LIVE_STATES } from './enrolments.service.ts';
+import { isValidId, loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
+import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
+import { SeatClaim } from './seat-claim.model.ts';
 
-// What the enrolment pages read: the roster, pending approvals, a person's own training.
+// What the enrolment pages and other features read: the roster, pending approvals, a person's
+// own training, the enrolment panel of a session page, fill rates, and who is in a session.
+// Nothing here writes.
 
 type PersonRow = {
   _id: mongoose.Types.ObjectId;
@@ -69,7 +70,7 @@ export async function roster(actor: Actor, sessionId: string) {
     enrolled,
     waitlist,
     requests: rows.filter((e) => e.state === 'requested').map(toRow),
-    ended: rows.filter((e) => !(LIVE_STATES as readonly string[]).includes(e.state)).map(toRow),
+    ended: rows.filter((e) => !isLive(e.state)).map(toRow),
   };
 }
 export type Roster = Awaited<ReturnType<typeof roster>>;
@@ -170,20 +171,88 @@ export async function myTraining(actor: Actor, now = new Date()) {
   };
 }
 
-/** The roster as CSV, with a byte-order mark so that Excel reads UTF-8. */
-export function rosterCsv(data: Roster, header: string[], stateName: (state: string) => string): string {
-  const lines = [header];
-  const rows = [...data.enrolled, ...data.waitlist, ...data.requests, ...data.ended];
-  for (const r of rows) {
-    lines.push([
-      stateName(r.state),
-      r.seat === undefined ? '' : String(r.seat),
-      r.position === undefined ? '' : String(r.position),
-      r.person.fullName,
-      r.person.serviceNumber ?? '',
-      r.person.email ?? '',
-      r.person.institution?.name ?? '',
-    ]);
+export type FillRate = { seated: number; capacity: number; waiting: number; requested: number };
+
+/**
+ * Seated, waiting and pending counts of each session, by session id, for display: read from
+ * the enrolments' states in one query (the states follow the claims, see placesFor). Placing
+ * and capacity checks ask the claims (seatsTaken).
+ */
+export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
+  const rates = new Map<string, FillRate>();
+  for (const s of sessions) {
+    rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
   }
-  return '\uFEFF' + lines.map((l) => l.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  if (sessions.length === 0) return rates;
+  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
+  const live = await Enrolment.find(
+    { session: anyOf(ids), state: anyOf(LIVE_STATES) },
+    { session: 1, state: 1 },
+  ).lean();
+  for (const row of live) {
+    const rate = rates.get(row.session.toHexString())!;
+    if (row.state === 'enrolled') rate.seated++;
+    else if (row.state === 'waitlisted') rate.waiting++;
+    else rate.requested++;
+  }
+  return rates;
+}
+
+/** How many seats of a session are held: its seat claims, the truth that placing goes by. */
+export async function seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<number> {
+  return SeatClaim.countDocuments({ session: sessionId });
+}
+
+/**
+ * A session's places as its enrolments record them, read in one query (each query is a scan on
+ * embedded FerretDB, decision 0005): the reader's own enrolment, the counts and their waitlist
+ * position. The states follow the claims (settle), so this is what the claims say once each
+ * placement has finished; placing itself always asks the claims.
+ */
+async function placesFor(session: TrainingSessionDocument, personId: string) {
+  const rows = await Enrolment.find(
+    { session: session._id },
+    { person: 1, state: 1, seat: 1, waitlistPosition: 1 },
+  ).lean();
+  const own = rows.find((row) => row.person.equals(personId));
+  const waiting = rows.filter((row) => row.state === 'waitlisted');
+  const rate: FillRate = {
+    seated: rows.filter((row) => row.state === 'enrolled').length,
+    capacity: session.capacity,
+    waiting: waiting.length,
+    requested: rows.filter((row) => row.state === 'requested').length,
+  };
+  const ownPlace = own?.state === 'waitlisted' ? own.waitlistPosition : undefined;
+  const position = ownPlace ? waiting.filter((row) => (row.waitlistPosition ?? 0) < ownPlace).length + 1 : undefined;
+  return { enrolment: own, rate, position };
+}
+
+/** What the session page shows about enrolment to this person (their state, the buttons). */
+export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocument) {
+  const { enrolment, rate, position } = await placesFor(session, actor.id);
+  const live = !!enrolment && isLive(enrolment.state);
+  const full = rate.seated >= rate.capacity || rate.waiting > 0;
+  const refusal = live ? undefined : selfEnrolmentRefusal(actor, session);
+  const deadline = withdrawalDeadline(session);
+  return {
+    sessionId: session.id as string,
+    state: enrolment?.state,
+    seat: enrolment?.state === 'enrolled' ? enrolment.seat : undefined,
+    position,
+    /** which button to offer: enrol, join the waitlist, request a place; none when refused */
+    action: live || refusal ? undefined : session.requiresApproval ? 'request' : full ? 'waitlist' : 'enrol',
+    refusal: live || refusal === 'enrolments:refused.outOfScope' ? undefined : refusal,
+    canWithdraw: live && (enrolment.state !== 'enrolled' || new Date() <= deadline),
+    withdrawalDeadline: deadline,
+    timeZone: session.timeZone,
+    fill: rate,
+    manage: canManageSession(actor, session),
+  };
+}
+
+/** Everyone with a live place in the session (enrolled, waitlisted or requested): whom a change concerns. */
+export async function peopleInSession(sessionId: string): Promise<string[]> {
+  if (!isValidId(sessionId)) return [];
+  const rows = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
+  return rows.map((r) => r.person.toHexString());
 }

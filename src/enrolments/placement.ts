@@ -1,17 +1,39 @@
 import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
+import { isDuplicateKey } from '../db/duplicate-key.ts';
+import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { tell } from './enrolment-notices.ts';
 import { Enrolment, type EnrolmentState } from './enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';
-import { isDuplicateKey } from '../db/duplicate-key.ts';
 
+// Placing an enrolment: a seat, or a waitlist place, and seating the waiting when seats free.
 // Seats and waitlist places are claimed by inserting numbered documents guarded by unique
 // indexes (decision 0002): {session, number} gives each number to exactly one claimant,
 // {enrolment, session} gives each enrolment at most one of each. FerretDB's updates are not
-// atomic, so nothing here reads a counter and writes it back.
+// atomic, so nothing here reads a counter and writes it back. The enrolment's state follows
+// the claims it holds (settle).
 
 type Id = mongoose.Types.ObjectId;
 
-export const isDuplicate = (error: unknown) => isDuplicateKey(error);
+// Placements in one session run one after another within this process. Correctness does not
+// depend on it: the unique indexes decide across processes and if this queue were removed
+// (decision 0002). It is there for speed: on FerretDB a refused insert costs a write, and a
+// hundred requests racing for the same next number cost thousands of them; queued, each
+// claim is one read and one insert, and first come is first served in arrival order.
+
+const tails = new Map<string, Promise<unknown>>();
+
+async function inSessionQueue<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+  const previous = tails.get(sessionId) ?? Promise.resolve();
+  const run = previous.then(work, work);
+  const tail = run.catch(() => undefined);
+  tails.set(sessionId, tail);
+  try {
+    return await run;
+  } finally {
+    if (tails.get(sessionId) === tail) tails.delete(sessionId);
+  }
+}
 
 /** The number of a claim this enrolment already holds, if any. */
 async function heldNumber(model: typeof SeatClaim, enrolment: Id): Promise<number | undefined> {
@@ -121,4 +143,41 @@ export async function fillFreeSeats(session: Id, capacity: number): Promise<Prom
     }
   }
   return promoted;
+}
+
+/** Seats the enrolment, or queues it when the session is full or others wait already. */
+export async function place(session: TrainingSessionDocument, enrolment: Id): Promise<'enrolled' | 'waitlisted'> {
+  // only the claims wait in the queue; writing the state from them can run alongside
+  const promoted = await inSessionQueue(session.id as string, async () => {
+    let seat: number | undefined;
+    if (!(await hasWaiting(session._id))) seat = await claimSeat(session._id, session.capacity, enrolment);
+    if (seat !== undefined) return [];
+    await claimWaitlistPlace(session._id, enrolment);
+    // a seat may have freed between the two claims: seat whoever waits first
+    return fillFreeSeats(session._id, session.capacity);
+  });
+  const state = await settle(enrolment);
+  await tellPromoted(session, promoted, enrolment);
+  if (!state) throw new Error('enrolment placed without a claim');
+  return state;
+}
+
+async function tellPromoted(session: TrainingSessionDocument, promoted: Promotion[], except?: Id) {
+  const others = promoted.filter((p) => !except || !p.enrolment.equals(except));
+  await tell(
+    others.map((p) => p.person),
+    'enrolment.promoted',
+    session,
+  );
+}
+
+/** Seats whoever waits first in the session's free seats, and tells them. */
+export async function promoteIn(session: TrainingSessionDocument) {
+  const promoted = await inSessionQueue(session.id as string, () => fillFreeSeats(session._id, session.capacity));
+  await tellPromoted(session, promoted);
+}
+
+/** Releases every claim in a session (it was cancelled: nobody holds or waits for a place). */
+export async function releaseSessionClaims(session: Id): Promise<void> {
+  await Promise.all([SeatClaim.deleteMany({ session }), WaitlistClaim.deleteMany({ session })]);
 }

@@ -1,0 +1,31 @@
+import type mongoose from 'mongoose';
+import { TrainingModule } from '../modules/training-module.model.ts';
+import type { NoticeKind } from '../notices/notice.model.ts';
+import { notify } from '../notices/notices.service.ts';
+import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+
+// Telling people what happened to their place: one notice kind per change, with the module
+// and the start in the venue's time zone, so the notice reads without opening the session.
+
+type Id = mongoose.Types.ObjectId;
+
+export async function tell(
+  people: Id[],
+  kind: NoticeKind,
+  session: TrainingSessionDocument,
+  extra: Record<string, string> = {},
+) {
+  if (people.length === 0) return;
+  const module = await TrainingModule.findById(session.module, { title: 1 }).lean();
+  await notify({
+    people: people.map((p) => p.toHexString()),
+    kind,
+    sessionId: session.id as string,
+    params: {
+      module: module?.title ?? '',
+      startsAt: session.startsAt.toISOString(),
+      timeZone: session.timeZone,
+      ...extra,
+    },
+  });
+}
