@@ -14,7 +14,7 @@ import {
 } from '../src/curricula/curriculum-rules.ts';
 import { curriculumSchema } from '../src/curricula/curricula.schemas.ts';
 import { saveCurriculum } from '../src/curricula/curricula.service.ts';
-import { seedDemoCurricula } from '../src/curricula/demo-curricula.ts';
+import { seedDemoCurricula } from '../src/demo/demo-curricula.ts';
 import { FieldValidationError, HttpError } from '../src/http/errors.ts';
 import { TrainingModule, type ModuleStatus } from '../src/modules/training-module.model.ts';
 import { buildCountry, buildInstitution } from './support/factories.ts';

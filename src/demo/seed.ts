@@ -3,7 +3,7 @@ import { hashPassword } from '../auth/password.ts';
 import { Country } from '../countries/country.model.ts';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
-import { seedDemoCurricula } from '../curricula/demo-curricula.ts';
+import { seedDemoCurricula } from './demo-curricula.ts';
 import { ModuleVersion } from '../modules/module-version.model.ts';
 import { insertSnapshot } from '../modules/module-versioning.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
-import { Enrolment } from '../enrolments/enrolment.model.ts';
+import { Enrolment, LIVE_STATES } from '../enrolments/enrolment.model.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
 import type { SessionListRow, SessionRecord } from './sessions.service.ts';
 import { User } from '../users/user.model.ts';
@@ -102,7 +102,7 @@ export async function feedSessions(token: string) {
   const owner = await User.findById(feed.person, { active: 1 }).lean();
   if (!owner?.active) return undefined;
   const places = await Enrolment.find(
-    { person: feed.person, state: anyOf(['enrolled', 'waitlisted', 'requested', 'cancelled']) },
+    { person: feed.person, state: anyOf([...LIVE_STATES, 'cancelled']) },
     { session: 1, state: 1 },
   ).lean();
   // a place "cancelled" is one the session's cancellation released: it shows as cancelled

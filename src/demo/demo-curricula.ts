@@ -2,8 +2,8 @@ import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { Curriculum } from './curriculum.model.ts';
-import type { PlainItem } from './curriculum-rules.ts';
+import { Curriculum } from '../curricula/curriculum.model.ts';
+import type { PlainItem } from '../curricula/curriculum-rules.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // The demo curricula, built from the demo modules once they exist. Idempotent like the rest of
