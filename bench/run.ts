@@ -15,12 +15,9 @@ import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { createI18n } from '../src/i18n/i18n.ts';
-import { Country } from '../src/countries/country.model.ts';
-import { Institution } from '../src/institutions/institution.model.ts';
-import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { User } from '../src/users/user.model.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
+import { benchSession, benchVenue } from './fixtures.ts';
 import { sessionsListScenario } from './sessions-list.ts';
 import { timersScenario } from './timers.ts';
 
@@ -46,36 +43,9 @@ const config = loadConfig({ ...process.env, NODE_ENV: 'test', PASSWORD_HASH_COST
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PEOPLE ?? 200), seats = 20) {
-  const country = await Country.create({ code: 'BX', name: 'Benchland', timeZone: 'UTC' });
-  const institution = await Institution.create({
-    name: 'Bench Academy',
-    code: 'BENCH',
-    type: 'academy',
-    country: country._id,
-    timeZone: 'UTC',
-  });
-  const module = await TrainingModule.create({
-    code: 'BENCH-1',
-    title: 'Bench',
-    objectives: ['Measure.'],
-    hours: 1,
-    languages: ['en'],
-    status: 'published',
-    publishedAt: new Date(),
-  });
-  const startsAt = new Date(Date.now() + 10 * 86_400_000);
-  const session = await TrainingSession.create({
-    module: module._id,
-    moduleVersion: 1,
-    institution: institution._id,
-    country: country._id,
-    timeZone: 'UTC',
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 8 * 3_600_000),
-    language: 'en',
-    capacity: seats,
-    status: 'open',
-  });
+  const venue = await benchVenue('BENCH');
+  const { country, institution } = venue;
+  const session = await benchSession(venue, { startsInMs: 10 * 86_400_000, hours: 8, capacity: seats });
   const passwordHash = await hashPassword(PASSWORD, config.passwordHashCost);
   const browsers: Browser[] = [];
   for (let i = 0; i < people; i++) {

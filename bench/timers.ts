@@ -4,13 +4,10 @@ import type { Logger } from 'pino';
 import type { LoginSessionStore } from '../src/auth/login-session-store.ts';
 import { hashPassword } from '../src/auth/password.ts';
 import { cadreJobs, startBackgroundJobs } from '../src/background-jobs.ts';
-import { Country } from '../src/countries/country.model.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
-import { Institution } from '../src/institutions/institution.model.ts';
-import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { User } from '../src/users/user.model.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
+import { benchSession, benchVenue } from './fixtures.ts';
 
 // The server's timers, shortened to seconds, for many cycles under load: several signed-in
 // people open their account page and notices while expired login sessions pile up and are
@@ -24,14 +21,8 @@ const REMINDERS_MS = 3_000;
 type Context = { loginSessions: LoginSessionStore; logger: Logger };
 
 async function seed(people: number, passwordCost: number) {
-  const country = await Country.create({ code: 'TX', name: 'Timerland', timeZone: 'UTC' });
-  const institution = await Institution.create({
-    name: 'Timer Academy',
-    code: 'TIMER',
-    type: 'academy',
-    country: country._id,
-    timeZone: 'UTC',
-  });
+  const venue = await benchVenue('TIMER');
+  const { country, institution } = venue;
   const passwordHash = await hashPassword(PASSWORD, passwordCost);
   const names = Array.from({ length: people }, (_, i) => `Timer Person ${String.fromCharCode(65 + i)}`);
   const users = await User.insertMany(
@@ -45,28 +36,7 @@ async function seed(people: number, passwordCost: number) {
     })),
   );
   // a session starting within the reminder window, everyone enrolled, so reminders have work
-  const module = await TrainingModule.create({
-    code: 'TIMER-1',
-    title: 'Timers',
-    objectives: ['Keep time.'],
-    hours: 1,
-    languages: ['en'],
-    status: 'published',
-    publishedAt: new Date(),
-  });
-  const startsAt = new Date(Date.now() + 12 * 3_600_000);
-  const session = await TrainingSession.create({
-    module: module._id,
-    moduleVersion: 1,
-    institution: institution._id,
-    country: country._id,
-    timeZone: 'UTC',
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 3_600_000),
-    language: 'en',
-    capacity: people,
-    status: 'open',
-  });
+  const session = await benchSession(venue, { startsInMs: 12 * 3_600_000, hours: 1, capacity: people });
   await Enrolment.insertMany(users.map((user) => ({ session: session._id, person: user._id, state: 'enrolled' })));
   return users.map((user, i) => ({ email: user.email!, name: names[i]! }));
 }
