@@ -8,7 +8,7 @@ import { User } from '../src/users/user.model.ts';
 import { buildApp } from './support/context.ts';
 import { signIn, post, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, links, visibleText } from './page-helpers.ts';
-import { buildSession, sessionForm, sessionsWorld, type World } from './sessions-world.ts';
+import { sessionForm, sessionIn, sessionsWorld, type World } from './support/sessions.ts';
 
 // The calendar pages, "My teaching", and iCalendar files and feeds read back.
 
@@ -54,13 +54,13 @@ describe('calendar', () => {
 
   describe('calendar: pages', () => {
     it('the month view puts each day in its local date, with prev/next links and filters', async () => {
-      await buildSession(w, {
+      await sessionIn(w, {
         days: [
           { date: '2026-03-02', start: '09:00', end: '17:00' },
           { date: '2026-03-03', start: '09:00', end: '12:00' },
         ],
       });
-      const draft = await buildSession(w, {
+      const draft = await sessionIn(w, {
         status: 'draft',
         module: w.modules.national,
         days: [{ date: '2026-03-10', start: '09:00', end: '10:00' }],
@@ -88,7 +88,7 @@ describe('calendar', () => {
     });
 
     it('the list view names each day and its zone; other countries see nothing; anonymous is sent to sign in', async () => {
-      await buildSession(w);
+      await sessionIn(w);
       const list = await (await as('staff')).get('/calendar?month=2026-03&view=list').expect(200);
       expect(visibleText(list.text)).to.include('Mon 2 Mar 2026, 09:00–17:00 (Asia/Almaty)');
       const abroad = await (await as('ugandanStaff')).get('/calendar?month=2026-03&view=list').expect(200);
@@ -98,12 +98,12 @@ describe('calendar', () => {
     });
 
     it('My teaching lists the trainer’s upcoming and past sessions with roster links', async () => {
-      const upcoming = await buildSession(w, { days: [{ date: '2099-01-05', start: '09:00', end: '10:00' }] });
-      const past = await buildSession(w, {
+      const upcoming = await sessionIn(w, { days: [{ date: '2099-01-05', start: '09:00', end: '10:00' }] });
+      const past = await sessionIn(w, {
         status: 'completed',
         days: [{ date: '2020-01-05', start: '09:00', end: '10:00' }],
       });
-      await buildSession(w, {
+      await sessionIn(w, {
         trainers: [w.people.coTrainer],
         room: 'X',
         days: [{ date: '2099-02-05', start: '09:00', end: '10:00' }],
@@ -120,7 +120,7 @@ describe('calendar', () => {
   describe('calendar: iCalendar', () => {
     it('a session’s .ics has one event per day in UTC, a stable UID and a rising SEQUENCE', async () => {
       const agent = await as('coordinator');
-      const session = await buildSession(w, {
+      const session = await sessionIn(w, {
         days: [
           { date: '2026-03-02', start: '09:00', end: '17:00' },
           { date: '2026-03-03', start: '09:00', end: '12:00' },
@@ -154,7 +154,7 @@ describe('calendar', () => {
     });
 
     it('only people who may see the session get its .ics', async () => {
-      const draft = await buildSession(w, { status: 'draft' });
+      const draft = await sessionIn(w, { status: 'draft' });
       await (await as('staff')).get(`/sessions/${draft.id}.ics`).expect(404);
       await (await as('trainer')).get(`/sessions/${draft.id}.ics`).expect(200);
       const res = await request(app).get(`/sessions/${draft.id}.ics`);
@@ -174,13 +174,13 @@ describe('calendar', () => {
       expect(feed.tokenHash).to.not.include(token);
       expect(JSON.stringify(await CalendarFeed.find().lean())).not.to.include(token);
 
-      const enrolled = await buildSession(w, { days: [{ date: '2026-05-04', start: '09:00', end: '10:00' }] });
-      const released = await buildSession(w, {
+      const enrolled = await sessionIn(w, { days: [{ date: '2026-05-04', start: '09:00', end: '10:00' }] });
+      const released = await sessionIn(w, {
         status: 'cancelled',
         room: 'B',
         days: [{ date: '2026-05-05', start: '09:00', end: '10:00' }],
       });
-      const other = await buildSession(w, { room: 'C', days: [{ date: '2026-05-06', start: '09:00', end: '10:00' }] });
+      const other = await sessionIn(w, { room: 'C', days: [{ date: '2026-05-06', start: '09:00', end: '10:00' }] });
       await Enrolment.create({ session: enrolled._id, person: w.people.staff._id, state: 'enrolled' });
       await Enrolment.create({ session: released._id, person: w.people.staff._id, state: 'cancelled' });
       await Enrolment.create({ session: other._id, person: w.people.staff._id, state: 'withdrawn' });
@@ -205,7 +205,7 @@ describe('calendar', () => {
 
     it('a trainer’s feed lists their teaching', async () => {
       const trainer = await as('trainer');
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       await TrainingSession.updateOne({ _id: session._id }, { notes: 'Bring <b>' });
       const token = /\/feeds\/([A-Za-z0-9_-]{43})\.ics/.exec((await post(trainer, '/account/calendar')).text)![1]!;
       const events = parseIcs((await request(app).get(`/feeds/${token}.ics`).expect(200)).text);

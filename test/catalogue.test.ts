@@ -7,15 +7,8 @@ import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import type { SessionStatus } from '../src/sessions/training-session.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import {
-  buildCountry,
-  buildInstitution,
-  buildModule,
-  buildTrainingSession,
-  buildUser,
-  daysFromNow,
-  type ModuleFields,
-} from './support/factories.ts';
+import { buildModule, buildTrainingSession, daysFromNow, type ModuleFields } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { signIn, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, inputValue, links, selectedValue, visibleText } from './page-helpers.ts';
 
@@ -24,46 +17,41 @@ import { expectNoMissingTranslations, inputValue, links, selectedValue, visibleT
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 /** A module as the catalogue meets it: published unless told otherwise. */
 const publishedModule = (fields: Partial<ModuleFields> = {}) => buildModule({ status: 'published', ...fields });
 
 /** Uganda and Kenya; staff at Home in Uganda; modules of every kind. */
 async function world() {
-  const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
-  const kenya = await buildCountry({ code: 'KE', name: 'Kenya' });
-  const home = await buildInstitution({ country: uganda._id, name: 'Home Academy' });
-  const abroad = await buildInstitution({ country: kenya._id, name: 'Abroad Academy' });
-  const staff = await buildUser({ roles: ['staff'], institution: home });
-  const trainer = await buildUser({ roles: ['trainer'], institution: home, scopeInstitutions: [home] });
-  const coordinator = await buildUser({ roles: ['coordinator'], institution: home, scopeInstitutions: [home] });
-  const kenyan = await buildUser({ roles: ['staff'], institution: abroad });
-  const admin = await buildUser({ roles: ['admin'], institution: null });
-  const national = await publishedModule({ title: 'National induction', code: 'NAT-1' });
-  const ours = await publishedModule({ institution: home, title: 'Ugandan published', code: 'UG-1' });
-  const draft = await publishedModule({ institution: home, title: 'Ugandan draft', status: 'draft' });
-  const archived = await publishedModule({ institution: home, title: 'Ugandan archived', status: 'archived' });
-  const theirs = await publishedModule({ institution: abroad, title: 'Kenyan published', code: 'KE-1' });
-  return {
-    uganda,
-    kenya,
-    home,
-    abroad,
-    staff,
-    trainer,
-    coordinator,
-    kenyan,
-    admin,
-    national,
-    ours,
-    draft,
-    archived,
-    theirs,
-  };
+  const w = await buildWorld({
+    countries: { uganda: { code: 'UG', name: 'Uganda' }, kenya: { code: 'KE', name: 'Kenya' } },
+    institutions: {
+      home: { country: 'uganda', name: 'Home Academy' },
+      abroad: { country: 'kenya', name: 'Abroad Academy' },
+    },
+    people: {
+      staff: { roles: ['staff'], at: 'home' },
+      trainer: { roles: ['trainer'], at: 'home', scope: ['home'] },
+      coordinator: { roles: ['coordinator'], at: 'home', scope: ['home'] },
+      kenyan: { roles: ['staff'], at: 'abroad' },
+      admin: { roles: ['admin'], at: null },
+    },
+    modules: {
+      national: { status: 'published', title: 'National induction', code: 'NAT-1' },
+      ours: { status: 'published', owner: 'home', title: 'Ugandan published', code: 'UG-1' },
+      draft: { status: 'draft', owner: 'home', title: 'Ugandan draft' },
+      archived: { status: 'archived', owner: 'home', title: 'Ugandan archived' },
+      theirs: { status: 'published', owner: 'abroad', title: 'Kenyan published', code: 'KE-1' },
+    },
+  });
+  return { ...w.countries, ...w.institutions, ...w.people, ...w.modules };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -75,6 +63,7 @@ function listed(html: string): string[] {
 }
 
 describe('catalogue: who sees what', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -144,6 +133,7 @@ describe('catalogue: who sees what', () => {
 });
 
 describe('catalogue: finding a module', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {
@@ -248,6 +238,7 @@ describe('catalogue: finding a module', () => {
 });
 
 describe('catalogue: the module page', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {

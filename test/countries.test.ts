@@ -21,10 +21,13 @@ import {
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 const countryForm = (fields: FormFields = {}): FormFields => ({
   code: 'TN',
@@ -38,6 +41,7 @@ function listedCountries(html: string): string[] {
 }
 
 describe('countries: who may reach which page', () => {
+  startApp();
   it('sends anonymous visitors to sign in and refuses their posts', async () => {
     const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
     for (const path of [
@@ -84,6 +88,7 @@ describe('countries: who may reach which page', () => {
 });
 
 describe('countries: an admin manages them', () => {
+  startApp();
   let admin: Agent;
   beforeEach(async () => {
     admin = await signIn(app, (await buildUser({ roles: ['admin'], institution: null })).email!);

@@ -20,7 +20,7 @@ import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { User } from '../src/users/user.model.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildModule, buildTrainingSession, buildUser } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import * as files from './support/files.ts';
 import { csrfToken, formBody, signIn, type Agent } from './support/http.ts';
 import { countStateChangingLayers, fillPath, stateChangingRoutes, type RouteEntry } from './route-table.ts';
@@ -49,16 +49,25 @@ describe('CSRF refusal on every state-changing route', () => {
 
   /** A coordinator's academy with a record of every kind the routes act on. */
   async function world() {
-    const country = await buildCountry();
-    const academy = await buildInstitution({ country: country._id });
-    const coordinator = await buildUser({ roles: ['coordinator'], institution: academy });
-    const admin = await buildUser({ roles: ['admin'], institution: null });
-    const trainer = await buildUser({ roles: ['trainer'], institution: academy });
-    const staff = await buildUser({ institution: academy, serviceNumber: 'CSRF-1' });
-    const newcomer = await buildUser({ institution: academy, serviceNumber: 'CSRF-2' });
-    const latecomer = await buildUser({ institution: academy, serviceNumber: 'CSRF-3' });
-    const module = await buildModule({ status: 'published', institution: academy });
-    const session = await buildTrainingSession({ module, venue: academy, trainers: [trainer] });
+    const w = await buildWorld({
+      countries: { country: {} },
+      institutions: { academy: { country: 'country' } },
+      people: {
+        coordinator: { roles: ['coordinator'], at: 'academy' },
+        admin: { roles: ['admin'], at: null },
+        trainer: { roles: ['trainer'], at: 'academy' },
+        staff: { roles: ['staff'], at: 'academy', serviceNumber: 'CSRF-1' },
+        newcomer: { roles: ['staff'], at: 'academy', serviceNumber: 'CSRF-2' },
+        latecomer: { roles: ['staff'], at: 'academy', serviceNumber: 'CSRF-3' },
+      },
+      modules: { module: { status: 'published', owner: 'academy' } },
+      sessions: { session: { at: 'academy', module: 'module', trainers: ['trainer'] } },
+    });
+    const { country } = w.countries;
+    const { academy } = w.institutions;
+    const { coordinator, admin, trainer, staff, newcomer, latecomer } = w.people;
+    const { module } = w.modules;
+    const { session } = w.sessions;
     const actor = toActor((await User.findById(coordinator._id).lean())!);
     await enrolOne(actor, session.id, staff.id);
     const enrolment = await Enrolment.findOne({ session: session._id }).orFail();

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import { csvCell, startsLikeFormula } from '../src/http/csv-cell.ts';
 import { buildApp } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { buildCountry, buildInstitution, buildTrainingSession, buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
-import { buildSession } from './enrolments.helpers.ts';
 
 // The roster CSV is opened in spreadsheets: a cell that would start a formula, however it is
 // disguised, gets an apostrophe in front and is read as text; everything else is left as it is.
@@ -93,7 +92,7 @@ describe('the roster CSV export', () => {
     const app = await buildApp();
     const country = await buildCountry();
     const institution = await buildInstitution({ country: country._id });
-    const session = await buildSession({ institution });
+    const session = await buildTrainingSession({ venue: institution });
     const coordinator = await buildUser({ roles: ['coordinator'], institution });
     const names = ['＝HYPERLINK("http://evil.example")', '\u200B=cmd|"/c calc"!A1', '\u2060@SUM(A1)'];
     for (const fullName of names) {

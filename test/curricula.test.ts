@@ -5,7 +5,7 @@ import type { Types } from 'mongoose';
 import request from 'supertest';
 import { Curriculum, type CurriculumStatus } from '../src/curricula/curriculum.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildModule, buildUser, type ModuleFields } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { csrfToken, formBody, signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   expectLabelledControls,
@@ -24,17 +24,16 @@ import {
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 type Owner = { _id: Types.ObjectId; country: Types.ObjectId } | null;
 let counter = 0;
-
-/** A module owned by an institution (or national), published unless told otherwise. */
-const ownedModule = (owner: Owner, fields: Partial<ModuleFields> = {}) =>
-  buildModule({ status: 'published', institution: owner, hours: 4, ...fields });
 
 type ItemSpec = [{ _id: Types.ObjectId }, boolean];
 
@@ -55,29 +54,35 @@ async function buildCurriculum(
 
 /** Two countries; a coordinator at Home who also acts in Partner; Elsewhere is out of their scope. */
 async function world() {
-  const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
-  const kenya = await buildCountry({ code: 'KE', name: 'Kenya' });
-  const home = await buildInstitution({ country: uganda._id, name: 'Home Academy', code: 'HOME' });
-  const partner = await buildInstitution({ country: uganda._id, name: 'Partner Prison', code: 'PARTNER' });
-  const elsewhere = await buildInstitution({ country: uganda._id, name: 'Elsewhere Prison', code: 'ELSEWHERE' });
-  const abroad = await buildInstitution({ country: kenya._id, name: 'Abroad Academy', code: 'ABROAD' });
-  const people = {
-    admin: await buildUser({ roles: ['admin'], institution: null }),
-    coordinator: await buildUser({ roles: ['coordinator'], institution: home, scopeInstitutions: [partner] }),
-    outsideCoordinator: await buildUser({ roles: ['coordinator'], institution: elsewhere }),
-    trainer: await buildUser({ roles: ['trainer'], institution: home }),
-    staff: await buildUser({ roles: ['staff'], institution: home }),
-    kenyanStaff: await buildUser({ roles: ['staff'], institution: abroad }),
-  };
-  const modules = {
-    intro: await ownedModule(home, { code: 'PVE-1', title: 'Understanding violent extremism', hours: 8 }),
-    national: await ownedModule(null, { code: 'PVE-2', title: 'Human rights in custody', hours: 6 }),
-    partner: await ownedModule(partner, { code: 'PVE-3', title: 'Radicalisation signs', hours: 4 }),
-    draft: await ownedModule(home, { code: 'PVE-D', title: 'Secret draft module', status: 'draft' }),
-    archived: await ownedModule(home, { code: 'PVE-OLD', title: 'Retired module', hours: 2, status: 'archived' }),
-    kenyan: await ownedModule(abroad, { code: 'KE-1', title: 'Kenyan module' }),
-    elsewhereDraft: await ownedModule(elsewhere, { code: 'ELSE-D', title: 'Elsewhere draft', status: 'draft' }),
-  };
+  const w = await buildWorld({
+    countries: { uganda: { code: 'UG', name: 'Uganda' }, kenya: { code: 'KE', name: 'Kenya' } },
+    institutions: {
+      home: { country: 'uganda', name: 'Home Academy', code: 'HOME' },
+      partner: { country: 'uganda', name: 'Partner Prison', code: 'PARTNER' },
+      elsewhere: { country: 'uganda', name: 'Elsewhere Prison', code: 'ELSEWHERE' },
+      abroad: { country: 'kenya', name: 'Abroad Academy', code: 'ABROAD' },
+    },
+    people: {
+      admin: { roles: ['admin'], at: null },
+      coordinator: { roles: ['coordinator'], at: 'home', scope: ['partner'] },
+      outsideCoordinator: { roles: ['coordinator'], at: 'elsewhere' },
+      trainer: { roles: ['trainer'], at: 'home' },
+      staff: { roles: ['staff'], at: 'home' },
+      kenyanStaff: { roles: ['staff'], at: 'abroad' },
+    },
+    // published unless told otherwise; four hours unless told
+    modules: {
+      intro: { owner: 'home', status: 'published', code: 'PVE-1', title: 'Understanding violent extremism', hours: 8 },
+      national: { owner: null, status: 'published', code: 'PVE-2', title: 'Human rights in custody', hours: 6 },
+      partner: { owner: 'partner', status: 'published', code: 'PVE-3', title: 'Radicalisation signs', hours: 4 },
+      draft: { owner: 'home', status: 'draft', code: 'PVE-D', title: 'Secret draft module', hours: 4 },
+      archived: { owner: 'home', status: 'archived', code: 'PVE-OLD', title: 'Retired module', hours: 2 },
+      kenyan: { owner: 'abroad', status: 'published', code: 'KE-1', title: 'Kenyan module', hours: 4 },
+      elsewhereDraft: { owner: 'elsewhere', status: 'draft', code: 'ELSE-D', title: 'Elsewhere draft', hours: 4 },
+    },
+  });
+  const { home, elsewhere, abroad } = w.institutions;
+  const modules = w.modules;
   const curricula = {
     draft: await buildCurriculum(home, { code: 'HOME-DRAFT', title: 'Home draft curriculum' }),
     published: await buildCurriculum(home, {
@@ -111,7 +116,7 @@ async function world() {
     }),
     archived: await buildCurriculum(home, { code: 'HOME-OLD', title: 'Archived curriculum', status: 'archived' }),
   };
-  return { uganda, kenya, home, partner, elsewhere, abroad, ...people, modules, curricula };
+  return { ...w.countries, ...w.institutions, ...w.people, modules, curricula };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -176,6 +181,7 @@ function editingActions(w: World, id: string, moduleId: string, v: string): [str
 }
 
 describe('curricula: who may reach which page', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -298,6 +304,7 @@ describe('curricula: who may reach which page', () => {
 });
 
 describe('curricula: the list', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -375,6 +382,7 @@ function optionValuesOrNone(html: string, name: string): string[] | undefined {
 }
 
 describe('curricula: adding and editing', () => {
+  startApp();
   let w: World;
   let coordinator: Agent;
   beforeEach(async () => {
@@ -513,6 +521,7 @@ describe('curricula: adding and editing', () => {
 });
 
 describe('curricula: the curriculum page', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -572,6 +581,7 @@ describe('curricula: the curriculum page', () => {
 });
 
 describe('curricula: managing the modules without JavaScript', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {
@@ -823,6 +833,7 @@ describe('curricula: managing the modules without JavaScript', () => {
 });
 
 describe('curricula: draft, published, archived', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {

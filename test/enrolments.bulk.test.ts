@@ -3,11 +3,11 @@ import type { Express } from 'express';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
 import { buildApp } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { buildCountry, buildInstitution, buildTrainingSession, buildUser } from './support/factories.ts';
 import { multipart } from './support/files.ts';
 import { post, signIn, type Agent } from './support/http.ts';
 import { expectNoMissingTranslations, visibleText } from './page-helpers.ts';
-import { buildSession, placesOf } from './enrolments.helpers.ts';
+import { placesOf } from './support/places.ts';
 
 /** The result table as [value, outcome] pairs. */
 function outcomes(html: string): string[][] {
@@ -25,7 +25,7 @@ describe('bulk enrolment', () => {
   async function setting(capacity = 1) {
     const country = await buildCountry();
     const institution = await buildInstitution({ country: country._id });
-    const session = await buildSession({ institution, capacity });
+    const session = await buildTrainingSession({ venue: institution, capacity });
     const coordinator = await buildUser({ roles: ['coordinator'], institution, scopeInstitutions: [institution] });
     return { country, institution, session, coordinator, agent: await signIn(app, coordinator.email!) };
   }

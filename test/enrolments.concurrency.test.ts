@@ -6,9 +6,9 @@ import { claimSeat, claimWaitlistPlace } from '../src/enrolments/placement.ts';
 import mongoose from 'mongoose';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { buildApp } from './support/context.ts';
-import { buildInstitution, buildUser } from './support/factories.ts';
+import { buildInstitution, buildTrainingSession, buildUser } from './support/factories.ts';
 import { post, signIn, type Agent } from './support/http.ts';
-import { buildSession, placesOf } from './enrolments.helpers.ts';
+import { placesOf } from './support/places.ts';
 
 // Capacity and waitlist order under a burst: the correctness rests on unique inserts
 // (decision 0002), so this runs the same on FerretDB as on MongoDB.
@@ -40,7 +40,7 @@ describe('enrolment under concurrency', function () {
 
   it(`seats exactly ${SEATS} of ${BURST} simultaneous requests and queues the rest in a gap-free order`, async () => {
     const institution = await buildInstitution();
-    const session = await buildSession({ institution, capacity: SEATS });
+    const session = await buildTrainingSession({ venue: institution, capacity: SEATS });
     const { agents, tokens } = await staffAgents(institution, BURST);
 
     const responses = await Promise.all(
@@ -91,7 +91,7 @@ describe('enrolment under concurrency', function () {
 
   it('answers a person who clicks enrol many times at once with one enrolment', async () => {
     const institution = await buildInstitution();
-    const session = await buildSession({ institution, capacity: 2 });
+    const session = await buildTrainingSession({ venue: institution, capacity: 2 });
     const { agents, tokens } = await staffAgents(institution, 1);
     const responses = await Promise.all(
       Array.from({ length: 10 }, () =>
@@ -107,7 +107,7 @@ describe('enrolment under concurrency', function () {
 
   it('seats the first waiting people, in order, when seats free at the same time', async () => {
     const institution = await buildInstitution();
-    const session = await buildSession({ institution, capacity: 5 });
+    const session = await buildTrainingSession({ venue: institution, capacity: 5 });
     const { agents, tokens } = await staffAgents(institution, 10);
     for (let i = 0; i < 10; i++) {
       await agents[i]!.post(`/sessions/${session.id}/enrolments/enrol`).type('form').send({ _csrf: tokens[i] });
@@ -130,7 +130,7 @@ describe('enrolment under concurrency', function () {
 
   it('a second signed-in request after the burst is told it is enrolled already', async () => {
     const institution = await buildInstitution();
-    const session = await buildSession({ institution, capacity: 1 });
+    const session = await buildTrainingSession({ venue: institution, capacity: 1 });
     const { agents } = await staffAgents(institution, 1);
     await post(agents[0]!, `/sessions/${session.id}/enrolments/enrol`);
     const again = await post(agents[0]!, `/sessions/${session.id}/enrolments/enrol`);

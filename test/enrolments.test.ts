@@ -15,10 +15,17 @@ import { formatInstant } from '../src/sessions/session-times.ts';
 import { User } from '../src/users/user.model.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import {
+  buildCountry,
+  buildInstitution,
+  buildTrainingSession,
+  buildUser,
+  type SessionSeed,
+} from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { post, signIn } from './support/http.ts';
 import { expectNoMissingTranslations, fieldError, optionValues, visibleText } from './page-helpers.ts';
-import { buildSession, placesOf } from './enrolments.helpers.ts';
+import { placesOf } from './support/places.ts';
 
 const HOUR = 3_600_000;
 
@@ -28,12 +35,14 @@ describe('enrolments', () => {
     app = await buildApp();
   });
 
-  async function world(sessionFields: Parameters<typeof buildSession>[0] extends infer F ? Partial<F> : never = {}) {
-    const country = await buildCountry();
-    const institution = await buildInstitution({ country: country._id });
-    const session = await buildSession({ institution, ...sessionFields });
-    const coordinator = await buildUser({ roles: ['coordinator'], institution, scopeInstitutions: [institution] });
-    return { country, institution, session, coordinator };
+  async function world(sessionFields: Omit<SessionSeed, 'venue' | 'module' | 'trainers'> = {}) {
+    const w = await buildWorld({
+      countries: { country: {} },
+      institutions: { institution: { country: 'country' } },
+      people: { coordinator: { roles: ['coordinator'], at: 'institution', scope: ['institution'] } },
+      sessions: { session: { at: 'institution', ...sessionFields } },
+    });
+    return { ...w.countries, ...w.institutions, ...w.sessions, ...w.people };
   }
 
   const enrolAs = async (email: string, sessionId: string) => {
@@ -89,15 +98,15 @@ describe('enrolments', () => {
       await hidden.agent.get(`/sessions/${draft.id as string}`).expect(404);
       expect(hidden.res.status).to.equal(404);
 
-      const started = await buildSession({ institution, status: 'in_progress' });
+      const started = await buildTrainingSession({ venue: institution, status: 'in_progress' });
       const refused = await post(hidden.agent, `/sessions/${started.id as string}/enrolments/enrol`);
       expect(refused.status).to.equal(303);
       const page = await hidden.agent.get('/my-training');
       expect(visibleText(page.text)).to.include('not open for enrolment');
 
-      const closed = await buildSession({ institution, enrolmentClosesAt: new Date(Date.now() - HOUR) });
+      const closed = await buildTrainingSession({ venue: institution, enrolmentClosesAt: new Date(Date.now() - HOUR) });
       await post(hidden.agent, `/sessions/${closed.id as string}/enrolments/enrol`);
-      const notYet = await buildSession({ institution, enrolmentOpensAt: new Date(Date.now() + HOUR) });
+      const notYet = await buildTrainingSession({ venue: institution, enrolmentOpensAt: new Date(Date.now() + HOUR) });
       await post(hidden.agent, `/sessions/${notYet.id as string}/enrolments/enrol`);
       expect(await Enrolment.countDocuments({})).to.equal(0);
     });
@@ -119,8 +128,8 @@ describe('enrolments', () => {
 
     it('shows Almaty times in Almaty time, named', async () => {
       const { institution } = await world();
-      const session = await buildSession({
-        institution,
+      const session = await buildTrainingSession({
+        venue: institution,
         timeZone: 'Asia/Almaty',
         startsAt: new Date('2040-03-03T04:00:00Z'),
       });

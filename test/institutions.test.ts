@@ -5,7 +5,8 @@ import request from 'supertest';
 import { Institution } from '../src/institutions/institution.model.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { buildInstitution, buildUser } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   expectLabelledControls,
@@ -23,27 +24,33 @@ import {
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 async function world() {
-  const uganda = await buildCountry({ code: 'UG', name: 'Uganda', timeZone: 'Africa/Kampala' });
-  const kazakhstan = await buildCountry({ code: 'KZ', name: 'Kazakhstan', timeZone: 'Asia/Almaty' });
-  const home = await buildInstitution({ country: uganda._id, name: 'Home Academy', code: 'HOME' });
-  const partner = await buildInstitution({
-    country: uganda._id,
-    name: 'Partner Prison',
-    code: 'PARTNER',
-    type: 'prison',
+  const w = await buildWorld({
+    countries: {
+      uganda: { code: 'UG', name: 'Uganda', timeZone: 'Africa/Kampala' },
+      kazakhstan: { code: 'KZ', name: 'Kazakhstan', timeZone: 'Asia/Almaty' },
+    },
+    institutions: {
+      home: { country: 'uganda', name: 'Home Academy', code: 'HOME' },
+      partner: { country: 'uganda', name: 'Partner Prison', code: 'PARTNER', type: 'prison' },
+      elsewhere: { country: 'kazakhstan', name: 'Elsewhere Centre', code: 'ELSE' },
+    },
+    people: {
+      admin: { roles: ['admin'], at: null },
+      coordinator: { roles: ['coordinator'], at: 'home', scope: ['partner'] },
+      trainer: { roles: ['trainer'], at: 'home' },
+      staff: { roles: ['staff'], at: 'home' },
+    },
   });
-  const elsewhere = await buildInstitution({ country: kazakhstan._id, name: 'Elsewhere Centre', code: 'ELSE' });
-  const admin = await buildUser({ roles: ['admin'], institution: null });
-  const coordinator = await buildUser({ roles: ['coordinator'], institution: home, scopeInstitutions: [partner] });
-  const trainer = await buildUser({ roles: ['trainer'], institution: home });
-  const staff = await buildUser({ roles: ['staff'], institution: home });
-  return { uganda, kazakhstan, home, partner, elsewhere, admin, coordinator, trainer, staff };
+  return { ...w.countries, ...w.institutions, ...w.people };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -71,6 +78,7 @@ function listedNames(html: string): string[] {
 }
 
 describe('institutions: who may reach which page', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -181,6 +189,7 @@ describe('institutions: who may reach which page', () => {
 });
 
 describe('institutions: an admin creates and edits them', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -416,6 +425,7 @@ describe('institutions: an admin creates and edits them', () => {
 });
 
 describe('institutions: deactivation', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -474,6 +484,7 @@ describe('institutions: deactivation', () => {
 });
 
 describe('institutions: the list and its pages', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {

@@ -7,7 +7,8 @@ import { anyOf } from '../src/db/query.ts';
 import { ModuleVersion } from '../src/modules/module-version.model.ts';
 import { TrainingModule, type DeliveryLanguage } from '../src/modules/training-module.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildModule, buildUser } from './support/factories.ts';
+import { buildModule } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   checkedValues,
@@ -26,27 +27,38 @@ import {
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 /** Two countries; a coordinator at Home who also acts in Partner; Elsewhere is out of their scope. */
 async function world() {
-  const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
-  const home = await buildInstitution({ country: uganda._id, name: 'Home Academy', code: 'HOME' });
-  const partner = await buildInstitution({ country: uganda._id, name: 'Partner Prison', code: 'PARTNER' });
-  const elsewhere = await buildInstitution({ country: uganda._id, name: 'Elsewhere Prison', code: 'ELSEWHERE' });
-  const admin = await buildUser({ roles: ['admin'], institution: null, fullName: 'Ada Admin' });
-  const coordinator = await buildUser({ roles: ['coordinator'], institution: home, scopeInstitutions: [partner] });
-  const trainer = await buildUser({ roles: ['trainer'], institution: home, scopeInstitutions: [home] });
-  const staff = await buildUser({ roles: ['staff'], institution: home });
-  const draft = await buildModule({ institution: home, code: 'HOME-DRAFT', title: 'Home draft' });
-  const published = await buildModule({ institution: partner, code: 'PART-PUB', title: 'Partner published' });
-  await publish(published);
-  const outside = await buildModule({ institution: elsewhere, code: 'ELSE-1', title: 'Elsewhere module' });
-  const national = await buildModule({ code: 'NAT-1', title: 'National module' });
-  return { uganda, home, partner, elsewhere, admin, coordinator, trainer, staff, draft, published, outside, national };
+  const w = await buildWorld({
+    countries: { uganda: { code: 'UG', name: 'Uganda' } },
+    institutions: {
+      home: { country: 'uganda', name: 'Home Academy', code: 'HOME' },
+      partner: { country: 'uganda', name: 'Partner Prison', code: 'PARTNER' },
+      elsewhere: { country: 'uganda', name: 'Elsewhere Prison', code: 'ELSEWHERE' },
+    },
+    people: {
+      admin: { roles: ['admin'], at: null, fullName: 'Ada Admin' },
+      coordinator: { roles: ['coordinator'], at: 'home', scope: ['partner'] },
+      trainer: { roles: ['trainer'], at: 'home', scope: ['home'] },
+      staff: { roles: ['staff'], at: 'home' },
+    },
+    modules: {
+      draft: { owner: 'home', code: 'HOME-DRAFT', title: 'Home draft' },
+      published: { owner: 'partner', code: 'PART-PUB', title: 'Partner published' },
+      outside: { owner: 'elsewhere', code: 'ELSE-1', title: 'Elsewhere module' },
+      national: { code: 'NAT-1', title: 'National module' },
+    },
+  });
+  await publish(w.modules.published);
+  return { ...w.countries, ...w.institutions, ...w.people, ...w.modules };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -100,6 +112,7 @@ const actions = (id: string) => [
 ];
 
 describe('modules: who may reach which page', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -203,6 +216,7 @@ describe('modules: who may reach which page', () => {
 });
 
 describe('modules: the list', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -283,6 +297,7 @@ describe('modules: the list', () => {
 });
 
 describe('modules: creating and editing', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {
@@ -567,6 +582,7 @@ function checkboxValues(html: string, name: string): string[] {
 }
 
 describe('modules: pages a person can read', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {
@@ -658,6 +674,7 @@ describe('modules: pages a person can read', () => {
 });
 
 describe('modules: publishing, versions, archiving', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {

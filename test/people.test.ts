@@ -4,7 +4,8 @@ import type { TFunction } from 'i18next';
 import request from 'supertest';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
-import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
+import { buildInstitution, buildUser } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import { csrfToken, formBody, signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   checkedValues,
@@ -23,44 +24,34 @@ import {
 let app: Express;
 let t: TFunction;
 
-before(async () => {
-  app = await buildApp();
-  t = (await testI18n()).getFixedT('en');
-});
+/** Every describe starts its own app: no root hooks outside test/setup.ts. */
+function startApp() {
+  before(async () => {
+    app = await buildApp();
+    t = (await testI18n()).getFixedT('en');
+  });
+}
 
 /** Two countries; a coordinator at Home who also acts in Partner; Elsewhere is out of their scope. */
 async function world() {
-  const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
-  const kenya = await buildCountry({ code: 'KE', name: 'Kenya' });
-  const home = await buildInstitution({ country: uganda._id, name: 'Home Academy', code: 'HOME' });
-  const partner = await buildInstitution({ country: uganda._id, name: 'Partner Prison', code: 'PARTNER' });
-  const elsewhere = await buildInstitution({ country: uganda._id, name: 'Elsewhere Prison', code: 'ELSEWHERE' });
-  const abroad = await buildInstitution({ country: kenya._id, name: 'Abroad Academy', code: 'ABROAD' });
-  const admin = await buildUser({ roles: ['admin'], institution: null, fullName: 'Ada Admin' });
-  const coordinator = await buildUser({
-    roles: ['coordinator'],
-    institution: home,
-    scopeInstitutions: [partner],
-    fullName: 'Cora Coordinator',
+  const w = await buildWorld({
+    countries: { uganda: { code: 'UG', name: 'Uganda' }, kenya: { code: 'KE', name: 'Kenya' } },
+    institutions: {
+      home: { country: 'uganda', name: 'Home Academy', code: 'HOME' },
+      partner: { country: 'uganda', name: 'Partner Prison', code: 'PARTNER' },
+      elsewhere: { country: 'uganda', name: 'Elsewhere Prison', code: 'ELSEWHERE' },
+      abroad: { country: 'kenya', name: 'Abroad Academy', code: 'ABROAD' },
+    },
+    people: {
+      admin: { roles: ['admin'], at: null, fullName: 'Ada Admin' },
+      coordinator: { roles: ['coordinator'], at: 'home', scope: ['partner'], fullName: 'Cora Coordinator' },
+      trainer: { roles: ['trainer'], at: 'home', fullName: 'Tom Trainer' },
+      staff: { roles: ['staff'], at: 'home', fullName: 'Sam Staff', serviceNumber: 'UG-1' },
+      partnerStaff: { roles: ['staff'], at: 'partner', fullName: 'Pat Partner' },
+      outsider: { roles: ['staff'], at: 'elsewhere', fullName: 'Olga Outsider' },
+    },
   });
-  const trainer = await buildUser({ roles: ['trainer'], institution: home, fullName: 'Tom Trainer' });
-  const staff = await buildUser({ roles: ['staff'], institution: home, fullName: 'Sam Staff', serviceNumber: 'UG-1' });
-  const partnerStaff = await buildUser({ roles: ['staff'], institution: partner, fullName: 'Pat Partner' });
-  const outsider = await buildUser({ roles: ['staff'], institution: elsewhere, fullName: 'Olga Outsider' });
-  return {
-    uganda,
-    kenya,
-    home,
-    partner,
-    elsewhere,
-    abroad,
-    admin,
-    coordinator,
-    trainer,
-    staff,
-    partnerStaff,
-    outsider,
-  };
+  return { ...w.countries, ...w.institutions, ...w.people };
 }
 type World = Awaited<ReturnType<typeof world>>;
 
@@ -94,6 +85,7 @@ function listedNames(html: string): string[] {
 }
 
 describe('people: who may reach which page', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -184,6 +176,7 @@ describe('people: who may reach which page', () => {
 });
 
 describe('people: a coordinator works only in their scope', () => {
+  startApp();
   let w: World;
   let agent: Agent;
   beforeEach(async () => {
@@ -388,6 +381,7 @@ describe('people: a coordinator works only in their scope', () => {
 });
 
 describe('people: forms refuse what they do not offer', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -482,6 +476,7 @@ describe('people: forms refuse what they do not offer', () => {
 });
 
 describe('people: validation messages beside the fields, with what was typed kept', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -709,6 +704,7 @@ describe('people: validation messages beside the fields, with what was typed kep
 });
 
 describe('people: the list', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -813,6 +809,7 @@ describe('people: the list', () => {
 });
 
 describe('people: deactivation and reactivation', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {
@@ -889,6 +886,7 @@ describe('people: deactivation and reactivation', () => {
 });
 
 describe('people: password links', () => {
+  startApp();
   let w: World;
   beforeEach(async () => {
     w = await world();
@@ -919,6 +917,7 @@ describe('people: password links', () => {
 });
 
 describe('people: pages', () => {
+  startApp();
   let w: World;
   let admin: Agent;
   beforeEach(async () => {

@@ -6,9 +6,9 @@ import { Notice } from '../src/notices/notice.model.ts';
 import { configureNotices } from '../src/notices/notices.service.ts';
 import { ReminderSent } from '../src/notices/reminder-sent.model.ts';
 import { sendSessionReminders } from '../src/notices/reminders.ts';
-import { TrainingSession, type SessionStatus } from '../src/sessions/training-session.model.ts';
+import type { SessionStatus } from '../src/sessions/training-session.model.ts';
 import { testConfig } from './support/context.ts';
-import { buildInstitution, buildModule, buildUser } from './support/factories.ts';
+import { buildInstitution, buildModule, buildTrainingSession, buildUser } from './support/factories.ts';
 
 // Reminders: each enrolled participant of a session starting within 24 hours, told once.
 
@@ -22,21 +22,17 @@ function freshMail() {
   });
 }
 
-async function buildSession(fields: { startsIn: number; status?: SessionStatus; title?: string }) {
+async function sessionStartingIn(fields: { startsIn: number; status?: SessionStatus; title?: string }) {
   const institution = await buildInstitution({ name: 'Almaty Training Centre', timeZone: 'Asia/Almaty' });
   const module = await buildModule({ title: fields.title ?? 'Preventing violent extremism', status: 'published' });
-  const startsAt = new Date(now.getTime() + fields.startsIn * HOUR);
-  return TrainingSession.create({
-    module: module._id,
-    moduleVersion: 1,
-    institution: institution._id,
+  return buildTrainingSession({
+    venue: institution,
+    module,
+    startsAt: new Date(now.getTime() + fields.startsIn * HOUR),
     room: 'Room 2',
     timeZone: 'Asia/Almaty',
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 8 * HOUR),
     language: 'ru',
-    capacity: 20,
-    status: fields.status ?? 'open',
+    status: fields.status,
   });
 }
 
@@ -54,7 +50,7 @@ describe('session reminders', () => {
   freshMail();
 
   it('reminds every enrolled participant once, however often it runs', async () => {
-    const session = await buildSession({ startsIn: 20 });
+    const session = await sessionStartingIn({ startsIn: 20 });
     const a = await enrol(session);
     const b = await enrol(session, 'enrolled', 'ru');
 
@@ -80,7 +76,7 @@ describe('session reminders', () => {
   });
 
   it('does not remind twice when two runs overlap', async () => {
-    const session = await buildSession({ startsIn: 5 });
+    const session = await sessionStartingIn({ startsIn: 5 });
     const person = await enrol(session);
     const results = await Promise.all([sendSessionReminders(now), sendSessionReminders(now)]);
     expect(results.reduce((sum, r) => sum + r.reminded, 0)).to.equal(1);
@@ -88,7 +84,7 @@ describe('session reminders', () => {
   });
 
   it('reminds only enrolled participants', async () => {
-    const session = await buildSession({ startsIn: 3 });
+    const session = await sessionStartingIn({ startsIn: 3 });
     const enrolled = await enrol(session, 'enrolled');
     const others = await Promise.all(
       (['requested', 'waitlisted', 'withdrawn', 'declined', 'cancelled'] as const).map((state) =>
@@ -101,12 +97,12 @@ describe('session reminders', () => {
   });
 
   it('reminds only for open or running sessions that start within the next 24 hours', async () => {
-    const due = await enrol(await buildSession({ startsIn: 23 }));
-    const inProgress = await enrol(await buildSession({ startsIn: 1, status: 'in_progress' }));
-    const tooFar = await enrol(await buildSession({ startsIn: 25 }));
-    const started = await enrol(await buildSession({ startsIn: -1 }));
-    const cancelled = await enrol(await buildSession({ startsIn: 2, status: 'cancelled' }));
-    const draft = await enrol(await buildSession({ startsIn: 2, status: 'draft' }));
+    const due = await enrol(await sessionStartingIn({ startsIn: 23 }));
+    const inProgress = await enrol(await sessionStartingIn({ startsIn: 1, status: 'in_progress' }));
+    const tooFar = await enrol(await sessionStartingIn({ startsIn: 25 }));
+    const started = await enrol(await sessionStartingIn({ startsIn: -1 }));
+    const cancelled = await enrol(await sessionStartingIn({ startsIn: 2, status: 'cancelled' }));
+    const draft = await enrol(await sessionStartingIn({ startsIn: 2, status: 'draft' }));
 
     expect((await sendSessionReminders(now)).reminded).to.equal(2);
     expect(await Notice.countDocuments({ person: due._id })).to.equal(1);

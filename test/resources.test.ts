@@ -24,14 +24,8 @@ import { listResourcesForModule } from '../src/resources/resources.service.ts';
 import { toActor } from '../src/users/users.service.ts';
 import { User } from '../src/users/user.model.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
-import {
-  buildCountry,
-  buildInstitution,
-  buildTrainingSession,
-  buildUser,
-  daysFromNow,
-  DEFAULT_PASSWORD,
-} from './support/factories.ts';
+import { buildTrainingSession, buildUser, daysFromNow, DEFAULT_PASSWORD } from './support/factories.ts';
+import { buildWorld } from './support/world.ts';
 import * as files from './support/files.ts';
 import { csrfFrom, csrfToken, formBody, signIn, type Agent } from './support/http.ts';
 import { expectLabelledControls, expectNoMissingTranslations, fieldError, inputValue, links } from './page-helpers.ts';
@@ -79,12 +73,24 @@ describe('resource materials', () => {
   }
 
   async function world() {
-    const uganda = await buildCountry({ code: 'UG', name: 'Uganda' });
-    const kenya = await buildCountry({ code: 'KE', name: 'Kenya' });
-    const home = await buildInstitution({ country: uganda._id, code: 'HOME', name: 'Home Academy' });
-    const other = await buildInstitution({ country: uganda._id, code: 'OTHER', name: 'Other Prison' });
-    const abroad = await buildInstitution({ country: kenya._id, code: 'ABROAD', name: 'Abroad Academy' });
-    const owned = { institution: home._id, country: uganda._id };
+    const w = await buildWorld({
+      countries: { uganda: { code: 'UG', name: 'Uganda' }, kenya: { code: 'KE', name: 'Kenya' } },
+      institutions: {
+        home: { country: 'uganda', code: 'HOME', name: 'Home Academy' },
+        other: { country: 'uganda', code: 'OTHER', name: 'Other Prison' },
+        abroad: { country: 'kenya', code: 'ABROAD', name: 'Abroad Academy' },
+      },
+      people: {
+        admin: { roles: ['admin'], at: null, fullName: 'Ada Admin' },
+        coordinator: { roles: ['coordinator'], at: 'home', fullName: 'Cora Coordinator' },
+        otherCoordinator: { roles: ['coordinator'], at: 'other', fullName: 'Otto Other' },
+        trainer: { roles: ['trainer'], at: 'home', fullName: 'Tom Trainer' },
+        staff: { roles: ['staff'], at: 'home', fullName: 'Sam Staff' },
+        foreigner: { roles: ['staff'], at: 'abroad', fullName: 'Fay Foreign' },
+      },
+    });
+    // stored as bare as the model allows: no objectives, languages or publication date
+    const owned = { institution: w.institutions.home._id, country: w.countries.uganda._id };
     const module = await TrainingModule.create({
       code: 'PVE-01',
       title: 'Preventing violent extremism',
@@ -99,16 +105,7 @@ describe('resource materials', () => {
       status: 'draft',
       ...owned,
     });
-    return {
-      module,
-      draft,
-      admin: await buildUser({ roles: ['admin'], institution: null, fullName: 'Ada Admin' }),
-      coordinator: await buildUser({ roles: ['coordinator'], institution: home, fullName: 'Cora Coordinator' }),
-      otherCoordinator: await buildUser({ roles: ['coordinator'], institution: other, fullName: 'Otto Other' }),
-      trainer: await buildUser({ roles: ['trainer'], institution: home, fullName: 'Tom Trainer' }),
-      staff: await buildUser({ roles: ['staff'], institution: home, fullName: 'Sam Staff' }),
-      foreigner: await buildUser({ roles: ['staff'], institution: abroad, fullName: 'Fay Foreign' }),
-    };
+    return { module, draft, ...w.people };
   }
   type World = Awaited<ReturnType<typeof world>>;
 

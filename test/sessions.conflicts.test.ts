@@ -5,7 +5,7 @@ import { buildApp } from './support/context.ts';
 import { buildModule } from './support/factories.ts';
 import { signIn, post, type Agent } from './support/http.ts';
 import { fieldError, inputValue, links, visibleText } from './page-helpers.ts';
-import { buildSession, sessionForm, sessionsWorld, type World } from './sessions-world.ts';
+import { sessionForm, sessionIn, sessionsWorld, type World } from './support/sessions.ts';
 
 // A trainer or a room in two places at once is refused, the clash named, unless a
 // coordinator overrides it with a reason, which the session keeps and shows. A clashing
@@ -30,7 +30,7 @@ describe('sessions: conflicts (file)', () => {
 
   describe('sessions: conflicts', () => {
     it('refuses a trainer booked at an overlapping time, naming and linking the clash', async () => {
-      const other = await buildSession(w, {
+      const other = await sessionIn(w, {
         room: 'Hall',
         days: [{ date: '2026-03-02', start: '16:00', end: '18:00' }],
       });
@@ -46,7 +46,7 @@ describe('sessions: conflicts (file)', () => {
     });
 
     it('refuses a trainer booked at another venue at an overlapping time, naming and linking the clash', async () => {
-      const other = await buildSession(w, {
+      const other = await sessionIn(w, {
         institution: w.partner,
         room: 'Room 1',
         days: [{ date: '2026-03-02', start: '08:00', end: '10:00' }],
@@ -68,7 +68,7 @@ describe('sessions: conflicts (file)', () => {
     it('names and links a clash only for who may open it: a draft abroad is "another session" to the coordinator, then on the page', async () => {
       const secret = await buildModule({ status: 'published', institution: w.kampala, title: 'Kampala only module' });
       // 11:00–13:00 in Kampala is 08:00–10:00Z, inside 09:00–17:00 in Almaty (04:00–12:00Z)
-      const hidden = await buildSession(w, {
+      const hidden = await sessionIn(w, {
         status: 'draft',
         institution: w.kampala,
         module: secret,
@@ -92,7 +92,7 @@ describe('sessions: conflicts (file)', () => {
       expectUntold(refused.text);
 
       // editing a session onto it: the same
-      const mine = await buildSession(w, { days: [{ date: '2026-03-09', start: '09:00', end: '17:00' }] });
+      const mine = await sessionIn(w, { days: [{ date: '2026-03-09', start: '09:00', end: '17:00' }] });
       const moved = await post(coordinator, `/sessions/${mine.id}`, sessionForm(w));
       expect(moved.status).to.equal(422);
       expect(visibleText(clashList(moved.text))).to.include('Another session, which you cannot open');
@@ -122,7 +122,7 @@ describe('sessions: conflicts (file)', () => {
     });
 
     it('refuses the same room of the same venue whatever its case, not another venue or a free room', async () => {
-      await buildSession(w, { room: 'room 1', trainers: [w.people.coTrainer] });
+      await sessionIn(w, { room: 'room 1', trainers: [w.people.coTrainer] });
       const refused = await post(coordinator, '/sessions', sessionForm(w, { room: 'ROOM 1 ' }));
       expect(refused.status).to.equal(422);
       expect(visibleText(refused.text)).to.include('same room');
@@ -132,13 +132,13 @@ describe('sessions: conflicts (file)', () => {
     });
 
     it('any overlapping day counts; touching times, other days and cancelled sessions do not', async () => {
-      await buildSession(w, {
+      await sessionIn(w, {
         days: [
           { date: '2026-03-01', start: '09:00', end: '17:00' },
           { date: '2026-03-04', start: '09:00', end: '12:00' },
         ],
       });
-      await buildSession(w, { status: 'cancelled', days: [{ date: '2026-03-05', start: '09:00', end: '17:00' }] });
+      await sessionIn(w, { status: 'cancelled', days: [{ date: '2026-03-05', start: '09:00', end: '17:00' }] });
       const clash = sessionForm(w, {
         date: ['2026-03-03', '2026-03-04', '', '', ''],
         start: ['09:00', '11:00', '', '', ''],
@@ -156,7 +156,7 @@ describe('sessions: conflicts (file)', () => {
     });
 
     it('an override needs a reason; then it is recorded and shown on the session page', async () => {
-      const other = await buildSession(w);
+      const other = await sessionIn(w);
       const noReason = await post(coordinator, '/sessions', sessionForm(w, { override: 'on' }));
       expect(noReason.status).to.equal(422);
       expect(fieldError(noReason.text, 'overrideReason')).to.equal('Say why the clash is accepted.');
@@ -180,8 +180,8 @@ describe('sessions: conflicts (file)', () => {
     });
 
     it('saving a session does not clash with itself; moving it onto another does', async () => {
-      const first = await buildSession(w);
-      await buildSession(w, { days: [{ date: '2026-03-10', start: '09:00', end: '17:00' }] });
+      const first = await sessionIn(w);
+      await sessionIn(w, { days: [{ date: '2026-03-10', start: '09:00', end: '17:00' }] });
       expect(
         (await post(coordinator, `/sessions/${first.id}`, sessionForm(w, { notes: 'same times' }))).status,
       ).to.equal(303);

@@ -18,7 +18,7 @@ import {
   selectedValue,
   visibleText,
 } from './page-helpers.ts';
-import { buildSession, sessionForm, sessionsWorld, type World } from './sessions-world.ts';
+import { sessionForm, sessionIn, sessionsWorld, type World } from './support/sessions.ts';
 
 // Sessions over HTTP, as each role meets them: scheduling, the lifecycle, who sees what,
 // times in the venue's zone, copies and trainers' qualifications.
@@ -147,7 +147,7 @@ describe('sessions', () => {
 
   describe('sessions: the session page and who sees it', () => {
     it('shows times in the venue zone, named, to a viewer of another zone and language', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       expect(session.startsAt.toISOString()).to.equal(EXPECTED_START);
       const page = await (await as('staff')).get(`/sessions/${session.id}`).expect(200);
       expectNoMissingTranslations(page.text);
@@ -155,18 +155,18 @@ describe('sessions', () => {
     });
 
     it('a French reader gets the date in French, the zone still named', async () => {
-      const session = await buildSession(w, { institution: w.kampala, timeZone: 'Asia/Almaty' });
+      const session = await sessionIn(w, { institution: w.kampala, timeZone: 'Asia/Almaty' });
       const page = await (await as('ugandanStaff')).get(`/sessions/${session.id}`).expect(200);
       expect(visibleText(page.text)).to.match(/lun\.? 2 mars 2026, 09:00–17:00 \(Asia\/Almaty\)/);
     });
 
     it('drafts are hidden from staff; other countries and guessed ids are 404', async () => {
-      const draft = await buildSession(w, { status: 'draft' });
+      const draft = await sessionIn(w, { status: 'draft' });
       await (await as('staff')).get(`/sessions/${draft.id}`).expect(404);
       await (await as('trainer')).get(`/sessions/${draft.id}`).expect(200);
       await (await as('coordinator')).get(`/sessions/${draft.id}`).expect(200);
       await (await as('outsideCoordinator')).get(`/sessions/${draft.id}`).expect(404);
-      const open = await buildSession(w, {
+      const open = await sessionIn(w, {
         status: 'open',
         days: [{ date: '2026-04-01', start: '09:00', end: '10:00' }],
       });
@@ -182,7 +182,7 @@ describe('sessions', () => {
     });
 
     it('escapes what people typed', async () => {
-      const session = await buildSession(w, { room: '<script>alert(1)</script>' });
+      const session = await sessionIn(w, { room: '<script>alert(1)</script>' });
       session.notes = '<img src=x onerror=alert(1)>';
       await session.save();
       const page = await (await as('coordinator')).get(`/sessions/${session.id}`).expect(200);
@@ -195,7 +195,7 @@ describe('sessions', () => {
   describe('sessions: lifecycle', () => {
     it('draft → open → in progress → completed; a wrong step is 409', async () => {
       const agent = await as('coordinator');
-      const session = await buildSession(w, { status: 'draft' });
+      const session = await sessionIn(w, { status: 'draft' });
       expect((await post(agent, `/sessions/${session.id}/start`)).status).to.equal(409);
       for (const [step, status] of [
         ['open', 'open'],
@@ -212,7 +212,7 @@ describe('sessions', () => {
 
     it('cancelling asks first, needs a reason, and is shown', async () => {
       const agent = await as('coordinator');
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const confirm = await agent.get(`/sessions/${session.id}/cancel`).expect(200);
       expectNoMissingTranslations(confirm.text);
       const refused = await post(agent, `/sessions/${session.id}/cancel`, { reason: '  ' });
@@ -232,7 +232,7 @@ describe('sessions', () => {
 
     it('moving an open session raises its sequence; a change of notes does not', async () => {
       const agent = await as('coordinator');
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       expect((await post(agent, `/sessions/${session.id}`, sessionForm(w, { notes: 'Bring ID' }))).status).to.equal(
         303,
       );
@@ -245,7 +245,7 @@ describe('sessions', () => {
     });
 
     it('an edit form opened before someone else saved is refused (409), the typed values kept; saving again wins', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const alice = await as('coordinator');
       const bob = await as('admin');
       const formA = await alice.get(`/sessions/${session.id}/edit`).expect(200);
@@ -281,7 +281,7 @@ describe('sessions', () => {
     });
 
     it('a save that lost a race with another save is refused and answered 409, not 500', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const first = await TrainingSession.findById(session.id).orFail();
       const second = await TrainingSession.findById(session.id).orFail();
       first.room = 'Hall A';
@@ -297,7 +297,7 @@ describe('sessions', () => {
     });
 
     it('the edit form shows the stored local times', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const page = await (await as('coordinator')).get(`/sessions/${session.id}/edit`).expect(200);
       expect(page.text).to.include('value="2026-03-02"');
       expect(page.text).to.include('value="09:00"');
@@ -308,7 +308,7 @@ describe('sessions', () => {
   describe('sessions: capacity', () => {
     it('raising the capacity seats the first people waiting, in order; it cannot drop below those seated', async () => {
       const agent = await as('coordinator');
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       await TrainingSession.updateOne({ _id: session._id }, { $set: { capacity: 1 } });
       const people = [];
       for (let i = 0; i < 3; i++) people.push(await buildUser({ roles: ['staff'], institution: w.almaty }));
@@ -334,7 +334,7 @@ describe('sessions', () => {
 
   describe('sessions: copy', () => {
     it('prefills a new form, days cleared or a week later', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const agent = await as('coordinator');
       const blank = await agent.get(`/sessions/new?copy=${session.id}`).expect(200);
       expect(selectedValue(blank.text, 'module')).to.equal(w.modules.pve.id);
@@ -348,14 +348,14 @@ describe('sessions', () => {
 
   describe('sessions: list', () => {
     it('lists sessions in scope with filters and fill rate', async () => {
-      await buildSession(w, { days: [{ date: '2026-03-02', start: '09:00', end: '10:00' }] });
-      await buildSession(w, {
+      await sessionIn(w, { days: [{ date: '2026-03-02', start: '09:00', end: '10:00' }] });
+      await sessionIn(w, {
         institution: w.partner,
         room: 'A',
         trainers: [w.people.coTrainer],
         days: [{ date: '2026-05-02', start: '09:00', end: '10:00' }],
       });
-      await buildSession(w, { institution: w.elsewhere, trainers: [w.people.otherTrainer] });
+      await sessionIn(w, { institution: w.elsewhere, trainers: [w.people.otherTrainer] });
       const agent = await as('coordinator');
       const all = await agent.get('/sessions').expect(200);
       expectNoMissingTranslations(all.text);
@@ -380,7 +380,7 @@ describe('sessions', () => {
     }
 
     it('editing, stepping and cancelling a session', async () => {
-      const session = await buildSession(w, { status: 'draft' });
+      const session = await sessionIn(w, { status: 'draft' });
       const before = JSON.stringify(await TrainingSession.findById(session.id).lean());
       for (const [who, status] of [
         ['staff', 403],
@@ -398,7 +398,7 @@ describe('sessions', () => {
     });
 
     it('the roster export, removing, declining and adding people', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const enrolment = await seated(session);
       const roster = `/sessions/${session.id}/enrolments`;
       const trainer = await as('trainer');
@@ -440,8 +440,8 @@ describe('sessions', () => {
         institution: w.kampala,
         scopeInstitutions: [w.kampala, w.almaty],
       });
-      const open = await buildSession(w);
-      const draft = await buildSession(w, {
+      const open = await sessionIn(w);
+      const draft = await sessionIn(w, {
         status: 'draft',
         days: [{ date: '2026-03-09', start: '09:00', end: '17:00' }],
       });
@@ -495,7 +495,7 @@ describe('sessions', () => {
     });
 
     it('a session the actor can see but not manage is refused (403) on the roster POSTs, changing nothing', async () => {
-      const session = await buildSession(w);
+      const session = await sessionIn(w);
       const roster = `/sessions/${session.id}/enrolments`;
       for (const who of ['staff', 'trainer'] as const) {
         const agent = await as(who);

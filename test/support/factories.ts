@@ -133,42 +133,75 @@ export async function buildModule(fields: Partial<ModuleFields> = {}) {
 /** A local date (YYYY-MM-DD) some days from today; negative for the past. */
 export const daysFromNow = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
+export type SessionDay = { date: string; start: string; end: string };
+
 export type SessionSeed = {
-  module: { _id: Types.ObjectId };
   venue: { _id: Types.ObjectId; country?: Types.ObjectId | null };
+  /** default: a published module owned by the venue */
+  module?: { _id: Types.ObjectId };
   /** the day, in the venue's zone; default: ten days from now */
   date?: string;
   /** local times, default 09:00–17:00 */
   start?: string;
   end?: string;
+  /** several local days instead of date/start/end */
+  days?: SessionDay[];
+  /** an exact instant instead of local days: one eight-hour day from it */
+  startsAt?: Date;
   timeZone?: string;
   room?: string;
+  language?: DeliveryLanguage;
   capacity?: number;
   status?: SessionStatus;
+  requiresApproval?: boolean;
+  withdrawalCutoffHours?: number;
+  enrolmentOpensAt?: Date;
+  enrolmentClosesAt?: Date;
   /** the first one leads */
   trainers?: { _id: Types.ObjectId }[];
 };
 
-/** A one-day session of the module at the venue, stored directly, its local times converted in its zone. */
+const EIGHT_HOURS = 8 * 3_600_000;
+
+/** The session's days with their instants: local days converted in its zone, or one day from an instant. */
+function sessionDays(seed: SessionSeed, zone: string) {
+  if (seed.startsAt) {
+    const startsAt = seed.startsAt;
+    const date = startsAt.toISOString().slice(0, 10);
+    return [{ date, start: '09:00', end: '17:00', startsAt, endsAt: new Date(startsAt.getTime() + EIGHT_HOURS) }];
+  }
+  const local = seed.days ?? [
+    { date: seed.date ?? daysFromNow(10), start: seed.start ?? '09:00', end: seed.end ?? '17:00' },
+  ];
+  return local.map((d) => ({
+    ...d,
+    startsAt: localToUtc(d.date, d.start, zone)!,
+    endsAt: localToUtc(d.date, d.end, zone)!,
+  }));
+}
+
+/** A session of the module at the venue, stored directly, its local times converted in its zone. */
 export async function buildTrainingSession(seed: SessionSeed) {
   const zone = seed.timeZone ?? 'UTC';
-  const date = seed.date ?? daysFromNow(10);
-  const [start, end] = [seed.start ?? '09:00', seed.end ?? '17:00'];
-  const startsAt = localToUtc(date, start, zone)!;
-  const endsAt = localToUtc(date, end, zone)!;
+  const days = sessionDays(seed, zone);
+  const module = seed.module ?? (await buildModule({ status: 'published', institution: seed.venue }));
   return TrainingSession.create({
-    module: seed.module._id,
+    module: module._id,
     moduleVersion: 1,
     institution: seed.venue._id,
     country: seed.venue.country ?? undefined,
     room: seed.room ?? '',
     timeZone: zone,
-    days: [{ date, start, end, startsAt, endsAt }],
-    startsAt,
-    endsAt,
-    language: 'en',
+    days,
+    startsAt: days[0]!.startsAt,
+    endsAt: days.at(-1)!.endsAt,
+    language: seed.language ?? 'en',
     capacity: seed.capacity ?? 20,
     status: seed.status ?? 'open',
+    requiresApproval: seed.requiresApproval,
+    withdrawalCutoffHours: seed.withdrawalCutoffHours,
+    enrolmentOpensAt: seed.enrolmentOpensAt,
+    enrolmentClosesAt: seed.enrolmentClosesAt,
     trainers: (seed.trainers ?? []).map((t, i) => ({ person: t._id, lead: i === 0 })),
   });
 }
