@@ -7,6 +7,7 @@ import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule, type TrainingModuleFields } from '../modules/training-module.model.ts';
 import type { CatalogueFilter } from './catalogue.schemas.ts';
 import { findPage } from '../db/find-page.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 // The catalogue every signed-in person browses: published modules they may see, that is
 // canSeeModule (module-access.ts) written as a query. Drafts and archived modules are never
@@ -56,9 +57,8 @@ export async function listCatalogueTags(actor: Actor): Promise<string[]> {
 
 /** A module of the catalogue; a draft, an archived or another country's module is 404. */
 export async function getCatalogueModule(actor: Actor, id: string) {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
-  const module = await TrainingModule.findById(id);
-  if (!module || module.status !== 'published' || !canSeeModule(actor, module)) throw notFound();
+  const module = await findByIdOr404(TrainingModule, id);
+  if (module.status !== 'published' || !canSeeModule(actor, module)) throw notFound();
   return module;
 }
 

@@ -1,10 +1,11 @@
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../auth/actor.ts';
-import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
+import { conflict, fieldError, forbidden } from '../http/errors.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { Country } from './country.model.ts';
 import type { CountryInput } from './countries.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 export function listCountryOptions() {
   return Country.find({}, { code: 1, name: 1, timeZone: 1 }).sort({ name: 1 }).lean();
@@ -23,10 +24,7 @@ export async function listCountries() {
 }
 
 export async function getCountry(id: string) {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
-  const country = await Country.findById(id);
-  if (!country) throw notFound();
-  return country;
+  return findByIdOr404(Country, id);
 }
 
 /** Countries are few and set up once: admins only. */

@@ -17,12 +17,11 @@ import type { CurriculumFilter, CurriculumInput, CurriculumUpdateInput } from '.
 import { CurriculumRevision } from './curriculum-revision.model.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 export type CurriculumRecord = CurriculumFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<CurriculumRecord>;
 type Id = mongoose.Types.ObjectId | null | undefined;
-
-const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
 /** A module fits a curriculum when it is national or of the curriculum's country. */
 export function fitsCountry(moduleCountry: Id, curriculumCountry: Id): boolean {
@@ -67,7 +66,7 @@ export async function listCurricula(actor: Actor, filter: CurriculumFilter): Pro
 
 /** A curriculum the actor may see; anything else is 404, as if it did not exist. */
 export async function getCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
-  if (!isId(id)) throw notFound();
+  if (!isObjectId(id)) throw notFound();
   const curriculum = await Curriculum.findById(id);
   if (!curriculum || !canSeeCurriculum(actor, curriculum)) throw notFound();
   return curriculum;
@@ -76,7 +75,7 @@ export async function getCurriculum(actor: Actor, id: string): Promise<Curriculu
 /** A curriculum the actor may change: staff and trainers are refused (403), out of scope is 404. */
 export async function getEditableCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
   if (!isCurriculumEditor(actor)) throw forbidden();
-  if (!isId(id)) throw notFound();
+  if (!isObjectId(id)) throw notFound();
   const curriculum = await Curriculum.findById(id);
   if (!curriculum || !canEditCurriculum(actor, curriculum)) throw notFound();
   return curriculum;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FieldValidationError, type FieldErrors, type Translatable } from './errors.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 // One schema library at the edge. A message written into a schema is always a translation
 // key; zod's own issues are mapped to generic keys here.
@@ -96,7 +97,7 @@ export const optionalMultilineText = (max = 2000) =>
 export const objectId = () =>
   z
     .string()
-    .regex(/^[0-9a-f]{24}$/i, 'validation.invalid')
+    .refine(isObjectId, 'validation.invalid')
     .transform((id) => id.toLowerCase());
 
 /** A form's multi-select or checkbox group: absent, one value or several. */

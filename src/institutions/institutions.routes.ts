@@ -2,10 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
 import { listCountryOptions } from '../countries/countries.service.ts';
-import { FieldValidationError, StaleFormError } from '../http/errors.ts';
+import { handleForm } from '../http/form.ts';
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../http/time-zones.ts';
-import { parse } from '../http/validate.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
 import {
@@ -50,15 +49,15 @@ export function institutionsRouter(): Router {
   });
 
   router.post('/institutions', admins, async (req, res) => {
-    try {
-      const institution = await createInstitution(req.user!, parse(institutionSchema, req.body));
-      flash(req.session, { type: 'success', key: 'institutions:created', params: { name: institution.name } });
-      res.redirect(303, `/institutions/${institution.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderForm(req, res, 'new', { values: req.body, errors: error.fieldErrors });
-    }
+    await handleForm(req, res, {
+      schema: institutionSchema,
+      save: (input) => createInstitution(req.user!, input),
+      success: (institution) => ({
+        flash: { key: 'institutions:created', params: { name: institution.name } },
+        redirect: `/institutions/${institution.id}`,
+      }),
+      refused: (refusal) => renderForm(req, res, 'new', refusal),
+    });
   });
 
   router.get('/institutions/:id', readers, async (req, res) => {
@@ -80,19 +79,18 @@ export function institutionsRouter(): Router {
   });
 
   router.post('/institutions/:id', admins, async (req, res) => {
-    try {
-      const institution = await updateInstitution(req.user!, String(req.params.id), parse(institutionSchema, req.body));
-      flash(req.session, { type: 'success', key: 'institutions:updated', params: { name: institution.name } });
-      res.redirect(303, `/institutions/${institution.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      const institution = await getInstitution(req.user!, String(req.params.id));
-      res.status(error.status);
-      const typed = req.body as Record<string, unknown>;
-      // after a conflict, saving again means "keep mine": the form now carries the current revision
-      const values = error instanceof StaleFormError ? { ...typed, revision: String(institution.__v) } : typed;
-      await renderForm(req, res, 'edit', { institution, values, errors: error.fieldErrors });
-    }
+    const id = String(req.params.id);
+    await handleForm(req, res, {
+      schema: institutionSchema,
+      save: (input) => updateInstitution(req.user!, id, input),
+      success: (institution) => ({
+        flash: { key: 'institutions:updated', params: { name: institution.name } },
+        redirect: `/institutions/${institution.id}`,
+      }),
+      currentRevision: async () => (await getInstitution(req.user!, id)).__v,
+      refused: async (refusal) =>
+        renderForm(req, res, 'edit', { institution: await getInstitution(req.user!, id), ...refusal }),
+    });
   });
 
   router.get('/institutions/:id/deactivate', admins, async (req, res) => {

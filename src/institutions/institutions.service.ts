@@ -9,6 +9,7 @@ import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -50,10 +51,8 @@ export async function listInstitutionOptions(actor: Actor, wanted: OptionsWanted
 
 /** An institution in the actor's scope; anything else is 404, as if it did not exist. */
 export async function getInstitution(actor: Actor, id: string) {
-  if (!/^[0-9a-f]{24}$/i.test(id) || !canActIn(actor, id.toLowerCase())) throw notFound();
-  const institution = await Institution.findById(id);
-  if (!institution) throw notFound();
-  return institution;
+  if (!isObjectId(id) || !canActIn(actor, id.toLowerCase())) throw notFound();
+  return findByIdOr404(Institution, id);
 }
 
 /** How many active people belong to the institution: shown beside the link to them. */

@@ -23,6 +23,7 @@ import {
   type ModuleDocument,
 } from './modules.service.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES } from './training-module.model.ts';
+import { typedValues } from '../http/form.ts';
 
 const editors = requireRole('admin', 'coordinator');
 
@@ -45,15 +46,7 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
   });
 }
 
-/** Form values as typed, so a refused form comes back as the person left it. */
-function typedValues(body: unknown): Record<string, unknown> {
-  const values = { ...(body as Record<string, unknown>) };
-  for (const key of ['prerequisites', 'languages']) {
-    const v = values[key];
-    values[key] = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  }
-  return values;
-}
+const LIST_FIELDS = ['prerequisites', 'languages'];
 
 /** What is stored, in the shape of the form. */
 function storedValues(module: ModuleDocument): Record<string, unknown> {
@@ -121,7 +114,7 @@ export function modulesRouter(): Router {
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
       res.status(422);
-      await renderForm(req, res, { values: typedValues(req.body), errors: error.fieldErrors });
+      await renderForm(req, res, { values: typedValues(req.body, LIST_FIELDS), errors: error.fieldErrors });
     }
   });
 
@@ -159,7 +152,7 @@ export function modulesRouter(): Router {
       const module = await getModule(req.user!, String(req.params.id));
       const errors = error instanceof FieldValidationError ? error.fieldErrors : { _form: { key: error.messageKey } };
       res.status(error.status);
-      const values = typedValues(req.body);
+      const values = typedValues(req.body, LIST_FIELDS);
       // after a conflict, saving again means "keep mine": the form now carries the current revision
       if (error instanceof StaleFormError) values.revision = String(module.__v);
       await renderForm(req, res, { module, values, errors });

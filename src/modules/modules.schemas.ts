@@ -11,6 +11,7 @@ import {
   text,
 } from '../http/validate.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 // The module form as a browser sends it: every value a string, lists as repeated names,
 // objectives one per line in a textarea, tags separated by commas.
@@ -74,7 +75,6 @@ const tags = z
 
 const isLanguage = (value: unknown): value is DeliveryLanguage =>
   typeof value === 'string' && (DELIVERY_LANGUAGES as readonly string[]).includes(value);
-const isId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value);
 
 /** A checkbox group reported on the group as a whole; repeats dropped. */
 const checkboxGroup = <T extends string>(accepts: (value: unknown) => value is T, message: string) =>
@@ -93,7 +93,7 @@ export const moduleSchema = z
     hours,
     deliveryMode: z.enum(DELIVERY_MODES),
     audience: optionalText(300).transform((v) => v ?? ''),
-    prerequisites: checkboxGroup(isId, 'validation.invalid').transform((ids) => [
+    prerequisites: checkboxGroup(isObjectId, 'validation.invalid').transform((ids) => [
       ...new Set(ids.map((id) => id.toLowerCase())),
     ]),
     /** empty: the module has no assessment */

@@ -19,6 +19,7 @@ import type { ModuleFilter, ModuleInput } from './modules.schemas.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 // Modules as coordinators and admins manage them. Coordinators manage the modules owned by an
 // institution in their scope; anything else answers 404 to them, as if it did not exist.
@@ -64,9 +65,8 @@ export async function listModuleTags(actor: Actor): Promise<string[]> {
 /** A module the actor manages; anything else (missing, malformed, out of scope) is 404. */
 export async function getModule(actor: Actor, id: string): Promise<ModuleDocument> {
   requireEditor(actor);
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
-  const module = await TrainingModule.findById(id);
-  if (!module || !canEditModule(actor, module)) throw notFound();
+  const module = await findByIdOr404(TrainingModule, id);
+  if (!canEditModule(actor, module)) throw notFound();
   return module;
 }
 

@@ -13,6 +13,7 @@ import { User } from '../users/user.model.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { Notice, type NoticeKind } from './notice.model.ts';
 import { mailBody, noticeText } from './notice-text.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 export type NoticeRequest = {
   /** people to tell (user ids) */
@@ -63,8 +64,6 @@ function translations(config: Config): Promise<i18n> {
   return (fallbackI18n ??= createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage));
 }
 
-const isId = (id: unknown): id is string => typeof id === 'string' && /^[0-9a-f]{24}$/i.test(id);
-
 type Recipient = { _id: mongoose.Types.ObjectId; fullName: string; email?: string | null; language?: string | null };
 
 /**
@@ -74,13 +73,13 @@ type Recipient = { _id: mongoose.Types.ObjectId; fullName: string; email?: strin
  */
 export async function notify(request: NoticeRequest): Promise<void> {
   // String(): an ObjectId passed by mistake still names its person
-  const ids = [...new Set(request.people.map((id) => String(id).toLowerCase()).filter(isId))];
+  const ids = [...new Set(request.people.map((id) => String(id).toLowerCase()).filter(isObjectId))];
   if (ids.length === 0) return;
   const found = await findByIds<Recipient & { active: boolean }>(User, ids, 'fullName email language active');
   const people = found.filter((person) => person.active);
   if (people.length === 0) return;
   const params = Object.fromEntries(Object.entries(request.params ?? {}).map(([k, v]) => [k, String(v ?? '')]));
-  const session = isId(request.sessionId) ? new mongoose.Types.ObjectId(request.sessionId) : undefined;
+  const session = isObjectId(request.sessionId) ? new mongoose.Types.ObjectId(request.sessionId) : undefined;
   const notices = await Notice.insertMany(
     people.map((person) => ({ person: person._id, kind: request.kind, params, session, readAt: null })),
   );
@@ -155,7 +154,7 @@ async function personTimeZone(person: mongoose.Types.ObjectId): Promise<string> 
  * by one on FerretDB, whose $inc is not atomic; opening the notice list sets it right.
  */
 export async function unreadCount(personId: string): Promise<number> {
-  if (!isId(personId)) return 0;
+  if (!isObjectId(personId)) return 0;
   const person = await User.findById(personId, { unreadNotices: 1 }).lean();
   return Math.max(0, person?.unreadNotices ?? 0);
 }
@@ -168,7 +167,7 @@ async function recountUnread(person: mongoose.Types.ObjectId): Promise<void> {
 
 /** Marks one of the person's own notices read; another person's notice is "not found". */
 export async function markRead(personId: string, noticeId: string): Promise<void> {
-  if (!isId(noticeId)) throw notFound();
+  if (!isObjectId(noticeId)) throw notFound();
   // by _id alone, then the owner checked here: the one filter FerretDB answers from its index
   const notice = await Notice.findById(noticeId, { person: 1, readAt: 1 }).lean();
   if (!notice || !notice.person.equals(personId)) throw notFound();

@@ -8,6 +8,7 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
 import { Resource, type ResourceAudience, type ResourceFields } from './resource.model.ts';
 import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 // Who sees which materials. A module a person cannot see, and trainer-only material for
 // someone who is neither a trainer nor the module's editor, answer 404 as if they did not
@@ -32,7 +33,6 @@ export type VersionRecord = ResourceVersionFields & { _id: mongoose.Types.Object
 export type ResourceDocument = InstanceType<typeof Resource>;
 
 const OWNERSHIP = { title: 1, code: 1, status: 1, institution: 1, country: 1 } as const;
-const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 
 function findModule(id: mongoose.Types.ObjectId | string) {
   return TrainingModule.findById(id, OWNERSHIP).lean();
@@ -91,7 +91,7 @@ export async function listResourcesForModule(
 
 /** A module the actor may add materials to: 404 when they cannot see it, 403 when they only see it. */
 export async function getModuleForUpload(actor: Actor, moduleId: string): Promise<ModuleOwner> {
-  const module = isId(moduleId) ? await findModule(moduleId) : null;
+  const module = isObjectId(moduleId) ? await findModule(moduleId) : null;
   if (!module || !canSeeModule(actor, module)) throw notFound();
   if (!canEditModule(actor, module)) throw forbidden();
   return module;
@@ -101,7 +101,7 @@ export type VisibleResource = { resource: ResourceDocument; module: ModuleOwner;
 
 /** A resource this person may see (module visible, audience allowed); anything else is 404. */
 export async function getVisibleResource(actor: Actor, id: string): Promise<VisibleResource> {
-  const resource = isId(id) ? await Resource.findById(id) : null;
+  const resource = isObjectId(id) ? await Resource.findById(id) : null;
   if (!resource) throw notFound();
   const module = await findModule(resource.module);
   const access = module ? await materialsAccess(actor, module) : 'none';

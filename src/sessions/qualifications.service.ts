@@ -7,15 +7,14 @@ import { User } from '../users/user.model.ts';
 import type { QualificationInput } from './sessions.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 // Which modules a trainer is qualified to deliver, and since when. Admins, and coordinators
 // of the trainer's institution, record them.
 
-const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
-
 export async function getTrainer(actor: Actor, id: string) {
   if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
-  if (!isId(id)) throw notFound();
+  if (!isObjectId(id)) throw notFound();
   const trainer = await User.findById(id, { fullName: 1, roles: 1, institution: 1 }).lean();
   if (!trainer || !trainer.roles.includes('trainer')) throw notFound();
   if (!hasRole(actor, 'admin') && !canActIn(actor, trainer.institution?.toHexString())) throw notFound();
@@ -53,7 +52,7 @@ export async function addQualification(actor: Actor, trainerId: string, input: Q
 /** One qualification of a trainer in the actor's reach, with its module named (for the confirmation page). */
 export async function getQualification(actor: Actor, trainerId: string, qualificationId: string) {
   const trainer = await getTrainer(actor, trainerId);
-  if (!isId(qualificationId)) throw notFound();
+  if (!isObjectId(qualificationId)) throw notFound();
   const qualification = await TrainerQualification.findOne({ _id: qualificationId, trainer: trainer._id })
     .populate<{ module: { title: string; code: string } | null }>('module', 'title code')
     .lean();

@@ -33,6 +33,7 @@ import {
   type Saved,
 } from './sessions.service.ts';
 import mongoose from 'mongoose';
+import { isObjectId } from '../db/object-id.ts';
 
 const managers = requireRole('admin', 'coordinator');
 
@@ -51,7 +52,7 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
   const actor = req.user!;
   const warnings =
     locals.warnings ??
-    (typeof locals.values.module === 'string' && /^[0-9a-f]{24}$/i.test(locals.values.module)
+    (isObjectId(locals.values.module)
       ? await unqualified(new mongoose.Types.ObjectId(locals.values.module), trainerIdsOf(locals.values))
       : []);
   res.render('sessions/form', {
@@ -72,9 +73,7 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
 
 function trainerIdsOf(values: Record<string, unknown>) {
   const list = [values.lead, ...(Array.isArray(values.coTrainers) ? values.coTrainers : [values.coTrainers])];
-  return list
-    .filter((v): v is string => typeof v === 'string' && /^[0-9a-f]{24}$/i.test(v))
-    .map((v) => new mongoose.Types.ObjectId(v));
+  return list.filter(isObjectId).map((v) => new mongoose.Types.ObjectId(v));
 }
 
 function flashSaved(req: Request, saved: Saved, key: string) {

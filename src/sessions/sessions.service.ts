@@ -24,11 +24,11 @@ import {
   type TrainingSessionDocument,
   type TrainingSessionFields,
 } from './training-session.model.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 export type SessionRecord = TrainingSessionFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<SessionRecord>;
 
-const isId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
 const staleSession = () => new StaleFormError('sessions:errors.changedMeanwhile');
 
 /** Refused for clashing with other sessions: the form names those the actor may see and offers the override. */
@@ -41,7 +41,7 @@ export class SessionClashError extends FieldValidationError {
 
 /** A session the actor may see; anything else is 404, as if it did not exist. */
 export async function getSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
-  if (!isId(id)) throw notFound();
+  if (!isObjectId(id)) throw notFound();
   const session = await TrainingSession.findById(id);
   if (!session || !canSeeSession(actor, session)) throw notFound();
   return session;
@@ -50,7 +50,7 @@ export async function getSession(actor: Actor, id: string): Promise<TrainingSess
 /** A session the actor may change: others are refused (403) or, out of scope, 404. */
 export async function getManagedSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
   if (!isSessionManager(actor)) throw forbidden();
-  if (!isId(id)) throw notFound();
+  if (!isObjectId(id)) throw notFound();
   const session = await TrainingSession.findById(id);
   if (!session || !canManageSession(actor, session)) throw notFound();
   return session;

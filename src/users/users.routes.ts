@@ -21,6 +21,7 @@ import {
   setPersonActive,
   updatePerson,
 } from './users.service.ts';
+import { typedValues } from '../http/form.ts';
 
 const staffManagers = requireRole('admin', 'coordinator');
 
@@ -44,15 +45,7 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
   });
 }
 
-/** Form values as they were typed, so an invalid form comes back as the person left it. */
-function typedValues(body: unknown): Record<string, unknown> {
-  const values = { ...(body as Record<string, unknown>) };
-  for (const key of ['roles', 'scopeInstitutions']) {
-    const v = values[key];
-    values[key] = v === undefined ? [] : Array.isArray(v) ? v : [v];
-  }
-  return values;
-}
+const LIST_FIELDS = ['roles', 'scopeInstitutions'];
 
 export function usersRouter(config: Config): Router {
   const router = Router();
@@ -94,7 +87,7 @@ export function usersRouter(config: Config): Router {
     } catch (error) {
       if (!(error instanceof FieldValidationError)) throw error;
       res.status(422);
-      await renderForm(req, res, 'new', { values: typedValues(req.body), errors: error.fieldErrors });
+      await renderForm(req, res, 'new', { values: typedValues(req.body, LIST_FIELDS), errors: error.fieldErrors });
     }
   });
 
@@ -136,7 +129,7 @@ export function usersRouter(config: Config): Router {
       if (!(error instanceof FieldValidationError)) throw error;
       const person = await getPerson(req.user!, String(req.params.id));
       res.status(error.status);
-      const values = typedValues(req.body);
+      const values = typedValues(req.body, LIST_FIELDS);
       // after a conflict, saving again means "keep mine": the form now carries the current revision
       if (error instanceof StaleFormError) values.revision = String(person.profileRevision);
       await renderForm(req, res, 'edit', { person, values, errors: error.fieldErrors });

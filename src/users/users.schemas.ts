@@ -4,11 +4,11 @@ import { newPasswordSchema } from '../auth/password-policy.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { GENDERS } from './user.model.ts';
+import { isObjectId } from '../db/object-id.ts';
 
 /** An id as stored: MongoDB prints ids in lower case, and scope checks compare strings. */
 const id = () => objectId().transform((v) => v.toLowerCase());
 
-const isId = (value: unknown): value is string => typeof value === 'string' && /^[0-9a-f]{24}$/i.test(value);
 const isRole = (value: unknown): value is Role =>
   typeof value === 'string' && (ROLES as readonly string[]).includes(value);
 
@@ -39,7 +39,7 @@ export const personSchema = z
       .or(id())
       .optional(),
     roles: checkboxGroup(isRole, 'validation.choice').pipe(z.array(z.enum(ROLES)).min(1, 'people:roles.required')),
-    scopeInstitutions: checkboxGroup(isId, 'validation.invalid').transform((ids) => [
+    scopeInstitutions: checkboxGroup(isObjectId, 'validation.invalid').transform((ids) => [
       ...new Set(ids.map((v) => v.toLowerCase())),
     ]),
     language: z.enum(LANGUAGES),

@@ -16,6 +16,7 @@ import { uniqueKeys, User, type UserFields } from './user.model.ts';
 import type { PeopleFilter, PersonInput } from './users.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 type UserRecord = UserFields & { _id: mongoose.Types.ObjectId };
 
@@ -73,9 +74,7 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
 
 /** A person the actor may see; out of scope answers 404 like a missing one, so ids reveal nothing. */
 export async function getPerson(actor: Actor, id: string) {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound();
-  const person = await User.findById(id);
-  if (!person) throw notFound();
+  const person = await findByIdOr404(User, id);
   if (!canActIn(actor, person.institution?.toHexString()) && person._id.toHexString() !== actor.id) throw notFound();
   return person;
 }
