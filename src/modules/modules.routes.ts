@@ -23,7 +23,7 @@ import {
   type ModuleDocument,
 } from './modules.service.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES } from './training-module.model.ts';
-import { typedValues } from '../http/form.ts';
+import { handleForm, typedValues } from '../http/form.ts';
 
 const editors = requireRole('admin', 'coordinator');
 
@@ -106,17 +106,18 @@ export function modulesRouter(): Router {
     await renderForm(req, res, { values });
   });
 
-  router.post('/modules', editors, async (req, res) => {
-    try {
-      const module = await createModule(req.user!, parse(moduleSchema, req.body));
-      flash(req.session, { type: 'success', key: 'modules:created', params: { title: module.title } });
-      res.redirect(303, `/modules/${module.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderForm(req, res, { values: typedValues(req.body, LIST_FIELDS), errors: error.fieldErrors });
-    }
-  });
+  router.post('/modules', editors, (req, res) =>
+    handleForm(req, res, {
+      schema: moduleSchema,
+      save: (input) => createModule(req.user!, input),
+      success: (module) => ({
+        flash: { key: 'modules:created', params: { title: module.title } },
+        redirect: `/modules/${module.id}`,
+      }),
+      refused: (refusal) => renderForm(req, res, refusal),
+      listFields: LIST_FIELDS,
+    }),
+  );
 
   router.get('/modules/:id', editors, async (req, res) => {
     const module = await getModule(req.user!, String(req.params.id));

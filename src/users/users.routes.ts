@@ -3,9 +3,8 @@ import { linkBaseUrl, type Config } from '../config.ts';
 import { issuePasswordReset } from '../auth/account.service.ts';
 import { ROLES } from '../auth/actor.ts';
 import { requireRole } from '../auth/guards.ts';
-import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
+import { HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { parse } from '../http/validate.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { GENDERS, type User } from './user.model.ts';
@@ -21,7 +20,7 @@ import {
   setPersonActive,
   updatePerson,
 } from './users.service.ts';
-import { typedValues } from '../http/form.ts';
+import { handleForm } from '../http/form.ts';
 
 const staffManagers = requireRole('admin', 'coordinator');
 
@@ -79,17 +78,18 @@ export function usersRouter(config: Config): Router {
     });
   });
 
-  router.post('/people', staffManagers, async (req, res) => {
-    try {
-      const person = await createPerson(req.user!, parse(personSchema, req.body));
-      flash(req.session, { type: 'success', key: 'people:created', params: { name: person.fullName } });
-      res.redirect(303, `/people/${person.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderForm(req, res, 'new', { values: typedValues(req.body, LIST_FIELDS), errors: error.fieldErrors });
-    }
-  });
+  router.post('/people', staffManagers, (req, res) =>
+    handleForm(req, res, {
+      schema: personSchema,
+      save: (input) => createPerson(req.user!, input),
+      success: (person) => ({
+        flash: { key: 'people:created', params: { name: person.fullName } },
+        redirect: `/people/${person.id}`,
+      }),
+      refused: (refusal) => renderForm(req, res, 'new', refusal),
+      listFields: LIST_FIELDS,
+    }),
+  );
 
   router.get('/people/:id', staffManagers, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
@@ -120,20 +120,19 @@ export function usersRouter(config: Config): Router {
     await renderForm(req, res, 'edit', { person, values });
   });
 
-  router.post('/people/:id', staffManagers, async (req, res) => {
-    try {
-      const person = await updatePerson(req.user!, String(req.params.id), parse(personSchema, req.body));
-      flash(req.session, { type: 'success', key: 'people:updated', params: { name: person.fullName } });
-      res.redirect(303, `/people/${person.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      const person = await getPerson(req.user!, String(req.params.id));
-      res.status(error.status);
-      const values = typedValues(req.body, LIST_FIELDS);
-      // after a conflict, saving again means "keep mine": the form now carries the current revision
-      if (error instanceof StaleFormError) values.revision = String(person.profileRevision);
-      await renderForm(req, res, 'edit', { person, values, errors: error.fieldErrors });
-    }
+  router.post('/people/:id', staffManagers, (req, res) => {
+    const id = String(req.params.id);
+    return handleForm(req, res, {
+      schema: personSchema,
+      save: (input) => updatePerson(req.user!, id, input),
+      success: (person) => ({
+        flash: { key: 'people:updated', params: { name: person.fullName } },
+        redirect: `/people/${person.id}`,
+      }),
+      refused: async (refusal) => renderForm(req, res, 'edit', { person: await getPerson(req.user!, id), ...refusal }),
+      listFields: LIST_FIELDS,
+      currentRevision: async () => (await getPerson(req.user!, id)).profileRevision,
+    });
   });
 
   router.get('/people/:id/deactivate', staffManagers, async (req, res) => {
