@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { findByIdOr404 } from '../db/object-id.ts';
 import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
@@ -19,14 +20,9 @@ import { TrainingSession, type TrainingSessionDocument } from '../sessions/train
 //   a seat oneself up to the withdrawal cut-off (withdrawalDeadline).
 // Managing and teaching a session are decided by session-access.ts (canManageSession, teaches).
 
-export const isValidId = (id: string) => /^[0-9a-f]{24}$/i.test(id);
-
 /** A session by id, whoever asks: for the service's own steps, never for an actor's request. */
 export async function loadSession(id: string): Promise<TrainingSessionDocument> {
-  if (!isValidId(id)) throw notFound();
-  const session = await TrainingSession.findById(id);
-  if (!session) throw notFound();
-  return session;
+  return findByIdOr404(TrainingSession, id);
 }
 
 /** A session the actor may see; anything else is 404, exactly as GET /sessions/:id answers. */

@@ -1,3 +1,4 @@
+import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
@@ -6,7 +7,7 @@ import { containsPattern } from '../http/pagination.ts';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User, type UserFields } from '../users/user.model.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
-import { isValidId, loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
+import { loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 
@@ -252,7 +253,7 @@ export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocum
 
 /** Everyone with a live place in the session (enrolled, waitlisted or requested): whom a change concerns. */
 export async function peopleInSession(sessionId: string): Promise<string[]> {
-  if (!isValidId(sessionId)) return [];
+  if (!isObjectId(sessionId)) return [];
   const rows = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   return rows.map((r) => r.person.toHexString());
 }

@@ -12,10 +12,6 @@ export const addPeopleSchema = z
 /** The roster page's filter of people to add. */
 export const candidateFilterSchema = z.object({
   q: singleLine(100).optional().catch(undefined),
-  institution: z
-    .string()
-    .regex(/^[0-9a-f]{24}$/i)
-    .optional()
-    .catch(undefined),
+  institution: objectId().optional().catch(undefined),
 });
 export type CandidateFilter = z.output<typeof candidateFilterSchema>;

@@ -1,14 +1,14 @@
 import mongoose from 'mongoose';
+import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 import type { Actor } from '../auth/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { conflict, forbidden, notFound } from '../http/errors.ts';
+import { conflict, forbidden } from '../http/errors.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 import { User } from '../users/user.model.ts';
 import {
   assertManagesEnrolmentsOf,
   canManagePerson,
-  isValidId,
   loadManagedSession,
   loadSession,
   loadVisibleSession,
@@ -114,7 +114,7 @@ export async function enrolInManaged(
   personId: string,
   source: Source,
 ): Promise<CoordinatorOutcome> {
-  if (!isValidId(personId)) return 'unknown';
+  if (!isObjectId(personId)) return 'unknown';
   const person = await User.findById(personId, { institution: 1, active: 1 }).lean();
   if (!person?.active) return 'unknown';
   if (!canManagePerson(actor, person)) return 'unknown';
@@ -122,9 +122,7 @@ export async function enrolInManaged(
 }
 
 async function loadEnrolment(id: string) {
-  if (!isValidId(id)) throw notFound();
-  const enrolment = await Enrolment.findById(id);
-  if (!enrolment) throw notFound();
+  const enrolment = await findByIdOr404(Enrolment, id);
   return { enrolment, session: await loadSession(enrolment.session.toHexString()) };
 }
 

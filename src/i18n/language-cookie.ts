@@ -7,10 +7,11 @@ import { isLanguage, type Language } from './i18n.ts';
 // stored preference instead.
 
 const COOKIE = 'cadre.lang';
+const COOKIE_VALUE = new RegExp(`(?:^|;\\s*)${COOKIE.replace('.', '\\.')}=([a-z]{2})(?:;|$)`);
 const ONE_YEAR_MS = 365 * 24 * 3_600_000;
 
 export function languageFromCookie(req: Request): Language | undefined {
-  const value = /(?:^|;\s*)cadre\.lang=([a-z]{2})(?:;|$)/.exec(req.get('cookie') ?? '')?.[1];
+  const value = COOKIE_VALUE.exec(req.get('cookie') ?? '')?.[1];
   return isLanguage(value) ? value : undefined;
 }
 
