@@ -15,7 +15,7 @@ import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
 import { createLogger } from '../src/http/logger.ts';
 import { createI18n } from '../src/i18n/i18n.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
 import { benchSession, benchVenue } from './fixtures.ts';
 import { sessionsListScenario } from './sessions-list.ts';
@@ -49,7 +49,7 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
   const passwordHash = await hashPassword(PASSWORD, config.passwordHashCost);
   const browsers: Browser[] = [];
   for (let i = 0; i < people; i++) {
-    await User.create({
+    await Person.create({
       email: `bench${i}@bench.example`,
       passwordHash,
       fullName: `Bench ${i}`,

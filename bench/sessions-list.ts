@@ -8,7 +8,7 @@ import { Institution } from '../src/institutions/institution.model.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 
 // Scenario "sessions-list": a coordinator's sessions list (first page, then a late page) with
 // 2,000 sessions in the database, each with a few people seated, and a few thousand notices,
@@ -68,7 +68,7 @@ async function seed(passwordCost: number) {
     status: 'published',
     publishedAt: new Date(),
   });
-  const coordinator = await User.create({
+  const coordinator = await Person.create({
     email: 'coordinator@bench.example',
     passwordHash: await hashPassword(PASSWORD, passwordCost),
     fullName: 'Bench Coordinator',
@@ -107,7 +107,7 @@ async function seed(passwordCost: number) {
     coordinator._id,
   );
   // one staff member and an open session a month ahead, for the enrolment timed among all this
-  const staff = await User.create({
+  const staff = await Person.create({
     email: 'staff@bench.example',
     passwordHash: await hashPassword(PASSWORD, passwordCost),
     fullName: 'Bench Staff',

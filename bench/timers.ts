@@ -5,7 +5,7 @@ import type { LoginSessionStore } from '../src/auth/login-session-store.ts';
 import { hashPassword } from '../src/auth/password.ts';
 import { cadreJobs, startBackgroundJobs } from '../src/background-jobs.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
 import { benchSession, benchVenue } from './fixtures.ts';
 
@@ -25,7 +25,7 @@ async function seed(people: number, passwordCost: number) {
   const { country, institution } = venue;
   const passwordHash = await hashPassword(PASSWORD, passwordCost);
   const names = Array.from({ length: people }, (_, i) => `Timer Person ${String.fromCharCode(65 + i)}`);
-  const users = await User.insertMany(
+  const users = await Person.insertMany(
     names.map((fullName, i) => ({
       email: `timer${i}@bench.example`,
       passwordHash,

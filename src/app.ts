@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { authRouter } from './auth/auth.routes.ts';
 import { accountRouter } from './auth/account.routes.ts';
-import { requirePasswordChosen } from './auth/guards.ts';
+import { requirePasswordChosen } from './access/guards.ts';
 import { configurePassport } from './auth/passport.ts';
 import { sessionLifetime } from './auth/session-lifetime.ts';
 import type { LoginSessionStore } from './auth/login-session-store.ts';
@@ -32,7 +32,7 @@ import { resourcesRouter } from './resources/resources.routes.ts';
 import { sessionsRouter } from './sessions/sessions.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
-import { usersRouter } from './users/users.routes.ts';
+import { peopleRouter } from './people/people.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -119,7 +119,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));
   app.use(homeRouter());
   app.use(accountRouter(config));
-  app.use(usersRouter(config));
+  app.use(peopleRouter(config));
   app.use(institutionsRouter());
   app.use(countriesRouter());
   app.use(modulesRouter());

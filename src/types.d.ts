@@ -1,5 +1,5 @@
 import type { TFunction } from 'i18next';
-import type { Actor } from './auth/actor.ts';
+import type { Actor } from './access/actor.ts';
 import type { Language } from './i18n/i18n.ts';
 import type { Flash } from './http/flash.ts';
 

@@ -4,7 +4,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { ensureFirstAdmin } from '../src/auth/account.service.ts';
 import { verifyPassword } from '../src/auth/password.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { buildInstitution, buildUser, DEFAULT_PASSWORD } from './support/factories.ts';
 import { csrfFrom, csrfToken, postForm, signIn, type Agent } from './support/http.ts';
@@ -45,7 +45,7 @@ function tokenFrom(html: string): string {
 }
 
 async function storedHash(id: unknown): Promise<string | undefined> {
-  return (await User.findById(id).lean())?.passwordHash ?? undefined;
+  return (await Person.findById(id).lean())?.passwordHash ?? undefined;
 }
 
 describe('changing one’s own password', () => {
@@ -112,7 +112,7 @@ describe('changing one’s own password', () => {
       roles: 'admin',
     });
     expect(res.status).to.equal(422);
-    const stored = await User.findById(user._id).lean();
+    const stored = await Person.findById(user._id).lean();
     expect(stored?.roles).to.deep.equal(['staff']);
     expect(await verifyPassword(DEFAULT_PASSWORD, stored!.passwordHash!)).to.equal(true);
   });
@@ -197,7 +197,7 @@ describe('password links issued by an admin', () => {
     const token = tokenFrom(res.text);
     expect(res.headers['cache-control']).to.equal('no-store');
 
-    const stored = await User.findById(person._id).lean();
+    const stored = await Person.findById(person._id).lean();
     expect(stored?.passwordResetTokenHash).to.be.a('string');
     expect(stored?.passwordResetTokenHash).not.to.include(token);
     expect(stored?.passwordResetExpiresAt?.getTime()).to.be.closeTo(Date.now() + 24 * 3_600_000, 60_000);
@@ -255,7 +255,7 @@ describe('password links issued by an admin', () => {
     const person = await buildUser();
     const agent = await signIn(app, admin.email!);
     const token = tokenFrom((await issueLink(agent, person.id)).text);
-    await User.updateOne({ _id: person._id }, { $set: { passwordResetExpiresAt: new Date(Date.now() - 1000) } });
+    await Person.updateOne({ _id: person._id }, { $set: { passwordResetExpiresAt: new Date(Date.now() - 1000) } });
     const page = await request(app).get(`/reset-password/${token}`);
     expect(page.status).to.equal(404);
     expect(page.text).to.include('This link is not valid: it has expired or has already been used.');
@@ -303,7 +303,7 @@ describe('password links issued by an admin', () => {
     const admin = await buildUser({ roles: ['admin'] });
     const person = await buildUser();
     const token = tokenFrom((await issueLink(await signIn(app, admin.email!), person.id)).text);
-    await User.updateOne({ _id: person._id }, { $set: { active: false } });
+    await Person.updateOne({ _id: person._id }, { $set: { active: false } });
     expect((await request(app).get(`/reset-password/${token}`)).status).to.equal(404);
     expect((await setPasswordWithLink(token, NEW_PASSWORD)).status).to.equal(404);
   });
@@ -314,7 +314,7 @@ describe('password links issued by an admin', () => {
     const agent = await signIn(app, admin.email!);
     const res = await postForm(agent, '/people', `/people/${person.id}/reset-link`, {});
     expect(res.status).to.equal(403);
-    expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+    expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
   });
 });
 
@@ -362,7 +362,7 @@ describe('a password change ends every password link', () => {
     const agent = await signIn(app, person.email!);
     const res = await changePassword(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: NEW_PASSWORD });
     expect(res.status).to.equal(303);
-    const stored = await User.findById(person._id).lean();
+    const stored = await Person.findById(person._id).lean();
     expect(stored?.passwordResetTokenHash).to.equal(undefined);
     expect(stored?.passwordResetExpiresAt).to.equal(undefined);
     await expectLinkDead(token, person.email!, NEW_PASSWORD);
@@ -464,7 +464,7 @@ describe('the address of a password link', () => {
     expect(res.status).to.equal(503);
     expect(res.text).to.include('the administrator must set PUBLIC_URL');
     expect(res.text).not.to.match(/\/reset-password\//);
-    expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+    expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
 
     // the person's page says so instead of offering the button
     const page = await (await signIn(app, (await buildUser({ roles: ['admin'] })).email!)).get(`/people/${person.id}`);
@@ -505,7 +505,7 @@ describe('who may issue password links', () => {
       const person = await buildUser({ roles: [...roles], institution });
       const res = await issue(agent, person.id);
       expect(res.status, roles.join()).to.equal(403);
-      expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+      expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
     }
   });
 
@@ -514,7 +514,7 @@ describe('who may issue password links', () => {
     const person = await buildUser({ institution: await buildInstitution() });
     const res = await issue(agent, person.id);
     expect(res.status).to.equal(404);
-    expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+    expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
   });
 
   for (const role of ['staff', 'trainer'] as const) {
@@ -525,7 +525,7 @@ describe('who may issue password links', () => {
       const agent = await signIn(app, actor.email!);
       const res = await issue(agent, person.id);
       expect(res.status).to.equal(403);
-      expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+      expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
     });
   }
 
@@ -533,7 +533,7 @@ describe('who may issue password links', () => {
     const person = await buildUser();
     const res = await postForm(request.agent(app), '/login', `/people/${person.id}/reset-link`, {});
     expect(res.status).to.equal(401);
-    expect((await User.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
+    expect((await Person.findById(person._id).lean())?.passwordResetTokenHash).to.equal(undefined);
   });
 });
 
@@ -543,7 +543,7 @@ describe('the first admin', () => {
   it('when ADMIN_EMAIL and ADMIN_PASSWORD are given, one admin is created who can sign in', async () => {
     const result = await ensureFirstAdmin('boss@test.example', 'the first admin passphrase', cost);
     expect(result).to.deep.equal({ email: 'boss@test.example' });
-    const admins = await User.find({ roles: 'admin' }).lean();
+    const admins = await Person.find({ roles: 'admin' }).lean();
     expect(admins).to.have.length(1);
     expect(admins[0]?.mustChangePassword).to.equal(false);
 
@@ -556,8 +556,8 @@ describe('the first admin', () => {
     await ensureFirstAdmin('boss@test.example', 'the first admin passphrase', cost);
     expect(await ensureFirstAdmin('boss@test.example', 'the first admin passphrase', cost)).to.equal(undefined);
     expect(await ensureFirstAdmin('other@test.example', undefined, cost)).to.equal(undefined);
-    expect(await User.countDocuments({ roles: 'admin' })).to.equal(1);
-    expect(await User.countDocuments({})).to.equal(1);
+    expect(await Person.countDocuments({ roles: 'admin' })).to.equal(1);
+    expect(await Person.countDocuments({})).to.equal(1);
   });
 
   it('when no password is given, one is generated, returned once, and must be changed', async () => {
@@ -565,7 +565,7 @@ describe('the first admin', () => {
     const generated = result?.generatedPassword;
     expect(generated).to.be.a('string');
     expect([...generated!].length).to.be.at.least(12);
-    const admin = await User.findOne({ emailKey: 'boss@test.example' }).lean();
+    const admin = await Person.findOne({ emailKey: 'boss@test.example' }).lean();
     expect(admin?.mustChangePassword).to.equal(true);
     expect(admin?.passwordHash).not.to.include(generated!);
     expect(await ensureFirstAdmin('boss@test.example', undefined, cost)).to.equal(undefined);
@@ -586,9 +586,9 @@ describe('the first admin', () => {
   it('when an admin already exists, nothing is created', async () => {
     const existing = await buildUser({ roles: ['admin'] });
     expect(await ensureFirstAdmin('boss@test.example', 'the first admin passphrase', cost)).to.equal(undefined);
-    expect(await User.exists({ emailKey: 'boss@test.example' })).to.equal(null);
-    expect(await User.countDocuments({ roles: 'admin' })).to.equal(1);
-    expect((await User.findOne({ roles: 'admin' }).lean())?._id.toHexString()).to.equal(existing.id);
+    expect(await Person.exists({ emailKey: 'boss@test.example' })).to.equal(null);
+    expect(await Person.countDocuments({ roles: 'admin' })).to.equal(1);
+    expect((await Person.findOne({ roles: 'admin' }).lean())?._id.toHexString()).to.equal(existing.id);
   });
 });
 
@@ -665,7 +665,7 @@ describe('choosing the language', () => {
     const agent = await signIn(app, user.email!);
     const res = await postForm(agent, '/account', '/language', { language: 'ru', returnTo: '/account' });
     expect(res.headers.location).to.equal('/account');
-    expect((await User.findById(user._id).lean())?.language).to.equal('ru');
+    expect((await Person.findById(user._id).lean())?.language).to.equal('ru');
     expect(htmlTag((await agent.get('/account')).text)).to.equal('<html lang="ru" dir="ltr">');
     const later = await signIn(app, user.email!);
     const page = await later.get('/').set('Accept-Language', 'fr');
@@ -680,6 +680,6 @@ describe('choosing the language', () => {
       const res = await postForm(agent, '/account', '/language', { language });
       expect(res.status, JSON.stringify(language)).to.equal(422);
     }
-    expect((await User.findById(user._id).lean())?.language).to.equal('en');
+    expect((await Person.findById(user._id).lean())?.language).to.equal('en');
   });
 });

@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import request, { type Response } from 'supertest';
-import { safeReturnTo } from '../src/auth/guards.ts';
-import { User } from '../src/users/user.model.ts';
+import { safeReturnTo } from '../src/access/guards.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp } from './support/context.ts';
 import { buildUser, DEFAULT_PASSWORD } from './support/factories.ts';
 import { csrfFrom, csrfToken, postForm, signIn, type Agent } from './support/http.ts';
@@ -53,7 +53,7 @@ describe('signing in', () => {
   it('when signing in succeeds, the last sign-in time is recorded', async () => {
     const user = await buildUser();
     await signIn(app, user.email!);
-    const stored = await User.findById(user._id).lean();
+    const stored = await Person.findById(user._id).lean();
     expect(stored?.lastSignInAt).to.be.instanceOf(Date);
   });
 
@@ -91,7 +91,7 @@ describe('signing in', () => {
 
   it('when a person has an e-mail but no password yet, they cannot sign in', async () => {
     const user = await buildUser();
-    await User.updateOne({ _id: user._id }, { $unset: { passwordHash: 1 } });
+    await Person.updateOne({ _id: user._id }, { $unset: { passwordHash: 1 } });
     const res = await attemptSignIn(request.agent(app), user.email!, DEFAULT_PASSWORD);
     expect(res.status).to.equal(401);
   });
@@ -453,7 +453,7 @@ describe('session lifetime', () => {
     const app = await buildApp();
     const user = await buildUser();
     const agent = await signIn(app, user.email!);
-    await User.updateOne({ _id: user._id }, { $set: { active: false }, $inc: { authVersion: 1 } });
+    await Person.updateOne({ _id: user._id }, { $set: { active: false }, $inc: { authVersion: 1 } });
     expect((await agent.get('/account')).headers.location).to.equal('/login');
   });
 
@@ -499,11 +499,11 @@ describe('a person who must choose their own password', () => {
       language: 'en',
     });
     expect(people.status).to.equal(403);
-    expect(await User.exists({ fullName: 'Should Not Exist' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'Should Not Exist' })).to.equal(null);
     // they may still switch to a language they can read the password form in
     const language = await postForm(agent, '/account/password', '/language', { language: 'ru' });
     expect(language.status).to.equal(303);
-    expect((await User.findById(user._id).lean())?.language).to.equal('ru');
+    expect((await Person.findById(user._id).lean())?.language).to.equal('ru');
   });
 
   it('when they sign out, that is allowed', async () => {
@@ -524,6 +524,6 @@ describe('a person who must choose their own password', () => {
     });
     expect(res.status).to.equal(303);
     expect((await agent.get('/people')).status).to.equal(200);
-    expect((await User.findById(user._id).lean())?.mustChangePassword).to.equal(false);
+    expect((await Person.findById(user._id).lean())?.mustChangePassword).to.equal(false);
   });
 });

@@ -12,13 +12,13 @@ import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { enrolOne } from '../src/enrolments/enrolments.service.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { Notice } from '../src/notices/notice.model.ts';
-import { DiskStorage, uploadPaths } from '../src/resources/disk-storage.ts';
+import { DiskStorage, uploadPaths } from '../src/storage/disk-storage.ts';
 import { uploadResources } from '../src/resources/resource-changes.service.ts';
 import { Resource } from '../src/resources/resource.model.ts';
-import { TrainerQualification } from '../src/sessions/trainer-qualification.model.ts';
+import { TrainerQualification } from '../src/qualifications/trainer-qualification.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
-import { User } from '../src/users/user.model.ts';
-import { toActor } from '../src/users/users.service.ts';
+import { Person } from '../src/people/person.model.ts';
+import { toActor } from '../src/people/people.service.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildWorld } from './support/world.ts';
 import * as files from './support/files.ts';
@@ -68,7 +68,7 @@ describe('CSRF refusal on every state-changing route', () => {
     const { coordinator, admin, trainer, staff, newcomer, latecomer } = w.people;
     const { module } = w.modules;
     const { session } = w.sessions;
-    const actor = toActor((await User.findById(coordinator._id).lean())!);
+    const actor = toActor((await Person.findById(coordinator._id).lean())!);
     await enrolOne(actor, session.id, staff.id);
     const enrolment = await Enrolment.findOne({ session: session._id }).orFail();
     const curriculum = await Curriculum.create({
@@ -309,7 +309,7 @@ describe('CSRF refusal on every state-changing route', () => {
     expect(await Resource.countDocuments(), 'materials').to.equal(1);
     expect(await TrainerQualification.countDocuments(), 'qualifications').to.equal(1);
     expect((await Notice.findById(w.notice._id).lean())?.readAt, 'the notice is still unread').to.equal(undefined);
-    expect((await User.findById(w.trainer._id).lean())?.active, 'the person is still active').to.equal(true);
+    expect((await Person.findById(w.trainer._id).lean())?.active, 'the person is still active').to.equal(true);
     for (const [who, agent] of Object.entries(agents)) {
       expect((await agent.get('/account')).status, `${who} still signed in`).to.equal(200);
     }

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Actor } from '../src/auth/actor.ts';
+import type { Actor } from '../src/access/actor.ts';
 import { canEditCurriculum, canSeeCurriculum } from '../src/curricula/curriculum-access.ts';
 import { progressFor } from '../src/curricula/curriculum-items.service.ts';
 import { Curriculum } from '../src/curricula/curriculum.model.ts';

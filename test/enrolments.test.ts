@@ -12,8 +12,8 @@ import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { promoteWaiting, releaseCancelledSession } from '../src/enrolments/enrolments.service.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { formatInstant } from '../src/sessions/session-times.ts';
-import { User } from '../src/users/user.model.ts';
-import { toActor } from '../src/users/users.service.ts';
+import { Person } from '../src/people/person.model.ts';
+import { toActor } from '../src/people/people.service.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
 import {
   buildCountry,
@@ -77,7 +77,7 @@ describe('enrolments', () => {
       expect(visibleText(page.text)).to.include('You are number 1 on the waiting list');
       expect(visibleText(page.text)).to.include('(UTC)');
       // the date in the reader's language
-      await User.updateOne({ _id: second._id }, { $set: { language: 'fr' } });
+      await Person.updateOne({ _id: second._id }, { $set: { language: 'fr' } });
       const french = visibleText((await b.agent.get('/my-training')).text);
       expect(french).to.include(formatInstant(session.startsAt, 'UTC', 'fr'));
     });
@@ -299,7 +299,7 @@ describe('enrolments', () => {
     it('lists people to add by words and institution, leaves out those in already, and says when it shows only some', async () => {
       const { country, institution, session, coordinator } = await world();
       const annex = await buildInstitution({ country: country._id, name: 'Annex Prison' });
-      await User.updateOne({ _id: coordinator._id }, { $push: { scopeInstitutions: annex._id } });
+      await Person.updateOne({ _id: coordinator._id }, { $push: { scopeInstitutions: annex._id } });
       const amina = await buildUser({ institution, fullName: 'Amina Okello', serviceNumber: 'UG-77' });
       const bakhyt = await buildUser({ institution: annex, fullName: 'Bakhyt Amanov' });
       const inside = await buildUser({ institution, fullName: 'Already Inside' });
@@ -320,7 +320,7 @@ describe('enrolments', () => {
       const elsewhere = await buildInstitution({ country: country._id });
       expect((await offered(`institution=${elsewhere.id as string}`)).ids).to.deep.equal([]);
 
-      const crowd = await User.insertMany(
+      const crowd = await Person.insertMany(
         Array.from({ length: CANDIDATES_SHOWN }, (_, i) => ({
           fullName: `Crowd ${String(i).padStart(3, '0')}`,
           institution: institution._id,
@@ -407,5 +407,5 @@ describe('enrolments', () => {
 });
 
 async function actorOf(email: string) {
-  return toActor(await User.findOne({ email }).orFail());
+  return toActor(await Person.findOne({ email }).orFail());
 }

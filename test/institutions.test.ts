@@ -3,7 +3,7 @@ import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
 import { Institution } from '../src/institutions/institution.model.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildInstitution, buildUser } from './support/factories.ts';
 import { buildWorld } from './support/world.ts';
@@ -448,7 +448,7 @@ describe('institutions: deactivation', () => {
     expect(visibleText(show.text)).to.include(t('filters.statuses.inactive'));
     expect(show.text).to.include(`action="/institutions/${w.partner.id}/activate"`);
 
-    const after = await User.findById(person._id).lean().orFail();
+    const after = await Person.findById(person._id).lean().orFail();
     expect(after.institution?.toHexString()).to.equal(w.partner.id);
     expect(after.active).to.equal(true);
     const people = await admin.get(`/people?institution=${w.partner.id}`);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import type { Actor, Role } from '../src/auth/actor.ts';
+import type { Actor, Role } from '../src/access/actor.ts';
 import { visibleToFilter } from '../src/catalogue/catalogue.service.ts';
 import { HttpError } from '../src/http/errors.ts';
 import { canSeeModule } from '../src/modules/module-access.ts';

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Actor } from '../src/auth/actor.ts';
+import type { Actor } from '../src/access/actor.ts';
 import { menuFor } from '../src/http/navigation.ts';
 
 const actor = (roles: Actor['roles']): Actor => ({

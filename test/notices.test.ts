@@ -8,7 +8,7 @@ import { clearSentMail, sentMail } from '../src/notices/mailer.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { unreadNoticesLocal } from '../src/notices/notices.routes.ts';
 import { configureNotices, notify, unreadCount } from '../src/notices/notices.service.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
@@ -252,7 +252,7 @@ describe('the unread count in the header', () => {
     const agent = await signIn(app, person.email!);
     expect(visibleText((await agent.get('/account')).text)).to.include('Notices (2)');
     // a count gone wrong (two notices at the same instant on FerretDB) is what the badge shows…
-    await User.updateOne({ _id: person._id }, { $set: { unreadNotices: 5 } });
+    await Person.updateOne({ _id: person._id }, { $set: { unreadNotices: 5 } });
     expect(visibleText((await agent.get('/account')).text)).to.include('Notices (5)');
     // …until the person opens their notices, which counts them
     await agent.get('/notices').expect(200);

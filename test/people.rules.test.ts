@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import type { Actor, Role } from '../src/auth/actor.ts';
+import type { Actor, Role } from '../src/access/actor.ts';
 import { FieldValidationError, HttpError } from '../src/http/errors.ts';
-import { User } from '../src/users/user.model.ts';
-import { personSchema, type PersonInput } from '../src/users/users.schemas.ts';
+import { Person } from '../src/people/person.model.ts';
+import { personSchema, type PersonInput } from '../src/people/people.schemas.ts';
 import {
   assignableRoles,
   canManage,
@@ -11,13 +11,13 @@ import {
   setPersonActive,
   toActor,
   updatePerson,
-} from '../src/users/users.service.ts';
+} from '../src/people/people.service.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
 
 // The rules of people administration, called as the routes call them, without HTTP.
 
-async function actorOf(user: InstanceType<typeof User>): Promise<Actor> {
-  return toActor((await User.findById(user._id).lean().orFail()) as Parameters<typeof toActor>[0]);
+async function actorOf(user: InstanceType<typeof Person>): Promise<Actor> {
+  return toActor((await Person.findById(user._id).lean().orFail()) as Parameters<typeof toActor>[0]);
 }
 
 function input(fields: Partial<Record<keyof PersonInput, unknown>>): PersonInput {
@@ -188,7 +188,7 @@ describe('people rules', () => {
       const person = await buildUser();
       await setPersonActive(admin, person.id, false);
       await setPersonActive(admin, person.id, false);
-      const after = await User.findById(person._id).lean().orFail();
+      const after = await Person.findById(person._id).lean().orFail();
       expect(after.active).to.equal(false);
       expect(after.authVersion).to.equal(person.authVersion + 1);
     });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildInstitution, buildUser } from './support/factories.ts';
 import { buildWorld } from './support/world.ts';
@@ -73,7 +73,7 @@ function personForm(institution: { id: string } | string, fields: FormFields = {
 
 /** A stored person as plain data, to compare before and after a refused request. */
 async function snapshot(id: unknown) {
-  const user = await User.findById(id).lean().orFail();
+  const user = await Person.findById(id).lean().orFail();
   return { ...user, updatedAt: undefined };
 }
 
@@ -116,7 +116,7 @@ describe('people: who may reach which page', () => {
 
   it('refuses every anonymous form post and changes nothing', async () => {
     const before = await snapshot(w.staff._id);
-    const count = await User.countDocuments();
+    const count = await Person.countDocuments();
     for (const path of actions(w.staff.id)) {
       const res = await request(app)
         .post(path)
@@ -125,7 +125,7 @@ describe('people: who may reach which page', () => {
       expect([401, 403], path).to.include(res.status);
     }
     expect(await snapshot(w.staff._id)).to.deep.equal(before);
-    expect(await User.countDocuments()).to.equal(count);
+    expect(await Person.countDocuments()).to.equal(count);
   });
 
   for (const role of ['staff', 'trainer'] as const) {
@@ -135,13 +135,13 @@ describe('people: who may reach which page', () => {
         expect((await agent.get(path)).status, path).to.equal(403);
       }
       const before = await snapshot(w.partnerStaff._id);
-      const count = await User.countDocuments();
+      const count = await Person.countDocuments();
       for (const path of actions(w.partnerStaff.id)) {
         const res = await post(agent, path, personForm(w.home, { fullName: 'Changed' }));
         expect(res.status, path).to.equal(403);
       }
       expect(await snapshot(w.partnerStaff._id)).to.deep.equal(before);
-      expect(await User.countDocuments()).to.equal(count);
+      expect(await Person.countDocuments()).to.equal(count);
     });
 
     it(`does not show the people link in the menu to a ${role}`, async () => {
@@ -232,7 +232,7 @@ describe('people: a coordinator works only in their scope', () => {
   it('adds a staff member to a scope institution, with the country of that institution', async () => {
     const res = await post(agent, '/people', personForm(w.partner, { fullName: 'New Recruit', serviceNumber: 'p-77' }));
     expect(res.status).to.equal(303);
-    const person = await User.findOne({ fullName: 'New Recruit' }).lean().orFail();
+    const person = await Person.findOne({ fullName: 'New Recruit' }).lean().orFail();
     expect(res.headers.location).to.equal(`/people/${person._id.toHexString()}`);
     expect(person.institution?.toHexString()).to.equal(w.partner.id);
     expect(person.country?.toHexString()).to.equal(w.uganda.id);
@@ -244,7 +244,7 @@ describe('people: a coordinator works only in their scope', () => {
     const res = await post(agent, '/people', personForm(w.elsewhere, { fullName: 'Sneaky' }));
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'institution')).to.equal(t('people:institution.outOfScope'));
-    expect(await User.exists({ fullName: 'Sneaky' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'Sneaky' })).to.equal(null);
   });
 
   for (const role of ['admin', 'coordinator']) {
@@ -252,7 +252,7 @@ describe('people: a coordinator works only in their scope', () => {
       const res = await post(agent, '/people', personForm(w.home, { fullName: 'Climber', roles: ['staff', role] }));
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, 'roles')).to.equal(t('people:roles.notAllowed'));
-      expect(await User.exists({ fullName: 'Climber' })).to.equal(null);
+      expect(await Person.exists({ fullName: 'Climber' })).to.equal(null);
     });
 
     it(`cannot raise a staff member of their own institution to ${role}`, async () => {
@@ -301,7 +301,7 @@ describe('people: a coordinator works only in their scope', () => {
     );
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'scopeInstitutions')).to.equal(t('people:institution.outOfScope'));
-    expect(await User.exists({ fullName: 'Wide Trainer' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'Wide Trainer' })).to.equal(null);
   });
 
   it('gives a trainer a scope institution within their own scope', async () => {
@@ -311,7 +311,7 @@ describe('people: a coordinator works only in their scope', () => {
       personForm(w.home, { fullName: 'Scoped Trainer', roles: ['trainer'], scopeInstitutions: [w.partner.id] }),
     );
     expect(res.status).to.equal(303);
-    const person = await User.findOne({ fullName: 'Scoped Trainer' }).lean().orFail();
+    const person = await Person.findOne({ fullName: 'Scoped Trainer' }).lean().orFail();
     expect(person.scopeInstitutions.map(String)).to.deep.equal([w.partner.id]);
   });
 
@@ -338,7 +338,7 @@ describe('people: a coordinator works only in their scope', () => {
       personForm(w.home, { fullName: 'Wide Trainer', roles: ['trainer'], scopeInstitutions: [] }),
     );
     expect(res.status).to.equal(303);
-    const after = await User.findById(wide._id).lean().orFail();
+    const after = await Person.findById(wide._id).lean().orFail();
     expect(after.fullName).to.equal('Wide Trainer');
     expect(after.scopeInstitutions.map(String)).to.deep.equal([w.elsewhere.id]);
   });
@@ -357,12 +357,12 @@ describe('people: a coordinator works only in their scope', () => {
     expect(stale.status).to.equal(409);
     expect(visibleText(stale.text)).to.include(t('people:changedMeanwhile'));
     expect(inputValue(stale.text, 'fullName')).to.equal('My Name');
-    let stored = await User.findById(w.trainer._id).lean().orFail();
+    let stored = await Person.findById(w.trainer._id).lean().orFail();
     expect(stored.fullName).to.equal('Their Name');
 
     const again = { ...mine, revision: inputValue(stale.text, 'revision')! };
     expect((await post(agent, `/people/${w.trainer.id}`, again)).status).to.equal(303);
-    stored = await User.findById(w.trainer._id).lean().orFail();
+    stored = await Person.findById(w.trainer._id).lean().orFail();
     expect(stored.fullName).to.equal('My Name');
   });
 
@@ -373,7 +373,7 @@ describe('people: a coordinator works only in their scope', () => {
       personForm(w.partner, { fullName: 'Tom Moved', roles: ['trainer', 'staff'], email: w.trainer.email! }),
     );
     expect(res.status).to.equal(303);
-    const after = await User.findById(w.trainer._id).lean().orFail();
+    const after = await Person.findById(w.trainer._id).lean().orFail();
     expect(after.fullName).to.equal('Tom Moved');
     expect(after.institution?.toHexString()).to.equal(w.partner.id);
     expect(after.roles).to.have.members(['trainer', 'staff']);
@@ -395,7 +395,7 @@ describe('people: forms refuse what they do not offer', () => {
       expect(res.status, Object.keys(extra)[0]).to.equal(422);
       expect(visibleText(res.text)).to.include(t('validation.summary'));
     }
-    expect(await User.exists({ fullName: 'Extra Fields' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'Extra Fields' })).to.equal(null);
   });
 
   it('refuses extra fields on update (422) and changes nothing', async () => {
@@ -424,7 +424,7 @@ describe('people: forms refuse what they do not offer', () => {
       expect(res.status, field).to.equal(422);
       expect(fieldError(res.text, field), field).to.be.a('string');
     }
-    expect(await User.exists({ email: 'twice@test.example' })).to.equal(null);
+    expect(await Person.exists({ email: 'twice@test.example' })).to.equal(null);
   });
 
   it('answers 422 to field names carrying MongoDB operators', async () => {
@@ -444,7 +444,7 @@ describe('people: forms refuse what they do not offer', () => {
       .set('Accept', 'text/html')
       .send({ ...personForm(w.home), fullName: { $ne: '' }, roles: { $gt: '' } });
     expect(res.status).to.equal(422);
-    expect((await User.findById(w.staff._id).lean().orFail()).fullName).to.equal('Sam Staff');
+    expect((await Person.findById(w.staff._id).lean().orFail()).fullName).to.equal('Sam Staff');
   });
 
   it('ignores MongoDB operators and nonsense in the list query string', async () => {
@@ -471,7 +471,7 @@ describe('people: forms refuse what they do not offer', () => {
       .type('form')
       .send(formBody(personForm(w.home, { fullName: 'No Token' })));
     expect(res.status).to.equal(403);
-    expect(await User.exists({ fullName: 'No Token' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'No Token' })).to.equal(null);
   });
 });
 
@@ -584,7 +584,7 @@ describe('people: validation messages beside the fields, with what was typed kep
       if (c.field === 'roles') kept.roles = [fields.roles ?? []].flat().filter((r) => r !== 'superuser');
       if (c.field === 'scopeInstitutions') kept.scopeInstitutions = [];
       expectTypedValuesKept(res.text, kept);
-      expect(await User.exists({ email: 'kept@test.example' })).to.equal(null);
+      expect(await Person.exists({ email: 'kept@test.example' })).to.equal(null);
     });
   }
 
@@ -600,7 +600,7 @@ describe('people: validation messages beside the fields, with what was typed kep
     expect(fieldError(res.text, 'email')).to.equal(t('validation.email'));
     expectTypedValuesKept(res.text, fields);
     expect(res.text).to.include(`action="/people/${w.staff.id}"`);
-    expect((await User.findById(w.staff._id).lean().orFail()).fullName).to.equal('Sam Staff');
+    expect((await Person.findById(w.staff._id).lean().orFail()).fullName).to.equal('Sam Staff');
   });
 
   it('refuses an e-mail someone already has, whatever its case', async () => {
@@ -626,7 +626,7 @@ describe('people: validation messages beside the fields, with what was typed kep
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'serviceNumber')).to.equal(t('people:serviceNumber.taken'));
     expect(fieldError(res.text, 'email')).to.equal(undefined);
-    expect(await User.exists({ email: 'other@test.example' })).to.equal(null);
+    expect(await Person.exists({ email: 'other@test.example' })).to.equal(null);
   });
 
   it('refuses moving a person into a country where their service number is taken', async () => {
@@ -643,7 +643,7 @@ describe('people: validation messages beside the fields, with what was typed kep
   it('allows the same service number in another country', async () => {
     const res = await post(admin, '/people', personForm(w.abroad, { fullName: 'Kenyan Twin', serviceNumber: 'UG-1' }));
     expect(res.status).to.equal(303);
-    expect(await User.countDocuments({ serviceNumber: 'UG-1' })).to.equal(2);
+    expect(await Person.countDocuments({ serviceNumber: 'UG-1' })).to.equal(2);
   });
 
   it('lets a person keep their own e-mail and service number when saved again', async () => {
@@ -677,7 +677,7 @@ describe('people: validation messages beside the fields, with what was typed kep
       expect(res.status, roles.join()).to.equal(422);
       expect(fieldError(res.text, 'institution')).to.equal(t('validation.required'));
     }
-    expect(await User.exists({ fullName: 'Homeless' })).to.equal(null);
+    expect(await Person.exists({ fullName: 'Homeless' })).to.equal(null);
   });
 
   it('does not let an admin remove their own admin role', async () => {
@@ -688,7 +688,7 @@ describe('people: validation messages beside the fields, with what was typed kep
     );
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'roles')).to.equal(t('people:roles.keepOwnAdmin'));
-    expect((await User.findById(w.admin._id).lean().orFail()).roles).to.deep.equal(['admin']);
+    expect((await Person.findById(w.admin._id).lean().orFail()).roles).to.deep.equal(['admin']);
   });
 
   it('trims the values and stores the e-mail in lower case', async () => {
@@ -698,7 +698,7 @@ describe('people: validation messages beside the fields, with what was typed kep
       personForm(w.home, { fullName: '  Trim Me  ', email: ' Trim.Me@Test.Example ' }),
     );
     expect(res.status).to.equal(303);
-    const person = await User.findOne({ fullName: 'Trim Me' }).lean().orFail();
+    const person = await Person.findOne({ fullName: 'Trim Me' }).lean().orFail();
     expect(person.email).to.equal('trim.me@test.example');
   });
 });
@@ -825,7 +825,7 @@ describe('people: deactivation and reactivation', () => {
     expect(visibleText(page.text)).to.include(t('people:deactivate.confirm', { name: 'Sam Staff' }));
     expect(page.text).to.include(`action="/people/${w.staff.id}/deactivate"`);
     expect(page.text).to.include('name="_csrf"');
-    expect((await User.findById(w.staff._id).lean().orFail()).active).to.equal(true);
+    expect((await Person.findById(w.staff._id).lean().orFail()).active).to.equal(true);
   });
 
   it('deactivates: the person cannot sign in and their open session ends', async () => {
@@ -849,7 +849,7 @@ describe('people: deactivation and reactivation', () => {
     const coordinator = await signIn(app, w.coordinator.email!);
     const res = await post(coordinator, `/people/${w.partnerStaff.id}/deactivate`);
     expect(res.status).to.equal(303);
-    expect((await User.findById(w.partnerStaff._id).lean().orFail()).active).to.equal(false);
+    expect((await Person.findById(w.partnerStaff._id).lean().orFail()).active).to.equal(false);
   });
 
   it('does not let an admin deactivate themself', async () => {
@@ -859,7 +859,7 @@ describe('people: deactivation and reactivation', () => {
     const res = await post(admin, `/people/${w.admin.id}/deactivate`);
     expect(res.status).to.equal(403);
     expect(visibleText(res.text)).to.include(t('people:deactivate.self'));
-    expect((await User.findById(w.admin._id).lean().orFail()).active).to.equal(true);
+    expect((await Person.findById(w.admin._id).lean().orFail()).active).to.equal(true);
     expect((await admin.get('/people')).status).to.equal(200);
   });
 
@@ -872,7 +872,7 @@ describe('people: deactivation and reactivation', () => {
     expect(res.status).to.equal(303);
     const after = await admin.get(res.headers.location!);
     expect(visibleText(after.text)).to.include(t('people:activated', { name: 'Sam Staff' }));
-    expect((await User.findById(w.staff._id).lean().orFail()).active).to.equal(true);
+    expect((await Person.findById(w.staff._id).lean().orFail()).active).to.equal(true);
     const theirs = await signIn(app, w.staff.email!);
     expect((await theirs.get('/account')).status).to.equal(200);
   });
@@ -912,7 +912,7 @@ describe('people: password links', () => {
     const admin = await signIn(app, w.admin.email!);
     const res = await post(admin, `/people/${gone.id}/reset-link`);
     expect(res.status).to.equal(403);
-    expect((await User.findById(gone._id).lean().orFail()).passwordResetTokenHash).to.equal(undefined);
+    expect((await Person.findById(gone._id).lean().orFail()).passwordResetTokenHash).to.equal(undefined);
   });
 });
 
@@ -927,7 +927,7 @@ describe('people: pages', () => {
 
   it('shows a stored <script> escaped on the list, the person page and the form', async () => {
     const evil = await buildUser({ institution: w.home, fullName: '<script>alert(1)</script>', serviceNumber: 'X1' });
-    await User.updateOne({ _id: evil._id }, { $set: { rank: '"><img src=x onerror=alert(2)>' } });
+    await Person.updateOne({ _id: evil._id }, { $set: { rank: '"><img src=x onerror=alert(2)>' } });
     for (const path of ['/people', `/people/${evil.id}`, `/people/${evil.id}/edit`, `/people/${evil.id}/deactivate`]) {
       const res = await admin.get(path);
       expect(res.status, path).to.equal(200);
@@ -982,7 +982,7 @@ describe('people: pages', () => {
       scopeInstitutions: [w.partner],
       roles: ['trainer'],
     });
-    const person = await User.findOne({ fullName: 'Everything Set' }).orFail();
+    const person = await Person.findOne({ fullName: 'Everything Set' }).orFail();
     for (const path of [
       '/people',
       '/people?status=all',
@@ -1024,7 +1024,7 @@ describe('people: pages', () => {
       personForm(closed.id, { fullName: 'Stayed Behind', rank: 'Warden' }),
     );
     expect(res.status).to.equal(303);
-    expect((await User.findById(stayed._id).lean().orFail()).rank).to.equal('Warden');
+    expect((await Person.findById(stayed._id).lean().orFail()).rank).to.equal('Warden');
     // but no one new joins it
     const joiner = await post(admin, '/people', personForm(closed.id, { fullName: 'Late Joiner' }));
     expect(joiner.status).to.equal(422);

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { errorHandler, toHttpError } from '../src/http/error-handler.ts';
 import { createLogger } from '../src/http/logger.ts';
-import { pageWindow } from '../src/http/pagination.ts';
+import { pageWindow } from '../src/db/pagination.ts';
 import { pageNumber } from '../src/http/validate.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';

@@ -10,19 +10,19 @@ import ejs from 'ejs';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
-import type { Actor } from '../src/auth/actor.ts';
+import type { Actor } from '../src/access/actor.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { findOrphans, removeOrphans } from '../src/resources/cleanup.ts';
-import { DiskStorage, uploadPaths } from '../src/resources/disk-storage.ts';
+import { DiskStorage, uploadPaths } from '../src/storage/disk-storage.ts';
 import { uploadResources } from '../src/resources/resource-changes.service.ts';
 import { Resource } from '../src/resources/resource.model.ts';
 import { ResourceVersion } from '../src/resources/resource-version.model.ts';
 import { formatSize } from '../src/http/format-size.ts';
 import { listResourcesForModule } from '../src/resources/resources.service.ts';
-import { toActor } from '../src/users/users.service.ts';
-import { User } from '../src/users/user.model.ts';
+import { toActor } from '../src/people/people.service.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp, testConfig, testI18n } from './support/context.ts';
 import { buildTrainingSession, buildUser, daysFromNow, DEFAULT_PASSWORD } from './support/factories.ts';
 import { buildWorld } from './support/world.ts';
@@ -110,7 +110,7 @@ describe('resource materials', () => {
   type World = Awaited<ReturnType<typeof world>>;
 
   async function actorOf(user: { _id: unknown }): Promise<Actor> {
-    return toActor((await User.findById(user._id).lean())!);
+    return toActor((await Person.findById(user._id).lean())!);
   }
 
   type Seed = { audience?: 'trainers' | 'participants'; name?: string; content?: Buffer; title?: string };

@@ -4,7 +4,7 @@ import request, { type Response } from 'supertest';
 import { Country } from '../src/countries/country.model.ts';
 import { notFoundHandler } from '../src/http/error-handler.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
-import { User } from '../src/users/user.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { buildApp } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser, DEFAULT_PASSWORD } from './support/factories.ts';
 import { csrfFrom, csrfToken, formBody, postForm, signIn, type Agent, type FormFields } from './support/http.ts';
@@ -59,7 +59,7 @@ describe('CSRF protection', () => {
         language: 'en',
         institution: ids.institution,
       }),
-      changed: async () => Boolean(await User.exists({ fullName: 'Forged Person' })),
+      changed: async () => Boolean(await Person.exists({ fullName: 'Forged Person' })),
     },
     {
       what: 'creating an institution',
@@ -87,25 +87,25 @@ describe('CSRF protection', () => {
         newPassword: 'a forged new passphrase',
         confirmPassword: 'a forged new passphrase',
       }),
-      changed: async (ids) => (await User.findById(ids.admin).lean())?.authVersion !== 1,
+      changed: async (ids) => (await Person.findById(ids.admin).lean())?.authVersion !== 1,
     },
     {
       what: 'choosing a language',
       action: () => '/language',
       fields: () => ({ language: 'ru' }),
-      changed: async (ids) => (await User.findById(ids.admin).lean())?.language !== 'en',
+      changed: async (ids) => (await Person.findById(ids.admin).lean())?.language !== 'en',
     },
     {
       what: 'issuing a password link',
       action: (ids) => `/people/${ids.person}/reset-link`,
       fields: () => ({}),
-      changed: async (ids) => Boolean((await User.findById(ids.person).lean())?.passwordResetTokenHash),
+      changed: async (ids) => Boolean((await Person.findById(ids.person).lean())?.passwordResetTokenHash),
     },
     {
       what: 'deactivating a person',
       action: (ids) => `/people/${ids.person}/deactivate`,
       fields: () => ({}),
-      changed: async (ids) => (await User.findById(ids.person).lean())?.active === false,
+      changed: async (ids) => (await Person.findById(ids.person).lean())?.active === false,
     },
     {
       what: 'signing out',
@@ -456,7 +456,7 @@ describe('error pages', () => {
     it('when a database query fails on a malformed id (CastError), the answer is 404, not 500', async () => {
       const app = await buildApp();
       addRouteBeforeNotFound(app, '/cast', async (_req, res) => {
-        res.json(await User.findById('not-an-id'));
+        res.json(await Person.findById('not-an-id'));
       });
       const res = await request(app).get('/cast').set('Accept', 'text/html');
       expect(res.status).to.equal(404);
@@ -468,10 +468,10 @@ describe('error pages', () => {
       const app = await buildApp();
       const existing = await buildUser();
       addRouteBeforeNotFound(app, '/invalid', async (_req, res) => {
-        res.json(await new User({ rank: 'a rank but no name' }).save());
+        res.json(await new Person({ rank: 'a rank but no name' }).save());
       });
       addRouteBeforeNotFound(app, '/duplicate', async (_req, res) => {
-        res.json(await User.create({ fullName: 'Same E-mail', email: existing.email }));
+        res.json(await Person.create({ fullName: 'Same E-mail', email: existing.email }));
       });
       const invalid = await request(app).get('/invalid').set('Accept', 'application/json');
       expect(invalid.status).to.equal(400);

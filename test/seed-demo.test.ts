@@ -6,7 +6,7 @@ import { seedDemo } from '../src/demo/seed.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import { ModuleVersion } from '../src/modules/module-version.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { GENDERS, User } from '../src/users/user.model.ts';
+import { GENDERS, Person } from '../src/people/person.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { signIn } from './support/http.ts';
 
@@ -30,12 +30,12 @@ describe('demo seed', () => {
     ]);
     expect(await Institution.countDocuments()).to.equal(4);
 
-    const staff = await User.countDocuments({ institution: exists(true) });
+    const staff = await Person.countDocuments({ institution: exists(true) });
     expect(staff).to.be.within(55, 65);
-    expect(await User.countDocuments({ roles: 'trainer' })).to.equal(4);
-    expect(await User.countDocuments({ roles: 'admin' })).to.equal(1);
+    expect(await Person.countDocuments({ roles: 'trainer' })).to.equal(4);
+    expect(await Person.countDocuments({ roles: 'admin' })).to.equal(1);
 
-    const coordinators = await User.find({ roles: 'coordinator' }).lean();
+    const coordinators = await Person.find({ roles: 'coordinator' }).lean();
     expect(coordinators).to.have.length(2);
     for (const c of coordinators) {
       expect(c.scopeInstitutions.map(String), c.fullName).to.deep.equal([String(c.institution)]);
@@ -46,10 +46,10 @@ describe('demo seed', () => {
 
   it('records gender for everyone, with women, men and undisclosed, so every count splits by it', async () => {
     await seed();
-    const total = await User.countDocuments({ institution: exists(true) });
+    const total = await Person.countDocuments({ institution: exists(true) });
     const byGender: Record<string, number> = {};
     for (const gender of GENDERS) {
-      byGender[gender] = await User.countDocuments({ institution: exists(true), gender });
+      byGender[gender] = await Person.countDocuments({ institution: exists(true), gender });
     }
     expect(byGender.female).to.be.greaterThan(10);
     expect(byGender.male).to.be.greaterThan(10);
@@ -58,9 +58,9 @@ describe('demo seed', () => {
 
     // split by institution and gender too, as the donor report does
     for (const institution of await Institution.find().lean()) {
-      const inInstitution = await User.countDocuments({ institution: institution._id });
-      const women = await User.countDocuments({ institution: institution._id, gender: 'female' });
-      const men = await User.countDocuments({ institution: institution._id, gender: 'male' });
+      const inInstitution = await Person.countDocuments({ institution: institution._id });
+      const women = await Person.countDocuments({ institution: institution._id, gender: 'female' });
+      const men = await Person.countDocuments({ institution: institution._id, gender: 'male' });
       expect(women, institution.code).to.be.greaterThan(0);
       expect(men, institution.code).to.be.greaterThan(0);
       expect(inInstitution, institution.code).to.be.greaterThan(10);
@@ -72,7 +72,7 @@ describe('demo seed', () => {
     const kz = await Country.findOne({ code: 'KZ' }).orFail();
     const ug = await Country.findOne({ code: 'UG' }).orFail();
     const institutions = new Map((await Institution.find().lean()).map((i) => [String(i._id), i]));
-    const people = await User.find({ institution: exists(true) }).lean();
+    const people = await Person.find({ institution: exists(true) }).lean();
     for (const person of people) {
       const institution = institutions.get(String(person.institution))!;
       expect(String(person.country), person.fullName).to.equal(String(institution.country));
@@ -96,28 +96,28 @@ describe('demo seed', () => {
     }
     expect(DEMO_ACCOUNTS.map((a) => a.email)).to.include.members(['coordinator.kz@demo.test', 'staff.kz@demo.test']);
     for (const { email } of DEMO_ACCOUNTS) {
-      const account = await User.findOne({ email }).lean();
+      const account = await Person.findOne({ email }).lean();
       expect(account?.passwordHash, email).to.be.a('string');
       expect(account?.mustChangePassword, email).to.equal(false);
     }
-    const roles = async (email: string) => (await User.findOne({ email }).lean())?.roles;
+    const roles = async (email: string) => (await Person.findOne({ email }).lean())?.roles;
     expect(await roles('admin@demo.test')).to.deep.equal(['admin']);
     expect(await roles('coordinator@demo.test')).to.deep.equal(['coordinator']);
     expect(await roles('trainer@demo.test')).to.deep.equal(['trainer']);
     expect(await roles('staff@demo.test')).to.deep.equal(['staff']);
 
-    const withoutEmail = await User.find({ email: exists(false) }).lean();
+    const withoutEmail = await Person.find({ email: exists(false) }).lean();
     expect(withoutEmail.length).to.be.greaterThan(10);
     for (const person of withoutEmail) expect(person.passwordHash, person.fullName).to.equal(undefined);
 
     // one hash, made once, for every account
-    const hashes = await User.distinct('passwordHash', { passwordHash: exists(true) });
+    const hashes = await Person.distinct('passwordHash', { passwordHash: exists(true) });
     expect(hashes).to.have.length(1);
   });
 
   it('creates nothing new when run again, and leaves what was there as it was', async () => {
     await seed();
-    const before = await User.find().sort({ _id: 1 }).lean();
+    const before = await Person.find().sort({ _id: 1 }).lean();
     const summary = await seed();
     expect(summary.countries).to.deep.equal({ created: 0, existing: 2 });
     expect(summary.institutions).to.deep.equal({ created: 0, existing: 4 });
@@ -128,7 +128,7 @@ describe('demo seed', () => {
     expect(await ModuleVersion.countDocuments()).to.equal(DEMO_MODULES.length);
     expect(await Country.countDocuments()).to.equal(2);
     expect(await Institution.countDocuments()).to.equal(4);
-    const after = await User.find().sort({ _id: 1 }).lean();
+    const after = await Person.find().sort({ _id: 1 }).lean();
     expect(after.map((u) => [String(u._id), u.passwordHash, u.updatedAt?.getTime()])).to.deep.equal(
       before.map((u) => [String(u._id), u.passwordHash, u.updatedAt?.getTime()]),
     );
@@ -137,21 +137,21 @@ describe('demo seed', () => {
   it('completes a database that already holds part of the world', async () => {
     const kz = await Country.create({ code: 'KZ', name: 'Казахстан', timeZone: 'Asia/Almaty' });
     await seed();
-    await User.deleteOne({ email: 'trainer@demo.test' });
+    await Person.deleteOne({ email: 'trainer@demo.test' });
     await Institution.deleteOne({ code: 'UG-LUP' }); // its people stay, so they are matched by service number
     const summary = await seed();
     expect(summary.countries).to.deep.equal({ created: 0, existing: 2 });
     expect(summary.institutions).to.deep.equal({ created: 1, existing: 3 });
     expect(summary.people).to.deep.equal({ created: 1, existing: DEMO_PEOPLE.length - 1 });
     expect((await Country.findById(kz._id).lean())?.name).to.equal('Казахстан');
-    expect(await User.countDocuments()).to.equal(DEMO_PEOPLE.length);
+    expect(await Person.countDocuments()).to.equal(DEMO_PEOPLE.length);
   });
 
   it('counts as already there a person whose service number was typed in another letter case', async () => {
     await seed();
-    const original = await User.findOne({ serviceNumber: 'UPS/13364' }).orFail();
-    await User.deleteOne({ _id: original._id });
-    const typedByHand = new User({
+    const original = await Person.findOne({ serviceNumber: 'UPS/13364' }).orFail();
+    await Person.deleteOne({ _id: original._id });
+    const typedByHand = new Person({
       fullName: 'Kiiza Tumwesigye',
       serviceNumber: 'ups/13364',
       institution: original.institution,
@@ -164,7 +164,7 @@ describe('demo seed', () => {
 
   it('gives every staff member a service number unique within their country', async () => {
     await seed();
-    const people = await User.find({ institution: exists(true) }).lean();
+    const people = await Person.find({ institution: exists(true) }).lean();
     const seen = new Set<string>();
     for (const person of people) {
       expect(person.serviceNumber, person.fullName).to.be.a('string').and.not.empty;

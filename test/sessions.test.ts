@@ -4,7 +4,7 @@ import mongoose from 'mongoose';
 import request from 'supertest';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
-import { TrainerQualification } from '../src/sessions/trainer-qualification.model.ts';
+import { TrainerQualification } from '../src/qualifications/trainer-qualification.model.ts';
 import { toHttpError } from '../src/http/error-handler.ts';
 import { buildApp } from './support/context.ts';
 import { buildUser } from './support/factories.ts';

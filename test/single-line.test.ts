@@ -12,8 +12,8 @@ import { moduleSchema } from '../src/modules/modules.schemas.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { detailsSchema, uploadSchema } from '../src/resources/resources.schemas.ts';
 import { cancelSchema, sessionSchema } from '../src/sessions/sessions.schemas.ts';
-import { User } from '../src/users/user.model.ts';
-import { personSchema } from '../src/users/users.schemas.ts';
+import { Person } from '../src/people/person.model.ts';
+import { personSchema } from '../src/people/people.schemas.ts';
 import { buildApp } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
@@ -248,7 +248,7 @@ describe('a line break typed into a one-line field of a form', () => {
     const institution = await buildInstitution();
     const admin = await buildUser({ roles: ['admin'], institution });
     const agent = await signIn(app, admin.email!);
-    const before = await User.countDocuments({});
+    const before = await Person.countDocuments({});
     const res = await post(agent, '/people', {
       fullName: 'Amina\nNakato',
       email: '',
@@ -261,7 +261,7 @@ describe('a line break typed into a one-line field of a form', () => {
     });
     expect(res.status).to.equal(422);
     expect(fieldError(res.text, 'fullName')).to.equal(MESSAGE);
-    expect(await User.countDocuments({})).to.equal(before);
+    expect(await Person.countDocuments({})).to.equal(before);
   });
 
   it('when an institution name holds a line break, the form answers 422 beside the name and nothing is saved', async () => {

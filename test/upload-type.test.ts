@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { baseName } from '../src/resources/file-name.ts';
-import { decideType } from '../src/resources/upload-type.ts';
-import { zipEntryNames } from '../src/resources/zip-entries.ts';
+import { baseName } from '../src/storage/file-name.ts';
+import { decideType } from '../src/storage/upload-type.ts';
+import { zipEntryNames } from '../src/storage/zip-entries.ts';
 import * as files from './support/files.ts';
 
 // The type of an upload comes from its content; the name only has to agree with it.

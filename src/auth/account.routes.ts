@@ -4,10 +4,10 @@ import { FieldValidationError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { keepLanguageChoice } from '../i18n/language-cookie.ts';
-import { changePasswordSchema, preferencesSchema, resetPasswordSchema } from '../users/users.schemas.ts';
-import { setOwnLanguage } from '../users/users.service.ts';
+import { changePasswordSchema, preferencesSchema, resetPasswordSchema } from '../people/people.schemas.ts';
+import { setOwnLanguage } from '../people/people.service.ts';
 import { changeOwnPassword, findByResetToken, resetPassword } from './account.service.ts';
-import { requireUser, safeReturnTo } from './guards.ts';
+import { requireUser, safeReturnTo } from '../access/guards.ts';
 
 export function accountRouter(config: Config): Router {
   const router = Router();

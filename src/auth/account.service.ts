@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { User } from '../users/user.model.ts';
-import { canManage, getPerson } from '../users/users.service.ts';
-import type { Actor } from './actor.ts';
+import { Person } from '../people/person.model.ts';
+import { canManage, getPerson } from '../people/people.service.ts';
+import type { Actor } from '../access/actor.ts';
 import { PasswordLinkUse } from './password-link-use.model.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
 
@@ -24,7 +24,7 @@ async function setPassword(
   still: { passwordHash?: string; passwordResetTokenHash?: string },
   passwordHash: string,
 ): Promise<boolean> {
-  const result = await User.updateOne(
+  const result = await Person.updateOne(
     { _id: userId, active: true, ...still },
     {
       $set: { passwordHash, mustChangePassword: false },
@@ -37,7 +37,7 @@ async function setPassword(
 
 /** Changing one's password needs the current one, and ends every other login session and every password link. */
 export async function changeOwnPassword(actor: Actor, current: string, next: string, hashCost: number): Promise<void> {
-  const user = await User.findById(actor.id);
+  const user = await Person.findById(actor.id);
   if (!user?.passwordHash) throw notFound();
   if (!(await verifyPassword(current, user.passwordHash)))
     throw fieldError('currentPassword', 'auth:password.wrongCurrent');
@@ -67,7 +67,7 @@ export async function issuePasswordReset(actor: Actor, personId: string): Promis
 
 export async function findByResetToken(token: string) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
-  const user = await User.findOne({ passwordResetTokenHash: sha256(token) });
+  const user = await Person.findOne({ passwordResetTokenHash: sha256(token) });
   if (!user?.passwordResetExpiresAt || user.passwordResetExpiresAt.getTime() < Date.now() || !user.active) return null;
   return user;
 }
@@ -102,15 +102,15 @@ export async function ensureFirstAdmin(
   password: string | undefined,
   hashCost: number,
 ): Promise<FirstAdmin> {
-  if (await User.exists({ roles: 'admin' })) return undefined;
+  if (await Person.exists({ roles: 'admin' })) return undefined;
   const adminEmail = email ?? 'admin@cadre.local';
-  if (await User.exists({ emailKey: adminEmail })) {
+  if (await Person.exists({ emailKey: adminEmail })) {
     throw new Error(
       `ADMIN_EMAIL ${adminEmail} belongs to an account that is not an administrator. Choose another address, or give that account the admin role in the database.`,
     );
   }
   const generatedPassword = password ? undefined : generatePassword();
-  const admin = new User({
+  const admin = new Person({
     email: adminEmail,
     fullName: 'Administrator',
     roles: ['admin'],

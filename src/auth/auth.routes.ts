@@ -4,9 +4,9 @@ import type { Logger } from 'pino';
 import { tooManyRequests } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { toFieldErrors } from '../http/validate.ts';
-import type { Actor } from './actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { signInSchema } from './auth.schemas.ts';
-import { safeReturnTo } from './guards.ts';
+import { safeReturnTo } from '../access/guards.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 
 type Deps = { passport: PassportStatic; throttle: SignInThrottle; logger: Logger };

@@ -1,7 +1,7 @@
-import type { Actor } from './actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { User } from '../users/user.model.ts';
-import { toActor } from '../users/users.service.ts';
+import { Person } from '../people/person.model.ts';
+import { toActor } from '../people/people.service.ts';
 
 /**
  * Checks an e-mail and password. Unknown accounts, accounts without a password and
@@ -9,7 +9,7 @@ import { toActor } from '../users/users.service.ts';
  */
 export async function authenticate(email: string, password: string, hashCost: number): Promise<Actor | undefined> {
   const normalised = email.trim().toLowerCase();
-  const user = normalised ? await User.findOne({ emailKey: normalised }) : null;
+  const user = normalised ? await Person.findOne({ emailKey: normalised }) : null;
   if (!user?.passwordHash || !user.active) {
     await verifyPassword(password, await decoyPasswordHash(hashCost));
     return undefined;

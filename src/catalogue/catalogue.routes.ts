@@ -1,10 +1,10 @@
 import { Router } from 'express';
-import { requireUser } from '../auth/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import { fillRates } from '../enrolments/enrolment-queries.service.ts';
 import { canEditModule } from '../modules/module-access.ts';
 import { DELIVERY_LANGUAGES, DELIVERY_MODES } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
-import { upcomingSessionsOf } from '../sessions/calendar.service.ts';
+import { upcomingSessionsOf } from '../calendar/calendar.service.ts';
 import { formatDay } from '../sessions/session-times.ts';
 import { catalogueFilterSchema } from './catalogue.schemas.ts';
 import { getCatalogueModule, listCatalogue, listCatalogueTags, listVisiblePrerequisites } from './catalogue.service.ts';

@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
-import { hasRole, type Actor } from '../auth/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { hasRole, type Actor } from '../access/actor.ts';
+import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
-import { containsPattern, type Page } from '../http/pagination.ts';
+import type { Page } from '../db/pagination.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule, type TrainingModuleFields } from '../modules/training-module.model.ts';
 import type { CatalogueFilter } from './catalogue.schemas.ts';

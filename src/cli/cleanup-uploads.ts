@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfigOrExit } from '../config.ts';
 import { findOrphans, removeOrphans, DEFAULT_GRACE_MS, type CleanupReport } from '../resources/cleanup.ts';
-import { DiskStorage, uploadPaths } from '../resources/disk-storage.ts';
+import { DiskStorage, uploadPaths } from '../storage/disk-storage.ts';
 import { withDatabase } from './with-database.ts';
 
 // npm run uploads:cleanup: lists what failed uploads and deletions left behind in UPLOADS_DIR

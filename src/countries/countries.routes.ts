@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth/guards.ts';
+import { requireRole } from '../access/guards.ts';
 import { FieldValidationError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { TIME_ZONES } from '../http/time-zones.ts';
+import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { parse } from '../http/validate.ts';
 import { countrySchema } from './countries.schemas.ts';
 import { countInstitutions, deleteCountry, getCountry, listCountries, saveCountry } from './countries.service.ts';

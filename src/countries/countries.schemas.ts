@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../http/time-zones.ts';
+import { isTimeZone } from '../i18n/time-zones.ts';
 import { singleLine, text } from '../http/validate.ts';
 
 export const countrySchema = z

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { hasRole, type Actor } from '../auth/actor.ts';
+import { hasRole, type Actor } from '../access/actor.ts';
 import { conflict, fieldError, forbidden } from '../http/errors.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { Country } from './country.model.ts';

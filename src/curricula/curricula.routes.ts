@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole, requireUser } from '../auth/guards.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
 import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';

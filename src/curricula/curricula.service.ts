@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
+import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
-import { containsPattern, type Page } from '../http/pagination.ts';
+import type { Page } from '../db/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';

@@ -1,4 +1,4 @@
-import { hasRole, type Actor } from '../auth/actor.ts';
+import { hasRole, type Actor } from '../access/actor.ts';
 import { canEditModule, canSeeModule } from '../modules/module-access.ts';
 
 // Who may do what with a curriculum: the very rules of modules (src/modules/module-access.ts),

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../auth/guards.ts';
+import { requireRole } from '../access/guards.ts';
 import { FieldValidationError, notFound } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { conflict, fieldError } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';

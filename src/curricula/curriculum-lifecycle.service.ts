@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { conflict } from '../http/errors.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';

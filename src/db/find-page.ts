@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import { pageWindow, type Page } from '../http/pagination.ts';
+import { pageWindow, type Page } from './pagination.ts';
 
 type PageOptions = {
   sort: Record<string, 1 | -1>;

@@ -34,3 +34,8 @@ export async function findByIds<Row>(
   const rows = await Promise.all(unique.map((id) => model.findById(id, projection).lean<Row>()));
   return rows.filter((row) => row !== null) as Row[];
 }
+
+/** A case-insensitive "contains" pattern from what a person typed, with regex syntax escaped. */
+export function containsPattern(words: string): RegExp {
+  return new RegExp(words.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}

@@ -1,7 +1,7 @@
-import type { Role } from '../auth/actor.ts';
+import type { Role } from '../access/actor.ts';
 import type { Language } from '../i18n/i18n.ts';
 import type { InstitutionType } from '../institutions/institution.model.ts';
-import type { Gender } from '../users/user.model.ts';
+import type { Gender } from '../people/person.model.ts';
 
 // The demo world of `npm run seed:demo`: fixed data, no randomness, so every run describes the
 // same world and a rerun finds everything already there. Records are matched by country code,

@@ -7,7 +7,7 @@ import { seedDemoCurricula } from './demo-curricula.ts';
 import { ModuleVersion } from '../modules/module-version.model.ts';
 import { insertSnapshot } from '../modules/module-versioning.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { User } from '../users/user.model.ts';
+import { Person } from '../people/person.model.ts';
 import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_MODULES, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
@@ -114,7 +114,7 @@ async function seedPeople(
       continue;
     }
     if (spec.email) passwordHash ??= await hashPassword(password, hashCost);
-    const person = new User({
+    const person = new Person({
       email: spec.email,
       passwordHash: spec.email ? passwordHash : undefined,
       fullName: spec.fullName,
@@ -151,7 +151,7 @@ async function existingPeople(institutions: Map<string, InstitutionRecord>): Pro
   const emails = DEMO_PEOPLE.flatMap((p) => (p.email ? [p.email.toLowerCase()] : []));
   const serviceNumbers = DEMO_PEOPLE.flatMap((p) => (p.serviceNumber ? [p.serviceNumber] : []));
   const countries = [...new Map([...institutions.values()].map((i) => [i.country.toHexString(), i.country])).values()];
-  const found = await User.find(
+  const found = await Person.find(
     { $or: [{ email: anyOf(emails) }, { country: anyOf(countries), serviceNumber: anyOf(serviceNumbers) }] },
     { email: 1, serviceNumber: 1, country: 1 },
   ).lean();

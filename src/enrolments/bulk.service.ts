@@ -1,11 +1,11 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { anyOfIds } from '../db/query.ts';
 import { fieldError } from '../http/errors.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
-import { User } from '../users/user.model.ts';
+import { Person } from '../people/person.model.ts';
 import { canManagePerson, loadManagedSession } from './enrolment-access.ts';
 import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';
 
@@ -53,7 +53,7 @@ async function runRows(
 export async function enrolPeople(actor: Actor, sessionId: string, personIds: string[]) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  const people = await User.find({ _id: anyOfIds(personIds) }, { fullName: 1, institution: 1 }).lean();
+  const people = await Person.find({ _id: anyOfIds(personIds) }, { fullName: 1, institution: 1 }).lean();
   const names = new Map(people.filter((p) => canManagePerson(actor, p)).map((p) => [p._id.toHexString(), p.fullName]));
   const rows = personIds.map((id, i) => {
     const name = names.get(id);
@@ -85,7 +85,7 @@ export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbe
   const country =
     session.country ?? (await Institution.findById(session.institution, { country: 1 }).lean())?.country ?? undefined;
   const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
-  const people = await User.find(
+  const people = await Person.find(
     { serviceKey: mongoose.trusted({ $in: keys }) },
     { serviceKey: 1, institution: 1 },
   ).lean();

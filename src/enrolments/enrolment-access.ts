@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { findByIdOr404 } from '../db/object-id.ts';
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';

@@ -1,11 +1,10 @@
 import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
-import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
+import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
-import { containsPattern } from '../http/pagination.ts';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
-import { User, type UserFields } from '../users/user.model.ts';
+import { Person, type PersonFields } from '../people/person.model.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
 import { loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
@@ -85,7 +84,7 @@ export const CANDIDATES_SHOWN = 200;
  */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
   const scope = institutionScope(actor);
-  const query: mongoose.QueryFilter<UserFields> = { active: true };
+  const query: mongoose.QueryFilter<PersonFields> = { active: true };
   if (filter.institution) {
     if (scope && !scope.includes(filter.institution)) return { people: [], more: false };
     query.institution = new mongoose.Types.ObjectId(filter.institution);
@@ -98,7 +97,7 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
   }
   const taken = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
-  const found = await User.find(query, { fullName: 1, serviceNumber: 1, institution: 1 })
+  const found = await Person.find(query, { fullName: 1, serviceNumber: 1, institution: 1 })
     .sort({ fullName: 1, _id: 1 })
     .limit(CANDIDATES_SHOWN + takenIds.size + 1)
     .populate<{ institution: { name: string } | null }>('institution', 'name')

@@ -15,14 +15,14 @@ export const ENROLMENT_SOURCES = ['self', 'coordinator', 'csv'] as const;
 const enrolmentSchema = new mongoose.Schema(
   {
     session: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingSession', required: true },
-    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true, index: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true, index: true },
     state: { type: String, required: true, enum: ENROLMENT_STATES },
     /** the seat number held while enrolled */
     seat: { type: Number },
     /** the waitlist place claimed while waitlisted (first come, first served) */
     waitlistPosition: { type: Number },
     source: { type: String, required: true, enum: ENROLMENT_SOURCES, default: 'self' },
-    enrolledBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    enrolledBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
     requestedAt: { type: Date, required: true, default: () => new Date() },
     decidedAt: { type: Date },
     withdrawnAt: { type: Date },

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole, requireUser, safeReturnTo } from '../auth/guards.ts';
+import { requireRole, requireUser, safeReturnTo } from '../access/guards.ts';
 import { HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';

@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
 import multer from 'multer';
-import { requireUser } from '../auth/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import { FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireUser } from '../auth/guards.ts';
+import { requireUser } from '../access/guards.ts';
 
 /** The start page after sign-in: what each role can do from here. */
 export function homeRouter(): Router {

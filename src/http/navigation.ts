@@ -1,4 +1,4 @@
-import { hasRole, type Actor, type Role } from '../auth/actor.ts';
+import { hasRole, type Actor, type Role } from '../access/actor.ts';
 
 // The main menu: each entry with the roles that see it (none listed = everyone signed in).
 const MENU: { href: string; key: string; roles?: Role[] }[] = [

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { hasRole, type Role } from '../auth/actor.ts';
+import { hasRole, type Role } from '../access/actor.ts';
 import { formatSize } from './format-size.ts';
 import { menuFor } from './navigation.ts';
 

@@ -1,10 +1,10 @@
 import { Router, type Request, type Response } from 'express';
-import { hasRole } from '../auth/actor.ts';
-import { requireRole } from '../auth/guards.ts';
+import { hasRole } from '../access/actor.ts';
+import { requireRole } from '../access/guards.ts';
 import { listCountryOptions } from '../countries/countries.service.ts';
 import { handleForm } from '../http/form.ts';
 import { flash } from '../http/flash.ts';
-import { TIME_ZONES } from '../http/time-zones.ts';
+import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
 import {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isTimeZone } from '../http/time-zones.ts';
+import { isTimeZone } from '../i18n/time-zones.ts';
 import { formRevision, objectId, optionalText, pageNumber, singleLine, text } from '../http/validate.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 

@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { Country } from '../countries/country.model.ts';
-import { anyOfIds } from '../db/query.ts';
+import { anyOfIds, containsPattern } from '../db/query.ts';
 import { fieldError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
-import { containsPattern, type Page } from '../http/pagination.ts';
-import { User } from '../users/user.model.ts';
+import type { Page } from '../db/pagination.ts';
+import { Person } from '../people/person.model.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
@@ -57,7 +57,7 @@ export async function getInstitution(actor: Actor, id: string) {
 
 /** How many active people belong to the institution: shown beside the link to them. */
 export function countPeople(institutionId: mongoose.Types.ObjectId) {
-  return User.countDocuments({ institution: institutionId, active: true });
+  return Person.countDocuments({ institution: institutionId, active: true });
 }
 
 function requireAdmin(actor: Actor) {
@@ -69,7 +69,7 @@ async function save(institution: InstanceType<typeof Institution>, input: Instit
   if (!country) throw fieldError('country', 'institutions:country.unknown');
   // people carry their institution's country (service numbers are unique per country)
   const movesCountry = !institution.isNew && institution.country?.toHexString() !== input.country;
-  if (movesCountry && (await User.exists({ institution: institution._id }))) {
+  if (movesCountry && (await Person.exists({ institution: institution._id }))) {
     throw fieldError('country', 'institutions:country.locked');
   }
   // the check names the clash; the unique index still decides when two saves race

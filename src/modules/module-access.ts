@@ -1,4 +1,4 @@
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 
 // Who may do what with a module; every feature that touches modules (catalogue,
 // resources, curricula, sessions) asks here.

@@ -9,7 +9,7 @@ const moduleVersionSchema = new mongoose.Schema(
     version: { type: Number, required: true },
     /** the VERSIONED_FIELDS of the module at this version */
     content: { type: mongoose.Schema.Types.Mixed, required: true },
-    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

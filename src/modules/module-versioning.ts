@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { conflict } from '../http/errors.ts';
 import { ModuleVersion } from './module-version.model.ts';
 import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.ts';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
-import { hasRole } from '../auth/actor.ts';
-import { requireRole } from '../auth/guards.ts';
+import { hasRole } from '../access/actor.ts';
+import { requireRole } from '../access/guards.ts';
 import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { toHttpError } from '../http/error-handler.ts';
 import { flash } from '../http/flash.ts';

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
+import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import {
   conflict,
   fieldError,
@@ -10,7 +10,7 @@ import {
   notFound,
   StaleFormError,
 } from '../http/errors.ts';
-import { containsPattern, type Page } from '../http/pagination.ts';
+import type { Page } from '../db/pagination.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canEditModule } from './module-access.ts';
 import { findCycle } from './module-prerequisites.ts';

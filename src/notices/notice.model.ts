@@ -20,7 +20,7 @@ export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 const noticeSchema = new mongoose.Schema(
   {
-    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
     kind: { type: String, required: true, enum: NOTICE_KINDS },
     /** values for the message: module title, dates in the venue's zone, reason… (strings only) */
     params: { type: Map, of: String, default: {} },

@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { requireUser } from '../auth/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import type { Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { formatWhen, noticeText } from './notice-text.ts';

@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 const reminderSentSchema = new mongoose.Schema(
   {
     session: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingSession', required: true },
-    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );

@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { anyOf } from '../db/query.ts';
-import { listFiles } from './disk-storage.ts';
-import type { FileStorage, StoredEntry } from './file-storage.ts';
+import { listFiles } from '../storage/disk-storage.ts';
+import type { FileStorage, StoredEntry } from '../storage/file-storage.ts';
 import { Resource } from './resource.model.ts';
 import { ResourceVersion } from './resource-version.model.ts';
 

@@ -1,14 +1,14 @@
 import mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { anyOfIds } from '../db/query.ts';
-import { checkFiles, discardStored, storeFiles, type StoredFile } from './checked-files.ts';
-import { nameWithoutExtension } from './file-name.ts';
-import type { FileStorage } from './file-storage.ts';
+import { checkFiles, discardStored, storeFiles, type StoredFile } from '../storage/checked-files.ts';
+import { nameWithoutExtension } from '../storage/file-name.ts';
+import type { FileStorage } from '../storage/file-storage.ts';
 import { Resource } from './resource.model.ts';
 import { ResourceVersion } from './resource-version.model.ts';
 import type { DetailsInput, UploadInput } from './resources.schemas.ts';
 import { getEditableResource, getModuleForUpload, type ResourceDocument } from './resources.service.ts';
-import { UploadRefusal, type UploadedFile } from './upload.ts';
+import { UploadRefusal, type UploadedFile } from '../storage/upload.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
 // Uploading, replacing and deleting materials. Without transactions (decision 0002) each

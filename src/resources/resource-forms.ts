@@ -3,8 +3,8 @@ import { FieldValidationError, type FieldErrors, type Translatable } from '../ht
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
 import { formatSize } from '../http/format-size.ts';
 import { RESOURCE_AUDIENCES, RESOURCE_KINDS } from './resource.model.ts';
-import { UploadRefusal, MAX_FILES } from './upload.ts';
-import { ALLOWED_EXTENSIONS } from './upload-type.ts';
+import { UploadRefusal, MAX_FILES } from '../storage/upload.ts';
+import { ALLOWED_EXTENSIONS } from '../storage/upload-type.ts';
 
 // What the resource forms need to be shown again after a refusal, and their choices.
 

@@ -15,7 +15,7 @@ const resourceVersionSchema = new mongoose.Schema({
   mimeType: { type: String, required: true },
   size: { type: Number, required: true, min: 0 },
   sha256: { type: String, required: true },
-  uploadedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+  uploadedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
   uploadedAt: { type: Date, required: true, default: () => new Date() },
 });
 

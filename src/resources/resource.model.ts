@@ -18,7 +18,7 @@ const resourceSchema = new mongoose.Schema(
     language: { type: String, required: true },
     audience: { type: String, required: true, enum: RESOURCE_AUDIENCES },
     currentVersion: { type: Number, required: true, min: 1 },
-    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
   },
   { timestamps: true },
 );

@@ -1,10 +1,10 @@
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.ts';
-import { requireUser } from '../auth/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
-import { DiskStorage } from './disk-storage.ts';
-import { sendStoredFile } from './download.ts';
+import { DiskStorage } from '../storage/disk-storage.ts';
+import { sendStoredFile } from '../storage/download.ts';
 import { formRefusal, resourceFormOptions, type FormRefusal } from './resource-forms.ts';
 import { deleteResource, replaceFile, updateDetails, uploadResources } from './resource-changes.service.ts';
 import { detailsSchema, uploadSchema, versionNumber } from './resources.schemas.ts';
@@ -17,7 +17,7 @@ import {
   type ModuleOwner,
   type VisibleResource,
 } from './resources.service.ts';
-import { discardUploads, MAX_FILES, parseUpload, uploadedFiles } from './upload.ts';
+import { discardUploads, MAX_FILES, parseUpload, uploadedFiles } from '../storage/upload.ts';
 
 // Materials of a module: upload, details, new versions, deletion, downloads. Upload forms are
 // multipart: their CSRF token travels in the action's query string and is checked before

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canEditModule, canSeeModule, canSeeTrainerMaterials } from '../modules/module-access.ts';
 import { anyOf } from '../db/query.ts';

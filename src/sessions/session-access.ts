@@ -1,4 +1,4 @@
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 
 // Who may do what with a session. Coordinators manage the sessions of venues in their
 // scope, admins all; trainers see the ones they teach; everyone sees the published

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { canSeeSession } from './session-access.ts';
 import { TrainingSession } from './training-session.model.ts';

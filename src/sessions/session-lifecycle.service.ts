@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { peopleInSession } from '../enrolments/enrolment-queries.service.ts';
 import { releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';

@@ -1,11 +1,11 @@
 import mongoose from 'mongoose';
-import { institutionScope, type Actor } from '../auth/actor.ts';
+import { institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { User } from '../users/user.model.ts';
-import { TrainerQualification } from './trainer-qualification.model.ts';
+import { Person } from '../people/person.model.ts';
+import { TrainerQualification } from '../qualifications/trainer-qualification.model.ts';
 
 // What the session form offers: published modules the actor may see, venues in scope,
 // and the trainers of those venues.
@@ -32,7 +32,7 @@ export async function trainerOptions(actor: Actor): Promise<PersonOption[]> {
   const scope = institutionScope(actor);
   const filter: mongoose.QueryFilter<unknown> = { roles: 'trainer', active: true };
   if (scope !== undefined) Object.assign(filter, { institution: anyOfIds(scope) });
-  return User.find(filter, { fullName: 1 }).sort({ fullName: 1 }).lean<PersonOption[]>();
+  return Person.find(filter, { fullName: 1 }).sort({ fullName: 1 }).lean<PersonOption[]>();
 }
 
 /** The trainers (ids) among these who hold no qualification for the module. */
@@ -42,7 +42,7 @@ export async function unqualified(moduleId: mongoose.Types.ObjectId, trainerIds:
   const qualified = new Set(held.map((q) => q.trainer.toHexString()));
   const missing = trainerIds.filter((id) => !qualified.has(id.toHexString()));
   const people = await findByIds<PersonOption>(
-    User,
+    Person,
     missing.map((id) => id.toHexString()),
     'fullName',
   );

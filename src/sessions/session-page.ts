@@ -5,7 +5,7 @@ import { enrolmentPanel } from '../enrolments/enrolment-queries.service.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
-import { User } from '../users/user.model.ts';
+import { Person } from '../people/person.model.ts';
 import { canManageSession, canSeeSession, teaches } from './session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
 import { unqualified } from './session-options.ts';
@@ -18,7 +18,7 @@ import { isActive, TrainingSession, type TrainingSessionDocument } from './train
 
 const names = async (ids: mongoose.Types.ObjectId[]) => {
   const people = await findByIds<{ _id: mongoose.Types.ObjectId; fullName: string }>(
-    User,
+    Person,
     ids.map((id) => id.toHexString()),
     'fullName',
   );

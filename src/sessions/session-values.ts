@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.ts';
+import type { Actor } from '../access/actor.ts';
 import { shiftDate, utcToLocal } from './session-times.ts';
 import type { TrainingSessionDocument } from './training-session.model.ts';
 

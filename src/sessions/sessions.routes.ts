@@ -1,13 +1,13 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.ts';
-import { requireRole, requireUser } from '../auth/guards.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
 import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { TIME_ZONES } from '../http/time-zones.ts';
+import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { parse } from '../http/validate.ts';
 import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
-import { calendarRouter } from './calendar.routes.ts';
-import { qualificationsRouter } from './qualifications.routes.ts';
+import { calendarRouter } from '../calendar/calendar.routes.ts';
+import { qualificationsRouter } from '../qualifications/qualifications.routes.ts';
 import { advanceSession, cancelSession, canCancel, type Step } from './session-lifecycle.service.ts';
 import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
 import { renderSessionPage } from './session-page.ts';

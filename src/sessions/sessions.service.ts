@@ -1,16 +1,16 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { findPage } from '../db/find-page.ts';
 import { fillRates, peopleInSession, seatsTaken } from '../enrolments/enrolment-queries.service.ts';
 import { promoteWaiting } from '../enrolments/enrolments.service.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
-import { isTimeZone } from '../http/time-zones.ts';
+import { isTimeZone } from '../i18n/time-zones.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { notify } from '../notices/notices.service.ts';
-import { User } from '../users/user.model.ts';
+import { Person } from '../people/person.model.ts';
 import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
 import { unqualified, type PersonOption } from './session-options.ts';
@@ -142,7 +142,7 @@ async function prepare(actor: Actor, input: SessionInput, current?: TrainingSess
   }
   const trainerIds = [...new Set([input.lead, ...input.coTrainers].filter((id): id is string => !!id))];
   if (trainerIds.length > 0) {
-    const trainers = await User.find(
+    const trainers = await Person.find(
       { _id: anyOfIds(trainerIds), roles: 'trainer', active: true },
       { institution: 1 },
     ).lean();

@@ -27,7 +27,7 @@ const sessionDaySchema = new mongoose.Schema(
 
 const sessionTrainerSchema = new mongoose.Schema(
   {
-    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
     lead: { type: Boolean, required: true, default: false },
   },
   { _id: false },
@@ -35,7 +35,7 @@ const sessionTrainerSchema = new mongoose.Schema(
 
 const conflictOverrideSchema = new mongoose.Schema(
   {
-    by: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    by: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
     at: { type: Date, required: true },
     reason: { type: String, required: true },
     clashes: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingSession', default: [] },
@@ -70,7 +70,7 @@ const trainingSessionSchema = new mongoose.Schema(
     cancellationReason: { type: String },
     cancelledAt: { type: Date },
     conflictOverrides: { type: [conflictOverrideSchema], default: [] },
-    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
     /** raised on each change that calendars must pick up (iCalendar SEQUENCE) */
     sequence: { type: Number, required: true, default: 0 },
   },

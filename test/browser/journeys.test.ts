@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { Enrolment } from '../../src/enrolments/enrolment.model.ts';
 import { TrainingSession } from '../../src/sessions/training-session.model.ts';
-import { User } from '../../src/users/user.model.ts';
+import { Person } from '../../src/people/person.model.ts';
 import {
   buildInstitution,
   buildModule,
@@ -45,7 +45,7 @@ describe('in a browser', function () {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/people\/[0-9a-f]{24}$/);
     expect(await page.getByRole('status').textContent()).to.contain('Grace Namutebi has been added');
-    expect(await User.exists({ email: 'grace@example.org', gender: 'female' })).to.not.equal(null);
+    expect(await Person.exists({ email: 'grace@example.org', gender: 'female' })).to.not.equal(null);
     await page.close();
   });
 
@@ -59,7 +59,7 @@ describe('in a browser', function () {
     await page.waitForLoadState();
     expect(await page.locator('html').getAttribute('dir')).to.equal('rtl');
     expect(await page.locator('html').getAttribute('lang')).to.equal('ar');
-    expect((await User.findById(staff._id).lean())?.language).to.equal('ar');
+    expect((await Person.findById(staff._id).lean())?.language).to.equal('ar');
     await context.close();
 
     const checked = await harness.newPage();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/password.ts';
-import type { Role } from '../../src/auth/actor.ts';
+import type { Role } from '../../src/access/actor.ts';
 import { Country } from '../../src/countries/country.model.ts';
 import type { Types } from 'mongoose';
 import {
@@ -12,7 +12,7 @@ import {
 import { Institution, type InstitutionType } from '../../src/institutions/institution.model.ts';
 import { localToUtc } from '../../src/sessions/session-times.ts';
 import { TrainingSession, type SessionStatus } from '../../src/sessions/training-session.model.ts';
-import { User } from '../../src/users/user.model.ts';
+import { Person } from '../../src/people/person.model.ts';
 import { testConfig } from './context.ts';
 
 // Each test builds the data it needs; unique values come from a counter and random bytes.
@@ -54,7 +54,7 @@ export async function buildInstitution(fields: Partial<InstitutionFields> = {}) 
   });
 }
 
-type UserFields = {
+type PersonFields = {
   roles: Role[];
   email: string | null;
   password: string;
@@ -68,14 +68,14 @@ type UserFields = {
   language: 'en' | 'ru' | 'fr' | 'ar';
 };
 
-export async function buildUser(fields: Partial<UserFields> = {}) {
+export async function buildUser(fields: Partial<PersonFields> = {}) {
   const id = unique();
   const institution = fields.institution === undefined ? await buildInstitution() : fields.institution;
   const passwordHash =
     fields.password === undefined
       ? await (defaultHash ??= hashPassword(DEFAULT_PASSWORD, testConfig.passwordHashCost))
       : await hashPassword(fields.password, testConfig.passwordHashCost);
-  const user = new User({
+  const user = new Person({
     email: fields.email === null ? undefined : (fields.email ?? `person${id}@test.example`),
     passwordHash: fields.email === null ? undefined : passwordHash,
     fullName: fields.fullName ?? `Person ${id}`,

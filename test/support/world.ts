@@ -1,4 +1,4 @@
-import type { Role } from '../../src/auth/actor.ts';
+import type { Role } from '../../src/access/actor.ts';
 import type { InstitutionType } from '../../src/institutions/institution.model.ts';
 import {
   buildCountry,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ROLES, type Role } from '../auth/actor.ts';
+import { ROLES, type Role } from '../access/actor.ts';
 import { newPasswordSchema } from '../auth/password-policy.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
-import { GENDERS } from './user.model.ts';
+import { GENDERS } from './person.model.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 /** An id as stored: MongoDB prints ids in lower case, and scope checks compare strings. */

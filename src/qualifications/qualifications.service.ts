@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, type Actor } from '../auth/actor.ts';
+import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { User } from '../users/user.model.ts';
-import type { QualificationInput } from './sessions.schemas.ts';
+import { Person } from '../people/person.model.ts';
+import type { QualificationInput } from '../sessions/sessions.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { isObjectId } from '../db/object-id.ts';
@@ -15,7 +15,7 @@ import { isObjectId } from '../db/object-id.ts';
 export async function getTrainer(actor: Actor, id: string) {
   if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
   if (!isObjectId(id)) throw notFound();
-  const trainer = await User.findById(id, { fullName: 1, roles: 1, institution: 1 }).lean();
+  const trainer = await Person.findById(id, { fullName: 1, roles: 1, institution: 1 }).lean();
   if (!trainer || !trainer.roles.includes('trainer')) throw notFound();
   if (!hasRole(actor, 'admin') && !canActIn(actor, trainer.institution?.toHexString())) throw notFound();
   return trainer;

@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { linkBaseUrl, type Config } from '../config.ts';
 import { issuePasswordReset } from '../auth/account.service.ts';
-import { ROLES } from '../auth/actor.ts';
-import { requireRole } from '../auth/guards.ts';
+import { ROLES } from '../access/actor.ts';
+import { requireRole } from '../access/guards.ts';
 import { HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
-import { GENDERS, type User } from './user.model.ts';
-import { peopleFilterSchema, personSchema } from './users.schemas.ts';
+import { GENDERS, type Person } from './person.model.ts';
+import { peopleFilterSchema, personSchema } from './people.schemas.ts';
 import {
   assignableRoles,
   canManage,
@@ -19,12 +19,12 @@ import {
   listPeople,
   setPersonActive,
   updatePerson,
-} from './users.service.ts';
+} from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
 const staffManagers = requireRole('admin', 'coordinator');
 
-type Person = InstanceType<typeof User>;
+type Person = InstanceType<typeof Person>;
 
 type FormLocals = { person?: Person; values: Record<string, unknown>; errors?: FieldErrors };
 
@@ -46,7 +46,7 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
 
 const LIST_FIELDS = ['roles', 'scopeInstitutions'];
 
-export function usersRouter(config: Config): Router {
+export function peopleRouter(config: Config): Router {
   const router = Router();
 
   router.get('/people', staffManagers, async (req, res) => {

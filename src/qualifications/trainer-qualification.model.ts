@@ -5,10 +5,10 @@ import mongoose from 'mongoose';
 
 const trainerQualificationSchema = new mongoose.Schema(
   {
-    trainer: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true },
+    trainer: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
     module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true },
     qualifiedOn: { type: Date, required: true },
-    recordedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'User' },
+    recordedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
   },
   { timestamps: true },
 );

@@ -13,8 +13,3 @@ export function pageWindow(total: number, requestedPage: number, pageSize = PAGE
   const page = Math.min(Math.max(1, requested), pageCount);
   return { page, pageCount, skip: (page - 1) * pageSize, limit: pageSize };
 }
-
-/** A case-insensitive "contains" pattern from what a person typed, with regex syntax escaped. */
-export function containsPattern(words: string): RegExp {
-  return new RegExp(words.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
-}

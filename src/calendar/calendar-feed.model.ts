@@ -5,7 +5,7 @@ import mongoose from 'mongoose';
 
 const calendarFeedSchema = new mongoose.Schema(
   {
-    person: { type: mongoose.Schema.Types.ObjectId, ref: 'User', required: true, unique: true },
+    person: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true, unique: true },
     tokenHash: { type: String, required: true, unique: true },
   },
   { timestamps: { createdAt: true, updatedAt: false } },

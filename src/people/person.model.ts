@@ -1,5 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
-import { ROLES } from '../auth/actor.ts';
+import { ROLES } from '../access/actor.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 
 export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
@@ -10,7 +10,7 @@ export type Gender = (typeof GENDERS)[number];
 // key fields that always hold a value: the real key, or "none:<_id>" when there is none.
 // See docs/decisions/0003-optional-unique-fields.md.
 
-const userSchema = new mongoose.Schema(
+const personSchema = new mongoose.Schema(
   {
     email: { type: String, lowercase: true, trim: true },
     emailKey: { type: String, required: true, unique: true },
@@ -48,7 +48,7 @@ const userSchema = new mongoose.Schema(
   { timestamps: true },
 );
 
-userSchema.index({ fullName: 1 });
+personSchema.index({ fullName: 1 });
 
 type KeySource = {
   _id: mongoose.Types.ObjectId;
@@ -69,9 +69,9 @@ export function uniqueKeys(person: KeySource): { emailKey: string; serviceKey: s
   };
 }
 
-userSchema.pre('validate', function setUniqueKeys() {
+personSchema.pre('validate', function setUniqueKeys() {
   Object.assign(this, uniqueKeys(this));
 });
 
-export type UserFields = InferSchemaType<typeof userSchema>;
-export const User = mongoose.model('User', userSchema);
+export type PersonFields = InferSchemaType<typeof personSchema>;
+export const Person = mongoose.model('Person', personSchema, 'users');

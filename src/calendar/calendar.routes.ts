@@ -1,16 +1,16 @@
 import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { requireRole, requireUser } from '../auth/guards.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
 import { HttpError, notFound } from '../http/errors.ts';
 import { linkBaseUrl, type Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { objectId } from '../http/validate.ts';
 import { createFeed, feedSessions, hasFeed, revokeFeed, sessionsOfMonth, teachingOf } from './calendar.service.ts';
 import { sessionsToIcs } from './session-ics.ts';
-import { moduleOptions, trainerOptions, venueOptions } from './session-options.ts';
-import { formatDay } from './session-times.ts';
-import { getSession, type SessionRecord } from './sessions.service.ts';
+import { moduleOptions, trainerOptions, venueOptions } from '../sessions/session-options.ts';
+import { formatDay } from '../sessions/session-times.ts';
+import { getSession, type SessionRecord } from '../sessions/sessions.service.ts';
 
 // The calendar (month and list views), "My teaching", and iCalendar files and feeds.
 

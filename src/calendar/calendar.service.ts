@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
-import { hasRole, institutionScope, type Actor } from '../auth/actor.ts';
+import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { Enrolment, LIVE_STATES } from '../enrolments/enrolment.model.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
-import type { SessionListRow, SessionRecord } from './sessions.service.ts';
-import { User } from '../users/user.model.ts';
-import { TrainingSession } from './training-session.model.ts';
+import type { SessionListRow, SessionRecord } from '../sessions/sessions.service.ts';
+import { Person } from '../people/person.model.ts';
+import { TrainingSession } from '../sessions/training-session.model.ts';
 
 // The calendar shows what the actor may see: the sessions they manage or teach, and the
 // published (not draft) sessions of their country.
@@ -99,7 +99,7 @@ export async function feedSessions(token: string) {
   const feed = await CalendarFeed.findOne({ tokenHash: hash(token) }).lean();
   if (!feed) return undefined;
   // a deactivated person's link stops working with their account
-  const owner = await User.findById(feed.person, { active: 1 }).lean();
+  const owner = await Person.findById(feed.person, { active: 1 }).lean();
   if (!owner?.active) return undefined;
   const places = await Enrolment.find(
     { person: feed.person, state: anyOf([...LIVE_STATES, 'cancelled']) },

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../auth/actor.ts';
-import { anyOfIds, findByIds } from '../db/query.ts';
+import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../access/actor.ts';
+import { anyOfIds, findByIds, containsPattern } from '../db/query.ts';
 import {
   fieldError,
   FieldValidationError,
@@ -9,21 +9,21 @@ import {
   StaleFormError,
   type FieldErrors,
 } from '../http/errors.ts';
-import { containsPattern, type Page } from '../http/pagination.ts';
+import type { Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import { Institution } from '../institutions/institution.model.ts';
-import { uniqueKeys, User, type UserFields } from './user.model.ts';
-import type { PeopleFilter, PersonInput } from './users.schemas.ts';
+import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
+import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 
-type UserRecord = UserFields & { _id: mongoose.Types.ObjectId };
+type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
 
 /** Roles a coordinator may give and people a coordinator may change; the rest is for admins. */
 const COORDINATOR_MANAGEABLE_ROLES: readonly Role[] = ['staff', 'trainer'];
 
-export function toActor(user: UserRecord): Actor {
+export function toActor(user: PersonRecord): Actor {
   const institutionId = user.institution?.toHexString();
   const scope = new Set(user.scopeInstitutions.map((id) => id.toHexString()));
   if (institutionId) scope.add(institutionId);
@@ -41,7 +41,7 @@ export function toActor(user: UserRecord): Actor {
 }
 
 /** Whether the actor may edit this person: admins anyone, coordinators staff and trainers in their scope. */
-export function canManage(actor: Actor, person: Pick<UserRecord, 'institution' | 'roles'>): boolean {
+export function canManage(actor: Actor, person: Pick<PersonRecord, 'institution' | 'roles'>): boolean {
   if (hasRole(actor, 'admin')) return true;
   if (!hasRole(actor, 'coordinator')) return false;
   return (
@@ -50,8 +50,8 @@ export function canManage(actor: Actor, person: Pick<UserRecord, 'institution' |
   );
 }
 
-export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<UserRecord>> {
-  const query: mongoose.QueryFilter<UserRecord> = {};
+export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonRecord>> {
+  const query: mongoose.QueryFilter<PersonRecord> = {};
   const scope = institutionScope(actor);
   if (filter.institution) {
     if (scope && !scope.includes(filter.institution)) return { items: [], page: 1, pageCount: 1, total: 0 };
@@ -66,7 +66,7 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
     const pattern = containsPattern(filter.q);
     query.$or = [{ fullName: pattern }, { email: pattern }, { serviceNumber: pattern }];
   }
-  return findPage<UserRecord>(User, query, filter.page, {
+  return findPage<PersonRecord>(Person, query, filter.page, {
     sort: { fullName: 1 },
     populate: [['institution', 'name code']],
   });
@@ -74,12 +74,12 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
 
 /** A person the actor may see; out of scope answers 404 like a missing one, so ids reveal nothing. */
 export async function getPerson(actor: Actor, id: string) {
-  const person = await findByIdOr404(User, id);
+  const person = await findByIdOr404(Person, id);
   if (!canActIn(actor, person.institution?.toHexString()) && person._id.toHexString() !== actor.id) throw notFound();
   return person;
 }
 
-type Person = InstanceType<typeof User>;
+type Person = InstanceType<typeof Person>;
 
 /** The roles the actor may give: coordinators give staff and trainer only. */
 export function assignableRoles(actor: Actor): readonly Role[] {
@@ -150,8 +150,8 @@ async function clashes(person: Person): Promise<FieldErrors> {
   const { emailKey, serviceKey } = uniqueKeys(person);
   const others = { _id: mongoose.trusted({ $ne: person._id }) };
   const [email, service] = await Promise.all([
-    person.email ? User.exists({ ...others, emailKey }) : null,
-    person.serviceNumber && person.country ? User.exists({ ...others, serviceKey }) : null,
+    person.email ? Person.exists({ ...others, emailKey }) : null,
+    person.serviceNumber && person.country ? Person.exists({ ...others, serviceKey }) : null,
   ]);
   const errors: FieldErrors = {};
   if (email) errors.email = { key: 'people:email.taken' };
@@ -178,7 +178,7 @@ async function saveUnique(person: Person) {
 
 export async function createPerson(actor: Actor, input: PersonInput) {
   const institution = await checkAssignment(actor, input);
-  const person = new User();
+  const person = new Person();
   applyInput(person, input, scopeToStore(actor, input), institution?.country);
   await saveUnique(person);
   return person;
@@ -234,5 +234,5 @@ export function checkPasswordLink(actor: Actor, person: Person): void {
 
 export async function setOwnLanguage(actor: Actor, language: string) {
   if (!isLanguage(language)) throw fieldError('language', 'validation.choice');
-  await User.updateOne({ _id: actor.id }, { $set: { language } });
+  await Person.updateOne({ _id: actor.id }, { $set: { language } });
 }

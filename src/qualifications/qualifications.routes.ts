@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../auth/guards.ts';
+import { requireRole } from '../access/guards.ts';
 import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
@@ -9,8 +9,8 @@ import {
   listQualifications,
   removeQualification,
 } from './qualifications.service.ts';
-import { moduleOptions } from './session-options.ts';
-import { qualificationSchema } from './sessions.schemas.ts';
+import { moduleOptions } from '../sessions/session-options.ts';
+import { qualificationSchema } from '../sessions/sessions.schemas.ts';
 
 const managers = requireRole('admin', 'coordinator');
 
