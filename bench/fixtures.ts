@@ -1,4 +1,4 @@
-import { Country } from '../src/countries/country.model.ts';
+import { Country } from '../src/institutions/country.model.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';

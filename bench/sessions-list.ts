@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import mongoose from 'mongoose';
 import { hashPassword } from '../src/auth/password.ts';
-import { Country } from '../src/countries/country.model.ts';
+import { Country } from '../src/institutions/country.model.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { Institution } from '../src/institutions/institution.model.ts';

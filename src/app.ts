@@ -15,7 +15,7 @@ import { sessionLifetime } from './auth/session-lifetime.ts';
 import type { LoginSessionStore } from './auth/login-session-store.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { catalogueRouter } from './catalogue/catalogue.routes.ts';
-import { countriesRouter } from './countries/countries.routes.ts';
+import { countriesRouter } from './institutions/countries.routes.ts';
 import { curriculaRouter } from './curricula/curricula.routes.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { homeRouter } from './home/home.routes.ts';
@@ -29,7 +29,7 @@ import { i18nMiddleware } from './i18n/i18n.middleware.ts';
 import { institutionsRouter } from './institutions/institutions.routes.ts';
 import { modulesRouter } from './modules/modules.routes.ts';
 import { resourcesRouter } from './resources/resources.routes.ts';
-import { sessionsRouter } from './sessions/sessions.routes.ts';
+import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
@@ -126,7 +126,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(catalogueRouter());
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
-  app.use(sessionsRouter(config));
+  app.use(schedulingRouter(config));
   app.use(enrolmentsRouter());
   app.use(noticesRouter(config));
 

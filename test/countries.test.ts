@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
-import { Country } from '../src/countries/country.model.ts';
+import { Country } from '../src/institutions/country.model.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildCountry, buildInstitution, buildUser } from './support/factories.ts';
 import { signIn, type Agent, type FormFields, post } from './support/http.ts';

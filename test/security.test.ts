@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Express, RequestHandler } from 'express';
 import request, { type Response } from 'supertest';
-import { Country } from '../src/countries/country.model.ts';
+import { Country } from '../src/institutions/country.model.ts';
 import { notFoundHandler } from '../src/http/error-handler.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import { Person } from '../src/people/person.model.ts';

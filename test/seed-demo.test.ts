@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { Country } from '../src/countries/country.model.ts';
+import { Country } from '../src/institutions/country.model.ts';
 import { DEMO_ACCOUNTS, DEMO_MODULES, DEMO_PEOPLE } from '../src/demo/demo-world.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { Institution } from '../src/institutions/institution.model.ts';

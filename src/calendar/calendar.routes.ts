@@ -8,9 +8,9 @@ import { flash } from '../http/flash.ts';
 import { objectId } from '../http/validate.ts';
 import { createFeed, feedSessions, hasFeed, revokeFeed, sessionsOfMonth, teachingOf } from './calendar.service.ts';
 import { sessionsToIcs } from './session-ics.ts';
-import { moduleOptions, trainerOptions, venueOptions } from '../sessions/session-options.ts';
+import { moduleOptions, trainerOptions, venueOptions } from '../scheduling/session-options.ts';
 import { formatDay } from '../sessions/session-times.ts';
-import { getSession, type SessionRecord } from '../sessions/sessions.service.ts';
+import { getSession, type SessionRecord } from '../scheduling/scheduling.service.ts';
 
 // The calendar (month and list views), "My teaching", and iCalendar files and feeds.
 

@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import type { SessionRecord } from '../sessions/sessions.service.ts';
+import type { SessionRecord } from '../scheduling/scheduling.service.ts';
 
 // iCalendar: one VEVENT per day of a session, in UTC; the UID stays the same for a day of
 // a session, SEQUENCE rises with each change of times, venue or status.

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { hashPassword } from '../auth/password.ts';
-import { Country } from '../countries/country.model.ts';
+import { Country } from '../institutions/country.model.ts';
 import { anyOf } from '../db/query.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { seedDemoCurricula } from './demo-curricula.ts';

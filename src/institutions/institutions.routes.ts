@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../access/actor.ts';
 import { requireRole } from '../access/guards.ts';
-import { listCountryOptions } from '../countries/countries.service.ts';
+import { listCountryOptions } from './countries.service.ts';
 import { handleForm } from '../http/form.ts';
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';

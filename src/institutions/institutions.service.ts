@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
-import { Country } from '../countries/country.model.ts';
+import { Country } from './country.model.ts';
 import { anyOfIds, containsPattern } from '../db/query.ts';
 import { fieldError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';

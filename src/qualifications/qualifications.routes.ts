@@ -9,8 +9,8 @@ import {
   listQualifications,
   removeQualification,
 } from './qualifications.service.ts';
-import { moduleOptions } from '../sessions/session-options.ts';
-import { qualificationSchema } from '../sessions/sessions.schemas.ts';
+import { moduleOptions } from '../scheduling/session-options.ts';
+import { qualificationSchema } from '../scheduling/scheduling.schemas.ts';
 
 const managers = requireRole('admin', 'coordinator');
 

@@ -4,7 +4,7 @@ import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { Person } from '../people/person.model.ts';
-import type { QualificationInput } from '../sessions/sessions.schemas.ts';
+import type { QualificationInput } from '../scheduling/scheduling.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { isObjectId } from '../db/object-id.ts';

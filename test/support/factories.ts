@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/auth/password.ts';
 import type { Role } from '../../src/access/actor.ts';
-import { Country } from '../../src/countries/country.model.ts';
+import { Country } from '../../src/institutions/country.model.ts';
 import type { Types } from 'mongoose';
 import {
   TrainingModule,

@@ -3,8 +3,8 @@ import { peopleInSession } from '../enrolments/enrolment-queries.service.ts';
 import { releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';
 import { notify } from '../notices/notices.service.ts';
-import { getManagedSession } from './sessions.service.ts';
-import { isActive, type SessionStatus } from './training-session.model.ts';
+import { getManagedSession } from './scheduling.service.ts';
+import { isActive, type SessionStatus } from '../sessions/training-session.model.ts';
 
 // draft → open → in progress → completed; any of the first three → cancelled, with a reason.
 

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../access/actor.ts';
 import { conflict, fieldError, forbidden } from '../http/errors.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { Institution } from './institution.model.ts';
 import { Country } from './country.model.ts';
 import type { CountryInput } from './countries.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';

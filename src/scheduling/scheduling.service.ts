@@ -11,11 +11,11 @@ import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { notify } from '../notices/notices.service.ts';
 import { Person } from '../people/person.model.ts';
-import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
+import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
 import { unqualified, type PersonOption } from './session-options.ts';
-import { localToUtc } from './session-times.ts';
-import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
+import { localToUtc } from '../sessions/session-times.ts';
+import type { SessionFilter, SessionInput } from './scheduling.schemas.ts';
 import {
   ACTIVE_STATUSES,
   isActive,
@@ -23,7 +23,7 @@ import {
   type SessionStatus,
   type TrainingSessionDocument,
   type TrainingSessionFields,
-} from './training-session.model.ts';
+} from '../sessions/training-session.model.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 export type SessionRecord = TrainingSessionFields & { _id: mongoose.Types.ObjectId };

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor.ts';
-import { shiftDate, utcToLocal } from './session-times.ts';
-import type { TrainingSessionDocument } from './training-session.model.ts';
+import { shiftDate, utcToLocal } from '../sessions/session-times.ts';
+import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
 
 // What the session form's boxes hold: for a new session, an existing one, or a copy.
 

@@ -11,10 +11,10 @@ import { qualificationsRouter } from '../qualifications/qualifications.routes.ts
 import { advanceSession, cancelSession, canCancel, type Step } from './session-lifecycle.service.ts';
 import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
 import { renderSessionPage } from './session-page.ts';
-import { formatDay, formatInstant } from './session-times.ts';
+import { formatDay, formatInstant } from '../sessions/session-times.ts';
 import type { ShownClash } from './session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
-import { isActive } from './training-session.model.ts';
+import { isActive } from '../sessions/training-session.model.ts';
 import {
   DAY_ROWS,
   SESSION_STATUS_FILTERS,
@@ -22,7 +22,7 @@ import {
   copySchema,
   sessionFilterSchema,
   sessionSchema,
-} from './sessions.schemas.ts';
+} from './scheduling.schemas.ts';
 import {
   createSession,
   getManagedSession,
@@ -31,7 +31,7 @@ import {
   SessionClashError,
   updateSession,
   type Saved,
-} from './sessions.service.ts';
+} from './scheduling.service.ts';
 import mongoose from 'mongoose';
 import { isObjectId } from '../db/object-id.ts';
 
@@ -99,7 +99,7 @@ async function handleFormError(req: Request, res: Response, error: unknown, loca
 
 const STEPS: Record<string, Step> = { open: 'open', start: 'in_progress', complete: 'completed' };
 
-export function sessionsRouter(config: Config): Router {
+export function schedulingRouter(config: Config): Router {
   const router = Router();
 
   router.get('/sessions', managers, async (req, res) => {

@@ -6,11 +6,11 @@ import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { Person } from '../people/person.model.ts';
-import { canManageSession, canSeeSession, teaches } from './session-access.ts';
+import { canManageSession, canSeeSession, teaches } from '../sessions/session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
 import { unqualified } from './session-options.ts';
-import { formatDay, formatInstant } from './session-times.ts';
-import { isActive, TrainingSession, type TrainingSessionDocument } from './training-session.model.ts';
+import { formatDay, formatInstant } from '../sessions/session-times.ts';
+import { isActive, TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 
 // The session page: what it is, when (in the venue's zone, named), who teaches, what was
 // overridden, and the enrolment panel of the enrolment feature. A recorded clash is named and
