@@ -33,6 +33,7 @@ import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
+import { institutionMembers } from './people/people.service.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -120,7 +121,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(homeRouter());
   app.use(accountRouter(config));
   app.use(peopleRouter(config));
-  app.use(institutionsRouter());
+  app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());
   app.use(modulesRouter());
   app.use(catalogueRouter());

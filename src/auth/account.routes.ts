@@ -1,13 +1,14 @@
 import { Router } from 'express';
-import type { Config } from '../config.ts';
-import { FieldValidationError } from '../http/errors.ts';
+import { linkBaseUrl, type Config } from '../config.ts';
+import { FieldValidationError, HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { parse } from '../http/validate.ts';
 import { keepLanguageChoice } from '../i18n/language-cookie.ts';
-import { changePasswordSchema, preferencesSchema, resetPasswordSchema } from '../people/people.schemas.ts';
-import { setOwnLanguage } from '../people/people.service.ts';
-import { changeOwnPassword, findByResetToken, resetPassword } from './account.service.ts';
-import { requireUser, safeReturnTo } from '../access/guards.ts';
+import { preferencesSchema } from '../people/people.schemas.ts';
+import { checkPasswordLink, getPerson, setOwnLanguage } from '../people/people.service.ts';
+import { changePasswordSchema, resetPasswordSchema } from './auth.schemas.ts';
+import { changeOwnPassword, findByResetToken, issuePasswordReset, resetPassword } from './account.service.ts';
+import { requireRole, requireUser, safeReturnTo } from '../access/guards.ts';
 
 export function accountRouter(config: Config): Router {
   const router = Router();
@@ -75,6 +76,22 @@ export function accountRouter(config: Config): Router {
         .status(422)
         .render('auth/reset', { title: req.t('auth:reset.title'), valid: true, errors: error.fieldErrors });
     }
+  });
+
+  // the link is shown once, to the person who issued it, to hand over in person; its address
+  // comes from the configuration, never from the request's Host header
+  router.post('/people/:id/reset-link', requireRole('admin', 'coordinator'), async (req, res) => {
+    const base = linkBaseUrl(config);
+    const person = await getPerson(req.user!, String(req.params.id));
+    checkPasswordLink(req.user!, person);
+    if (!base) throw new HttpError(503, 'people:reset.noPublicUrl');
+    const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
+    res.render('people/reset-link', {
+      title: req.t('people:reset.title'),
+      person,
+      link: `${base}/reset-password/${token}`,
+      expiresAt,
+    });
   });
 
   return router;

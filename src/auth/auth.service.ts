@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor.ts';
 import { decoyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.ts';
-import { Person } from '../people/person.model.ts';
+import { credentialsByEmail, recordSignIn } from '../people/credentials.service.ts';
 import { toActor } from '../people/people.service.ts';
 
 /**
@@ -9,14 +9,13 @@ import { toActor } from '../people/people.service.ts';
  */
 export async function authenticate(email: string, password: string, hashCost: number): Promise<Actor | undefined> {
   const normalised = email.trim().toLowerCase();
-  const user = normalised ? await Person.findOne({ emailKey: normalised }) : null;
+  const user = normalised ? await credentialsByEmail(normalised) : null;
   if (!user?.passwordHash || !user.active) {
     await verifyPassword(password, await decoyPasswordHash(hashCost));
     return undefined;
   }
   if (!(await verifyPassword(password, user.passwordHash))) return undefined;
-  if (needsRehash(user.passwordHash, hashCost)) user.passwordHash = await hashPassword(password, hashCost);
-  user.lastSignInAt = new Date();
-  await user.save();
+  const rehashed = needsRehash(user.passwordHash, hashCost) ? await hashPassword(password, hashCost) : undefined;
+  await recordSignIn(user._id, rehashed);
   return toActor(user);
 }

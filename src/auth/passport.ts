@@ -1,7 +1,7 @@
 import passport, { type PassportStatic } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { toActor } from '../people/people.service.ts';
-import { Person } from '../people/person.model.ts';
+import { credentialsById } from '../people/credentials.service.ts';
 import { authenticate } from './auth.service.ts';
 
 // The login session holds only the person's id and the authVersion they signed in with:
@@ -20,15 +20,15 @@ export function configurePassport(passwordHashCost: number): PassportStatic {
     }),
   );
   instance.serializeUser((user, done) => {
-    Person.findById(user.id, { authVersion: 1 })
-      .lean()
-      .then((found) => done(null, { id: user.id, v: found?.authVersion ?? 0 } satisfies SessionRecord), done);
+    credentialsById(user.id).then(
+      (found) => done(null, { id: user.id, v: found?.authVersion ?? 0 } satisfies SessionRecord),
+      done,
+    );
   });
   instance.deserializeUser((record: SessionRecord, done) => {
     if (typeof record?.id !== 'string' || !/^[0-9a-f]{24}$/.test(record.id)) return done(null, false);
     // toActor runs inside the chain, so a broken record fails the request (500) instead of hanging it
-    Person.findById(record.id)
-      .lean()
+    credentialsById(record.id)
       .then((user) => {
         // a reply about someone else means the connection is out of step (decision 0007): fail, never act as them
         if (user && user._id.toHexString() !== record.id)

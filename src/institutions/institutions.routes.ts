@@ -8,12 +8,12 @@ import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
 import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
 import {
-  countPeople,
   createInstitution,
   getInstitution,
   listInstitutions,
   setInstitutionActive,
   updateInstitution,
+  type InstitutionMembers,
 } from './institutions.service.ts';
 
 const readers = requireRole('admin', 'coordinator', 'trainer');
@@ -29,7 +29,7 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
   });
 }
 
-export function institutionsRouter(): Router {
+export function institutionsRouter(members: InstitutionMembers): Router {
   const router = Router();
 
   router.get('/institutions', readers, async (req, res) => {
@@ -63,7 +63,7 @@ export function institutionsRouter(): Router {
   router.get('/institutions/:id', readers, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
     // trainers may read institutions but not people: no count, no link for them
-    const peopleCount = hasRole(req.user!, 'admin', 'coordinator') ? await countPeople(institution._id) : undefined;
+    const peopleCount = hasRole(req.user!, 'admin', 'coordinator') ? await members.countActive(institution.id as string) : undefined;
     await institution.populate('country', 'code name');
     res.render('institutions/show', { title: institution.name, institution, peopleCount });
   });
@@ -82,7 +82,7 @@ export function institutionsRouter(): Router {
     const id = String(req.params.id);
     await handleForm(req, res, {
       schema: institutionSchema,
-      save: (input) => updateInstitution(req.user!, id, input),
+      save: (input) => updateInstitution(req.user!, id, input, members),
       success: (institution) => ({
         flash: { key: 'institutions:updated', params: { name: institution.name } },
         redirect: `/institutions/${institution.id}`,

@@ -1,10 +1,9 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { Country } from './country.model.ts';
-import { anyOfIds, containsPattern } from '../db/query.ts';
+import { anyOfIds, containsPattern, findByIds } from '../db/query.ts';
 import { fieldError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
-import { Person } from '../people/person.model.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
@@ -55,21 +54,41 @@ export async function getInstitution(actor: Actor, id: string) {
   return findByIdOr404(Institution, id);
 }
 
-/** How many active people belong to the institution: shown beside the link to them. */
-export function countPeople(institutionId: mongoose.Types.ObjectId) {
-  return Person.countDocuments({ institution: institutionId, active: true });
+/**
+ * What institutions ask of the people in them. People are built on institutions (decision 8),
+ * so the answers come from the people feature, passed in by app.ts.
+ */
+export type InstitutionMembers = {
+  /** how many active people belong to the institution: shown beside the link to them */
+  countActive(institutionId: string): Promise<number>;
+  /** whether anyone, active or not, belongs to it */
+  any(institutionId: string): Promise<boolean>;
+};
+
+export type InstitutionSummary = Pick<InstitutionRecord, '_id' | 'name' | 'code' | 'country' | 'timeZone' | 'active'>;
+const SUMMARY = 'name code country timeZone active';
+
+/** An institution's name, code, country, zone and state, for other features; null when there is none. */
+export async function institutionSummary(id: unknown): Promise<InstitutionSummary | null> {
+  if (!isObjectId(String(id))) return null;
+  return Institution.findById(String(id), SUMMARY).lean<InstitutionSummary>();
+}
+
+/** The same for several institutions, in no particular order; unknown ids are left out. */
+export function institutionSummaries(ids: readonly unknown[]): Promise<InstitutionSummary[]> {
+  return findByIds<InstitutionSummary>(Institution, ids.map(String), SUMMARY);
 }
 
 function requireAdmin(actor: Actor) {
   if (!hasRole(actor, 'admin')) throw forbidden();
 }
 
-async function save(institution: InstanceType<typeof Institution>, input: InstitutionInput) {
+async function save(institution: InstanceType<typeof Institution>, input: InstitutionInput, members?: InstitutionMembers) {
   const country = await Country.findById(input.country, { timeZone: 1 }).lean();
   if (!country) throw fieldError('country', 'institutions:country.unknown');
   // people carry their institution's country (service numbers are unique per country)
   const movesCountry = !institution.isNew && institution.country?.toHexString() !== input.country;
-  if (movesCountry && (await Person.exists({ institution: institution._id }))) {
+  if (movesCountry && members && (await members.any(institution.id as string))) {
     throw fieldError('country', 'institutions:country.locked');
   }
   // the check names the clash; the unique index still decides when two saves race
@@ -95,11 +114,16 @@ export async function createInstitution(actor: Actor, input: InstitutionInput) {
 
 const staleInstitution = () => new StaleFormError('institutions:changedMeanwhile');
 
-export async function updateInstitution(actor: Actor, id: string, input: InstitutionInput) {
+export async function updateInstitution(
+  actor: Actor,
+  id: string,
+  input: InstitutionInput,
+  members: InstitutionMembers,
+) {
   requireAdmin(actor);
   const institution = await getInstitution(actor, id);
   if (input.revision !== undefined && input.revision !== institution.__v) throw staleInstitution();
-  return save(institution, input);
+  return save(institution, input, members);
 }
 
 /** Deactivated institutions leave pick lists; their people and records stay. */

@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { linkBaseUrl, type Config } from '../config.ts';
-import { issuePasswordReset } from '../auth/account.service.ts';
 import { ROLES } from '../access/actor.ts';
 import { requireRole } from '../access/guards.ts';
-import { HttpError, type FieldErrors } from '../http/errors.ts';
+import { type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
@@ -13,7 +12,6 @@ import {
   assignableRoles,
   canManage,
   checkDeactivation,
-  checkPasswordLink,
   createPerson,
   getPerson,
   listPeople,
@@ -34,7 +32,7 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
   const keep = person
     ? [person.institution?.toHexString(), ...person.scopeInstitutions.map((id) => id.toHexString())]
     : [];
-  res.render(`users/${view}`, {
+  res.render(`people/${view}`, {
     title: req.t(view === 'new' ? 'people:new.title' : 'people:edit.title'),
     institutions: await listInstitutionOptions(req.user!, { keep }),
     roles: assignableRoles(req.user!),
@@ -55,7 +53,7 @@ export function peopleRouter(config: Config): Router {
       listPeople(req.user!, filter),
       listInstitutionOptions(req.user!, { includeInactive: true }),
     ]);
-    res.render('users/index', {
+    res.render('people/index', {
       title: req.t('people:list.title'),
       page,
       filter,
@@ -99,7 +97,7 @@ export function peopleRouter(config: Config): Router {
       { path: 'institution', select: 'name code active' },
       { path: 'scopeInstitutions', select: 'name code active' },
     ]);
-    res.render('users/show', {
+    res.render('people/show', {
       title: person.fullName,
       person,
       canManage: manageable,
@@ -139,7 +137,7 @@ export function peopleRouter(config: Config): Router {
     const person = await getPerson(req.user!, String(req.params.id));
     checkDeactivation(req.user!, person);
     if (!person.active) return res.redirect(303, `/people/${person.id}`);
-    res.render('users/deactivate', { title: req.t('people:deactivate.title'), person });
+    res.render('people/deactivate', { title: req.t('people:deactivate.title'), person });
   });
 
   router.post('/people/:id/deactivate', staffManagers, async (req, res) => {
@@ -152,22 +150,6 @@ export function peopleRouter(config: Config): Router {
     const person = await setPersonActive(req.user!, String(req.params.id), true);
     flash(req.session, { type: 'success', key: 'people:activated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
-  });
-
-  // the link is shown once, to the person who issued it, to hand over in person; its address
-  // comes from the configuration, never from the request's Host header
-  router.post('/people/:id/reset-link', staffManagers, async (req, res) => {
-    const person = await getPerson(req.user!, String(req.params.id));
-    checkPasswordLink(req.user!, person);
-    const base = linkBaseUrl(config);
-    if (!base) throw new HttpError(503, 'people:reset.noPublicUrl');
-    const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
-    res.render('users/reset-link', {
-      title: req.t('people:reset.title'),
-      person,
-      link: `${base}/reset-password/${token}`,
-      expiresAt,
-    });
   });
 
   return router;

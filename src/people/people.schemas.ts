@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { ROLES, type Role } from '../access/actor.ts';
-import { newPasswordSchema } from '../auth/password-policy.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { formRevision, manyOf, objectId, optionalText, pageNumber, text } from '../http/validate.ts';
 import { GENDERS } from './person.model.ts';
@@ -58,19 +57,5 @@ export const peopleFilterSchema = z.object({
   page: pageNumber(),
 });
 export type PeopleFilter = z.output<typeof peopleFilterSchema>;
-
-export const changePasswordSchema = z
-  .object({
-    currentPassword: z.string().min(1).max(1024),
-    newPassword: newPasswordSchema,
-    confirmPassword: z.string().max(1024),
-  })
-  .strict()
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'auth:password.mismatch', path: ['confirmPassword'] });
-
-export const resetPasswordSchema = z
-  .object({ newPassword: newPasswordSchema, confirmPassword: z.string().max(1024) })
-  .strict()
-  .refine((v) => v.newPassword === v.confirmPassword, { message: 'auth:password.mismatch', path: ['confirmPassword'] });
 
 export const preferencesSchema = z.object({ language: z.enum(LANGUAGES) }).strict();

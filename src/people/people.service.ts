@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../access/actor.ts';
-import { anyOfIds, findByIds, containsPattern } from '../db/query.ts';
+import { anyOfIds, containsPattern } from '../db/query.ts';
 import {
   fieldError,
   FieldValidationError,
@@ -11,7 +11,11 @@ import {
 } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import {
+  institutionSummaries,
+  institutionSummary,
+  type InstitutionMembers,
+} from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findPage } from '../db/find-page.ts';
@@ -108,12 +112,12 @@ async function checkAssignment(actor: Actor, input: PersonInput, current?: Perso
   const currentScope = new Set(current?.scopeInstitutions.map((id) => id.toHexString()));
   const newScope = input.scopeInstitutions.filter((id) => !currentScope.has(id));
   if (newScope.length > 0) {
-    const known = await findByIds<{ active: boolean }>(Institution, newScope, 'active');
+    const known = await institutionSummaries(newScope);
     if (known.length !== newScope.length) throw fieldError('scopeInstitutions', 'people:institution.unknown');
     if (known.some((i) => !i.active)) throw fieldError('scopeInstitutions', 'people:institution.inactive');
   }
   if (!input.institution) return undefined;
-  const institution = await Institution.findById(input.institution).lean();
+  const institution = await institutionSummary(input.institution);
   if (!institution) throw fieldError('institution', 'people:institution.unknown');
   const stays = current?.institution?.toHexString() === input.institution;
   if (!institution.active && !stays) throw fieldError('institution', 'people:institution.inactive');
@@ -236,3 +240,9 @@ export async function setOwnLanguage(actor: Actor, language: string) {
   if (!isLanguage(language)) throw fieldError('language', 'validation.choice');
   await Person.updateOne({ _id: actor.id }, { $set: { language } });
 }
+
+/** What institutions ask of their people (decision 8): passed to the institutions' router by app.ts. */
+export const institutionMembers: InstitutionMembers = {
+  countActive: (institutionId) => Person.countDocuments({ institution: institutionId, active: true }),
+  any: async (institutionId) => (await Person.exists({ institution: institutionId })) !== null,
+};
