@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { LoginSessionStore } from './auth/login-session-store.ts';
-import { sendSessionReminders } from './notices/reminders.ts';
+import { sendSessionReminders } from './enrolments/session-reminders.ts';
 
 // What the server does on its own, on timers of Cadre's (never a library's): removing expired
 // login sessions (FerretDB has no TTL index) and sending reminders before sessions start.

@@ -6,9 +6,9 @@ import request from 'supertest';
 import { createLogger } from '../src/http/logger.ts';
 import { clearSentMail, sentMail } from '../src/notices/mailer.ts';
 import { Notice } from '../src/notices/notice.model.ts';
+import { UnreadCount } from '../src/notices/unread-count.model.ts';
 import { unreadNoticesLocal } from '../src/notices/notices.routes.ts';
 import { configureNotices, notify, unreadCount } from '../src/notices/notices.service.ts';
-import { Person } from '../src/people/person.model.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { buildUser } from './support/factories.ts';
 import { post, signIn } from './support/http.ts';
@@ -245,14 +245,14 @@ describe('the unread count in the header', () => {
     expect(locals.unreadNotices).to.equal(1);
   });
 
-  it('reads the badge from the count kept on the person, which opening the list sets right', async () => {
+  it('reads the badge from the count kept for the person, which opening the list sets right', async () => {
     const person = await buildUser();
     await notify({ people: [person.id], kind: 'enrolment.enrolled', params: { module: 'One' } });
     await notify({ people: [person.id], kind: 'enrolment.waitlisted', params: { module: 'Two' } });
     const agent = await signIn(app, person.email!);
     expect(visibleText((await agent.get('/account')).text)).to.include('Notices (2)');
     // a count gone wrong (two notices at the same instant on FerretDB) is what the badge shows…
-    await Person.updateOne({ _id: person._id }, { $set: { unreadNotices: 5 } });
+    await UnreadCount.updateOne({ _id: person._id }, { $set: { unread: 5 } });
     expect(visibleText((await agent.get('/account')).text)).to.include('Notices (5)');
     // …until the person opens their notices, which counts them
     await agent.get('/notices').expect(200);

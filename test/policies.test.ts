@@ -53,12 +53,12 @@ const actors = {
 type ActorName = keyof typeof actors;
 const described: Record<ActorName, string> = {
   admin: 'an admin',
-  coordinator: 'the coordinator of the venue',
-  otherCoordinator: 'a coordinator of another institution (same country)',
-  trainer: 'the trainer teaching the session',
-  otherTrainer: 'a trainer not teaching it (scope reaching into Uganda)',
-  staff: 'staff of the same country',
-  foreignStaff: 'staff of another country',
+  coordinator: 'the coordinator of the academy (and of Partner)',
+  otherCoordinator: 'a coordinator of another institution in Kazakhstan',
+  trainer: 'a trainer of the academy, who teaches the sessions',
+  otherTrainer: 'a trainer elsewhere, teaching none of them, whose scope reaches into Uganda',
+  staff: 'staff of the academy (Kazakhstan)',
+  foreignStaff: 'staff in Uganda',
 };
 const oid = (a: Actor) => new mongoose.Types.ObjectId(a.id);
 
@@ -81,7 +81,7 @@ function table<P extends Policy<never>>(policy: P, record: RecordOf<P>, rows: Re
   const actions = Object.keys(policy) as ActionOf<P>[];
   for (const [name, row] of Object.entries(rows) as [ActorName, Row][]) {
     const expected = row === 'unseen' ? actions.map((): Outcome => 404) : row;
-    const wording = actions.map((action, i) => `${action} ${String(expected[i])}`).join(', ');
+    const wording = actions.map((action, i) => `${action} ${expected[i] === Y ? 'yes' : String(expected[i])}`).join(', ');
     it(`${described[name]}: ${wording}`, () => {
       expect(expected, 'one cell per action').to.have.length(actions.length);
       const who = actors[name];

@@ -4,8 +4,8 @@ import { Enrolment, type EnrolmentState } from '../src/enrolments/enrolment.mode
 import { clearSentMail, sentMail } from '../src/notices/mailer.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { configureNotices } from '../src/notices/notices.service.ts';
-import { ReminderSent } from '../src/notices/reminder-sent.model.ts';
-import { sendSessionReminders } from '../src/notices/reminders.ts';
+import { ReminderSent } from '../src/enrolments/reminder-sent.model.ts';
+import { sendSessionReminders } from '../src/enrolments/session-reminders.ts';
 import type { SessionStatus } from '../src/sessions/training-session.model.ts';
 import { testConfig } from './support/context.ts';
 import { buildInstitution, buildModule, buildTrainingSession, buildUser } from './support/factories.ts';

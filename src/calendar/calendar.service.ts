@@ -6,7 +6,7 @@ import { anyOf, anyOfIds } from '../db/query.ts';
 import { Enrolment, LIVE_STATES } from '../enrolments/enrolment.model.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
 import type { SessionListRow, SessionRecord } from '../scheduling/scheduling.service.ts';
-import { Person } from '../people/person.model.ts';
+import { personSummary } from '../people/people.service.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
 
 // The calendar shows what the actor may see: the sessions they manage or teach, and the
@@ -99,7 +99,7 @@ export async function feedSessions(token: string) {
   const feed = await CalendarFeed.findOne({ tokenHash: hash(token) }).lean();
   if (!feed) return undefined;
   // a deactivated person's link stops working with their account
-  const owner = await Person.findById(feed.person, { active: 1 }).lean();
+  const owner = await personSummary(feed.person);
   if (!owner?.active) return undefined;
   const places = await Enrolment.find(
     { person: feed.person, state: anyOf([...LIVE_STATES, 'cancelled']) },

@@ -1,7 +1,7 @@
 import { createEvents, type EventAttributes } from 'ics';
 import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import type { SessionRecord } from '../scheduling/scheduling.service.ts';
 
@@ -21,7 +21,7 @@ export async function sessionsToIcs(
 ): Promise<string> {
   const [modules, venues] = await Promise.all([
     TrainingModule.find({ _id: anyOf(sessions.map((s) => s.module)) }, { title: 1 }).lean(),
-    Institution.find({ _id: anyOf(sessions.map((s) => s.institution)) }, { name: 1 }).lean(),
+    institutionSummaries(sessions.map((s) => s.institution)),
   ]);
   const title = (id: mongoose.Types.ObjectId) => modules.find((m) => m._id.equals(id))?.title ?? '';
   const venue = (id: mongoose.Types.ObjectId) => venues.find((v) => v._id.equals(id))?.name ?? '';

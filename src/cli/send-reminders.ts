@@ -4,7 +4,7 @@ import { withDatabase } from './with-database.ts';
 import { createLogger } from '../http/logger.ts';
 import { createI18n } from '../i18n/i18n.ts';
 import { configureNotices } from '../notices/notices.service.ts';
-import { sendSessionReminders } from '../notices/reminders.ts';
+import { sendSessionReminders } from '../enrolments/session-reminders.ts';
 
 // npm run notices:reminders: tells every enrolled participant of a session starting within
 // 24 hours, once. Safe to run again (e.g. hourly from cron): nobody is reminded twice.

@@ -3,7 +3,7 @@ import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { canEditCurriculum, canSeeCurriculum, isCurriculumEditor } from './curriculum-access.ts';
@@ -129,7 +129,7 @@ async function ownerCountry(actor: Actor, input: CurriculumInput, current?: Curr
     return undefined;
   }
   if (!canActIn(actor, input.institution)) throw fieldError('institution', 'curricula:institution.outOfScope');
-  const institution = await Institution.findById(input.institution, { country: 1, active: 1 }).lean();
+  const institution = await institutionSummary(input.institution);
   if (!institution) throw fieldError('institution', 'curricula:institution.unknown');
   const stays = current?.institution?.toHexString() === input.institution;
   if (!institution.active && !stays) throw fieldError('institution', 'curricula:institution.inactive');

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { FieldErrors } from '../http/errors.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { canEditCurriculum } from './curriculum-access.ts';
 import { describeItems, moduleChoices, progressFor } from './curriculum-items.service.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
@@ -21,7 +21,7 @@ export async function renderCurriculumPage(
     describeItems(actor, curriculum),
     canEdit ? moduleChoices(actor, curriculum) : [],
     progressFor(actor, curriculum),
-    curriculum.institution ? Institution.findById(curriculum.institution, { name: 1, code: 1 }).lean() : null,
+    institutionSummary(curriculum.institution),
   ]);
   res.render('curricula/show', {
     title: curriculum.title,

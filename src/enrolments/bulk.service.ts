@@ -1,11 +1,9 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
-import { anyOfIds } from '../db/query.ts';
 import { fieldError } from '../http/errors.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
-import { Person } from '../people/person.model.ts';
+import { peopleByServiceKeys, personSummaries } from '../people/people.service.ts';
 import { canManagePerson, loadManagedSession } from './enrolment-access.ts';
 import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';
 
@@ -53,7 +51,7 @@ async function runRows(
 export async function enrolPeople(actor: Actor, sessionId: string, personIds: string[]) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  const people = await Person.find({ _id: anyOfIds(personIds) }, { fullName: 1, institution: 1 }).lean();
+  const people = await personSummaries(personIds);
   const names = new Map(people.filter((p) => canManagePerson(actor, p)).map((p) => [p._id.toHexString(), p.fullName]));
   const rows = personIds.map((id, i) => {
     const name = names.get(id);
@@ -82,13 +80,9 @@ export function serviceNumbersOf(content: Buffer): string[] {
 export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbers: string[]) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  const country =
-    session.country ?? (await Institution.findById(session.institution, { country: 1 }).lean())?.country ?? undefined;
+  const country = session.country ?? (await institutionSummary(session.institution))?.country ?? undefined;
   const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
-  const people = await Person.find(
-    { serviceKey: mongoose.trusted({ $in: keys }) },
-    { serviceKey: 1, institution: 1 },
-  ).lean();
+  const people = await peopleByServiceKeys(keys);
   const inScope = people.filter((p) => canManagePerson(actor, p));
   const byKey = new Map(inScope.map((p) => [p.serviceKey, p._id.toHexString()]));
   const rows = numbers.map((n, i) => ({ line: i + 1, label: n, personId: byKey.get(keys[i] ?? '') }));

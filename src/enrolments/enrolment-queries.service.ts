@@ -1,10 +1,11 @@
 import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
+import { anyOf, anyOfIds } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
-import { Person, type PersonFields } from '../people/person.model.ts';
+import { searchActivePeople } from '../people/people.service.ts';
+import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
 import { loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
@@ -84,26 +85,25 @@ export const CANDIDATES_SHOWN = 200;
  */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
   const scope = institutionScope(actor);
-  const query: mongoose.QueryFilter<PersonFields> = { active: true };
-  if (filter.institution) {
-    if (scope && !scope.includes(filter.institution)) return { people: [], more: false };
-    query.institution = new mongoose.Types.ObjectId(filter.institution);
-  } else if (scope) {
-    query.institution = anyOfIds(scope);
-  }
-  if (filter.q) {
-    const pattern = containsPattern(filter.q);
-    query.$or = [{ fullName: pattern }, { serviceNumber: pattern }, { email: pattern }];
-  }
+  if (filter.institution && scope && !scope.includes(filter.institution)) return { people: [], more: false };
   const taken = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
-  const found = await Person.find(query, { fullName: 1, serviceNumber: 1, institution: 1 })
-    .sort({ fullName: 1, _id: 1 })
-    .limit(CANDIDATES_SHOWN + takenIds.size + 1)
-    .populate<{ institution: { name: string } | null }>('institution', 'name')
-    .lean();
+  const found = await searchActivePeople({
+    institutions: filter.institution ? [filter.institution] : scope,
+    words: filter.q,
+    limit: CANDIDATES_SHOWN + takenIds.size + 1,
+  });
   const people = found.filter((p) => !takenIds.has(p._id.toHexString()));
-  return { people: people.slice(0, CANDIDATES_SHOWN), more: people.length > CANDIDATES_SHOWN };
+  const shown = people.slice(0, CANDIDATES_SHOWN);
+  const institutions = await institutionSummaries(shown.map((p) => p.institution).filter((id) => id));
+  const names = new Map(institutions.map((i) => [i._id.toHexString(), i.name]));
+  return {
+    people: shown.map((p) => {
+      const name = p.institution ? names.get(p.institution.toHexString()) : undefined;
+      return { ...p, institution: name === undefined ? null : { name } };
+    }),
+    more: people.length > CANDIDATES_SHOWN,
+  };
 }
 
 /** Requests waiting for a decision in the sessions the actor manages. */

@@ -1,11 +1,11 @@
 import mongoose from 'mongoose';
-import { findByIdOr404, isObjectId } from '../db/object-id.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { conflict, forbidden } from '../http/errors.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
-import { Person } from '../people/person.model.ts';
+import { personSummary } from '../people/people.service.ts';
 import {
   assertManagesEnrolmentsOf,
   canManagePerson,
@@ -114,8 +114,7 @@ export async function enrolInManaged(
   personId: string,
   source: Source,
 ): Promise<CoordinatorOutcome> {
-  if (!isObjectId(personId)) return 'unknown';
-  const person = await Person.findById(personId, { institution: 1, active: 1 }).lean();
+  const person = await personSummary(personId);
   if (!person?.active) return 'unknown';
   if (!canManagePerson(actor, person)) return 'unknown';
   return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false })).outcome;

@@ -63,7 +63,9 @@ export function institutionsRouter(members: InstitutionMembers): Router {
   router.get('/institutions/:id', readers, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
     // trainers may read institutions but not people: no count, no link for them
-    const peopleCount = hasRole(req.user!, 'admin', 'coordinator') ? await members.countActive(institution.id as string) : undefined;
+    const peopleCount = hasRole(req.user!, 'admin', 'coordinator')
+      ? await members.countActive(institution.id as string)
+      : undefined;
     await institution.populate('country', 'code name');
     res.render('institutions/show', { title: institution.name, institution, peopleCount });
   });

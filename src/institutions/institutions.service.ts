@@ -83,7 +83,11 @@ function requireAdmin(actor: Actor) {
   if (!hasRole(actor, 'admin')) throw forbidden();
 }
 
-async function save(institution: InstanceType<typeof Institution>, input: InstitutionInput, members?: InstitutionMembers) {
+async function save(
+  institution: InstanceType<typeof Institution>,
+  input: InstitutionInput,
+  members?: InstitutionMembers,
+) {
   const country = await Country.findById(input.country, { timeZone: 1 }).lean();
   if (!country) throw fieldError('country', 'institutions:country.unknown');
   // people carry their institution's country (service numbers are unique per country)

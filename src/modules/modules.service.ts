@@ -11,7 +11,7 @@ import {
   StaleFormError,
 } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { canEditModule } from './module-access.ts';
 import { findCycle } from './module-prerequisites.ts';
 import { contentOf, editConflict, insertSnapshot, saveEdit } from './module-versioning.ts';
@@ -104,7 +104,7 @@ async function checkOwner(actor: Actor, input: ModuleInput, module?: ModuleDocum
     return { institution: undefined, country: undefined };
   }
   if (!canActIn(actor, input.institution)) throw fieldError('institution', 'modules:institution.outOfScope');
-  const institution = await Institution.findById(input.institution, { country: 1, active: 1 }).lean();
+  const institution = await institutionSummary(input.institution);
   if (!institution) throw fieldError('institution', 'modules:institution.unknown');
   const stays = module?.institution?.toHexString() === input.institution;
   if (!institution.active && !stays) throw fieldError('institution', 'modules:institution.inactive');

@@ -3,13 +3,13 @@ import mongoose from 'mongoose';
 import type { i18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { findByIds } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import { createLogger } from '../http/logger.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
 import { createI18n, isLanguage, type Language } from '../i18n/i18n.ts';
-import { Institution } from '../institutions/institution.model.ts';
-import { Person } from '../people/person.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
+import { personSummaries, personSummary } from '../people/people.service.ts';
+import { UnreadCount } from './unread-count.model.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { Notice, type NoticeKind } from './notice.model.ts';
 import { mailBody, noticeText } from './notice-text.ts';
@@ -75,7 +75,7 @@ export async function notify(request: NoticeRequest): Promise<void> {
   // String(): an ObjectId passed by mistake still names its person
   const ids = [...new Set(request.people.map((id) => String(id).toLowerCase()).filter(isObjectId))];
   if (ids.length === 0) return;
-  const found = await findByIds<Recipient & { active: boolean }>(Person, ids, 'fullName email language active');
+  const found = await personSummaries(ids);
   const people = found.filter((person) => person.active);
   if (people.length === 0) return;
   const params = Object.fromEntries(Object.entries(request.params ?? {}).map(([k, v]) => [k, String(v ?? '')]));
@@ -83,7 +83,7 @@ export async function notify(request: NoticeRequest): Promise<void> {
   const notices = await Notice.insertMany(
     people.map((person) => ({ person: person._id, kind: request.kind, params, session, readAt: null })),
   );
-  await Promise.all(people.map((person) => Person.updateOne({ _id: person._id }, { $inc: { unreadNotices: 1 } })));
+  await Promise.all(people.map((person) => countUnread(person._id, 1)));
   const out = mailer();
   if (!out || !deps.config) return;
   const config = deps.config;
@@ -143,26 +143,34 @@ export async function listNotices(personId: string, filter: NoticeFilter) {
 }
 
 async function personTimeZone(person: mongoose.Types.ObjectId): Promise<string> {
-  const user = await Person.findById(person, 'institution').lean();
-  const institution = user?.institution ? await Institution.findById(user.institution, 'timeZone').lean() : null;
+  const user = await personSummary(person);
+  const institution = user?.institution ? await institutionSummary(user.institution) : null;
   return institution?.timeZone || 'UTC';
 }
 
 /**
- * How many of a person's notices are unread (the header's badge, on every page): the count
- * kept on the person, read by _id. Two notices landing at the same instant may leave it off
- * by one on FerretDB, whose $inc is not atomic; opening the notice list sets it right.
+ * How many of a person's notices are unread (the header's badge, on every page): the count kept
+ * for them (unread-count.model.ts), read by _id; counted from the notices when there is none yet.
+ * Two notices landing at the same instant may leave it off by one on FerretDB, whose $inc is not
+ * atomic; opening the notice list sets it right.
  */
 export async function unreadCount(personId: string): Promise<number> {
   if (!isObjectId(personId)) return 0;
-  const person = await Person.findById(personId, { unreadNotices: 1 }).lean();
-  return Math.max(0, person?.unreadNotices ?? 0);
+  const kept = await UnreadCount.findById(personId).lean();
+  if (kept) return Math.max(0, kept.unread);
+  return recountUnread(new mongoose.Types.ObjectId(personId));
 }
 
-/** Counts the unread notices themselves and puts the result on the person. */
-async function recountUnread(person: mongoose.Types.ObjectId): Promise<void> {
+/** Adds to (or takes from) the kept count. */
+async function countUnread(person: mongoose.Types.ObjectId, change: number): Promise<void> {
+  await UnreadCount.updateOne({ _id: person }, { $inc: { unread: change } }, { upsert: true });
+}
+
+/** Counts the unread notices themselves and keeps the result. */
+async function recountUnread(person: mongoose.Types.ObjectId): Promise<number> {
   const unread = await Notice.countDocuments({ person, readAt: null });
-  await Person.updateOne({ _id: person }, { $set: { unreadNotices: unread } });
+  await UnreadCount.updateOne({ _id: person }, { $set: { unread } }, { upsert: true });
+  return unread;
 }
 
 /** Marks one of the person's own notices read; another person's notice is "not found". */
@@ -173,13 +181,13 @@ export async function markRead(personId: string, noticeId: string): Promise<void
   if (!notice || !notice.person.equals(personId)) throw notFound();
   if (notice.readAt) return;
   await Notice.updateOne({ _id: notice._id }, { $set: { readAt: new Date() } });
-  await Person.updateOne({ _id: notice.person }, { $inc: { unreadNotices: -1 } });
+  await countUnread(notice.person, -1);
 }
 
 /** Marks every unread notice of the person read. */
 export async function markAllRead(personId: string): Promise<number> {
   const person = new mongoose.Types.ObjectId(personId);
   const result = await Notice.updateMany({ person, readAt: null }, { $set: { readAt: new Date() } });
-  await Person.updateOne({ _id: person }, { $set: { unreadNotices: 0 } });
+  await UnreadCount.updateOne({ _id: person }, { $set: { unread: 0 } }, { upsert: true });
   return result.modifiedCount;
 }

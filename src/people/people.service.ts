@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../access/actor.ts';
-import { anyOfIds, containsPattern } from '../db/query.ts';
+import { anyOf, anyOfIds, containsPattern, findByIds } from '../db/query.ts';
 import {
   fieldError,
   FieldValidationError,
@@ -20,7 +20,7 @@ import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { findByIdOr404 } from '../db/object-id.ts';
+import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
 
@@ -246,3 +246,62 @@ export const institutionMembers: InstitutionMembers = {
   countActive: (institutionId) => Person.countDocuments({ institution: institutionId, active: true }),
   any: async (institutionId) => (await Person.exists({ institution: institutionId })) !== null,
 };
+
+// Reads for other features (decision 8): they see people through these, never the model.
+
+export type PersonSummary = Pick<
+  PersonRecord,
+  '_id' | 'fullName' | 'email' | 'language' | 'active' | 'roles' | 'institution' | 'serviceNumber'
+>;
+const SUMMARY = 'fullName email language active roles institution serviceNumber';
+
+/** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
+export async function personSummary(id: unknown): Promise<PersonSummary | null> {
+  if (!isObjectId(String(id))) return null;
+  return Person.findById(String(id), SUMMARY).lean<PersonSummary>();
+}
+
+/** The same for several people, in no particular order; unknown ids are left out. */
+export function personSummaries(ids: readonly unknown[]): Promise<PersonSummary[]> {
+  return findByIds<PersonSummary>(Person, ids.map(String).filter(isObjectId), SUMMARY);
+}
+
+/** Names by id (hex), for pages that list people. */
+export async function personNames(ids: readonly unknown[]): Promise<Map<string, string>> {
+  const people = await personSummaries(ids);
+  return new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
+}
+
+/** The people with these service keys (country id + ":" + upper-case service number). */
+export function peopleByServiceKeys(keys: string[]): Promise<(PersonSummary & { serviceKey: string })[]> {
+  return Person.find({ serviceKey: anyOf(keys) }, `${SUMMARY} serviceKey`).lean<
+    (PersonSummary & { serviceKey: string })[]
+  >();
+}
+
+/** Active trainers, by name; only those of these institutions when given. */
+export function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
+  const filter: mongoose.QueryFilter<PersonRecord> = { roles: 'trainer', active: true };
+  if (institutionIds !== undefined) filter.institution = anyOfIds(institutionIds);
+  return Person.find(filter, SUMMARY).sort({ fullName: 1 }).lean<PersonSummary[]>();
+}
+
+export type PeopleSearch = {
+  /** only people of these institutions (undefined: every institution) */
+  institutions?: readonly string[];
+  /** words found in the name, service number or e-mail */
+  words?: string;
+  /** how many to return at most */
+  limit: number;
+};
+
+/** Active people matching a search, by name. */
+export function searchActivePeople(search: PeopleSearch) {
+  const query: mongoose.QueryFilter<PersonRecord> = { active: true };
+  if (search.institutions) query.institution = anyOfIds(search.institutions);
+  if (search.words) {
+    const pattern = containsPattern(search.words);
+    query.$or = [{ fullName: pattern }, { serviceNumber: pattern }, { email: pattern }];
+  }
+  return Person.find(query, SUMMARY).sort({ fullName: 1, _id: 1 }).limit(search.limit).lean<PersonSummary[]>();
+}

@@ -39,11 +39,6 @@ const personSchema = new mongoose.Schema(
      * saves (sign-in time, password) would then refuse an administrator's edit, or the sign-in
      */
     profileRevision: { type: Number, required: true, default: 0 },
-    /**
-     * how many of their notices are unread: the header's badge on every page, read with the
-     * person by _id instead of counting notices (see docs/decisions/0005-reads-by-id.md)
-     */
-    unreadNotices: { type: Number, required: true, default: 0 },
   },
   { timestamps: true },
 );

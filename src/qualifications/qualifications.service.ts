@@ -3,7 +3,7 @@ import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { Person } from '../people/person.model.ts';
+import { personSummary } from '../people/people.service.ts';
 import type { QualificationInput } from '../scheduling/scheduling.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
@@ -14,8 +14,7 @@ import { isObjectId } from '../db/object-id.ts';
 
 export async function getTrainer(actor: Actor, id: string) {
   if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
-  if (!isObjectId(id)) throw notFound();
-  const trainer = await Person.findById(id, { fullName: 1, roles: 1, institution: 1 }).lean();
+  const trainer = await personSummary(id);
   if (!trainer || !trainer.roles.includes('trainer')) throw notFound();
   if (!hasRole(actor, 'admin') && !canActIn(actor, trainer.institution?.toHexString())) throw notFound();
   return trainer;

@@ -6,11 +6,11 @@ import { fillRates, peopleInSession, seatsTaken } from '../enrolments/enrolment-
 import { promoteWaiting } from '../enrolments/enrolments.service.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import { isTimeZone } from '../i18n/time-zones.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { notify } from '../notices/notices.service.ts';
-import { Person } from '../people/person.model.ts';
+import { personSummaries } from '../people/people.service.ts';
 import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
 import { unqualified, type PersonOption } from './session-options.ts';
@@ -118,7 +118,7 @@ async function prepare(actor: Actor, input: SessionInput, current?: TrainingSess
     throw fieldError('language', 'sessions:errors.languageNotOffered');
   }
   if (!canActIn(actor, input.institution)) throw fieldError('institution', 'sessions:errors.venueOutOfScope');
-  const venue = await Institution.findById(input.institution, { country: 1, timeZone: 1, active: 1 }).lean();
+  const venue = await institutionSummary(input.institution);
   if (!venue) throw fieldError('institution', 'sessions:errors.venueOutOfScope');
   const timeZone = input.timeZone ?? venue.timeZone;
   if (!isTimeZone(timeZone)) throw fieldError('timeZone', 'validation.timeZone');
@@ -142,10 +142,7 @@ async function prepare(actor: Actor, input: SessionInput, current?: TrainingSess
   }
   const trainerIds = [...new Set([input.lead, ...input.coTrainers].filter((id): id is string => !!id))];
   if (trainerIds.length > 0) {
-    const trainers = await Person.find(
-      { _id: anyOfIds(trainerIds), roles: 'trainer', active: true },
-      { institution: 1 },
-    ).lean();
+    const trainers = (await personSummaries(trainerIds)).filter((p) => p.active && p.roles.includes('trainer'));
     const allowed = trainers.filter((t) => hasRole(actor, 'admin') || canActIn(actor, t.institution?.toHexString()));
     const kept = new Set(current?.trainers.map((t) => t.person.toHexString()) ?? []);
     const ok = new Set([...allowed.map((t) => t._id.toHexString()), ...kept]);

@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
+import { anyOf } from '../db/query.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
-import { Person } from '../people/person.model.ts';
+import { activeTrainers, personSummaries } from '../people/people.service.ts';
 import { TrainerQualification } from '../qualifications/trainer-qualification.model.ts';
 
 // What the session form offers: published modules the actor may see, venues in scope,
@@ -29,10 +29,7 @@ export const venueOptions = (actor: Actor) => listInstitutionOptions(actor);
 
 /** Active people with the trainer role whose institution is in the actor's scope. */
 export async function trainerOptions(actor: Actor): Promise<PersonOption[]> {
-  const scope = institutionScope(actor);
-  const filter: mongoose.QueryFilter<unknown> = { roles: 'trainer', active: true };
-  if (scope !== undefined) Object.assign(filter, { institution: anyOfIds(scope) });
-  return Person.find(filter, { fullName: 1 }).sort({ fullName: 1 }).lean<PersonOption[]>();
+  return activeTrainers(institutionScope(actor));
 }
 
 /** The trainers (ids) among these who hold no qualification for the module. */
@@ -41,10 +38,6 @@ export async function unqualified(moduleId: mongoose.Types.ObjectId, trainerIds:
   const held = await TrainerQualification.find({ module: moduleId, trainer: anyOf(trainerIds) }, { trainer: 1 }).lean();
   const qualified = new Set(held.map((q) => q.trainer.toHexString()));
   const missing = trainerIds.filter((id) => !qualified.has(id.toHexString()));
-  const people = await findByIds<PersonOption>(
-    Person,
-    missing.map((id) => id.toHexString()),
-    'fullName',
-  );
+  const people = await personSummaries(missing);
   return people.sort((a, b) => a.fullName.localeCompare(b.fullName));
 }

@@ -1,11 +1,10 @@
 import type { Request, Response } from 'express';
-import mongoose from 'mongoose';
-import { anyOf, findByIds } from '../db/query.ts';
+import { anyOf } from '../db/query.ts';
 import { enrolmentPanel } from '../enrolments/enrolment-queries.service.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
-import { Person } from '../people/person.model.ts';
+import { personNames } from '../people/people.service.ts';
 import { canManageSession, canSeeSession, teaches } from '../sessions/session-access.ts';
 import { canCancel } from './session-lifecycle.service.ts';
 import { unqualified } from './session-options.ts';
@@ -16,24 +15,18 @@ import { isActive, TrainingSession, type TrainingSessionDocument } from '../sess
 // overridden, and the enrolment panel of the enrolment feature. A recorded clash is named and
 // linked only when the reader may open that session; otherwise it is "another session".
 
-const names = async (ids: mongoose.Types.ObjectId[]) => {
-  const people = await findByIds<{ _id: mongoose.Types.ObjectId; fullName: string }>(
-    Person,
-    ids.map((id) => id.toHexString()),
-    'fullName',
-  );
-  return new Map(people.map((p) => [p._id.toHexString(), p.fullName]));
-};
-
 export async function renderSessionPage(req: Request, res: Response, session: TrainingSessionDocument) {
   const actor = req.user!;
   const language = req.language;
   const [module, venue] = await Promise.all([
     TrainingModule.findById(session.module, { title: 1, code: 1 }).lean(),
-    Institution.findById(session.institution, { name: 1, code: 1 }).lean(),
+    institutionSummary(session.institution),
   ]);
   const clashIds = session.conflictOverrides.flatMap((o) => o.clashes);
-  const people = await names([...session.trainers.map((t) => t.person), ...session.conflictOverrides.map((o) => o.by)]);
+  const people = await personNames([
+    ...session.trainers.map((t) => t.person),
+    ...session.conflictOverrides.map((o) => o.by),
+  ]);
   const clashing =
     clashIds.length === 0
       ? []

@@ -1,10 +1,10 @@
 import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
-import { Enrolment } from '../enrolments/enrolment.model.ts';
+import { Enrolment } from './enrolment.model.ts';
 import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { TrainingSession, type SessionStatus } from '../sessions/training-session.model.ts';
-import { notify } from './notices.service.ts';
+import { notify } from '../notices/notices.service.ts';
 import { ReminderSent } from './reminder-sent.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 
