@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Actor, Role } from '../src/access/actor.ts';
-import { visibleToFilter } from '../src/catalogue/catalogue.service.ts';
+import { visibleToFilter } from '../src/modules/module-catalogue.service.ts';
 import { HttpError } from '../src/http/errors.ts';
 import { canSeeModule } from '../src/modules/module-access.ts';
 import { findCycle, type PrerequisiteLoader } from '../src/modules/module-prerequisites.ts';

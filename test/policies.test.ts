@@ -81,7 +81,9 @@ function table<P extends Policy<never>>(policy: P, record: RecordOf<P>, rows: Re
   const actions = Object.keys(policy) as ActionOf<P>[];
   for (const [name, row] of Object.entries(rows) as [ActorName, Row][]) {
     const expected = row === 'unseen' ? actions.map((): Outcome => 404) : row;
-    const wording = actions.map((action, i) => `${action} ${expected[i] === Y ? 'yes' : String(expected[i])}`).join(', ');
+    const wording = actions
+      .map((action, i) => `${action} ${expected[i] === Y ? 'yes' : String(expected[i])}`)
+      .join(', ');
     it(`${described[name]}: ${wording}`, () => {
       expect(expected, 'one cell per action').to.have.length(actions.length);
       const who = actors[name];

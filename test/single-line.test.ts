@@ -11,7 +11,7 @@ import { Institution } from '../src/institutions/institution.model.ts';
 import { moduleSchema } from '../src/modules/modules.schemas.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { detailsSchema, uploadSchema } from '../src/resources/resources.schemas.ts';
-import { cancelSchema, sessionSchema } from '../src/scheduling/scheduling.schemas.ts';
+import { cancelSchema, sessionSchema } from '../src/sessions/sessions.schemas.ts';
 import { Person } from '../src/people/person.model.ts';
 import { personSchema } from '../src/people/people.schemas.ts';
 import { buildApp } from './support/context.ts';

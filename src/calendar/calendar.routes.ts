@@ -10,7 +10,7 @@ import { createFeed, feedSessions, hasFeed, revokeFeed, sessionsOfMonth, teachin
 import { sessionsToIcs } from './session-ics.ts';
 import { moduleOptions, trainerOptions, venueOptions } from '../scheduling/session-options.ts';
 import { formatDay } from '../sessions/session-times.ts';
-import { getSession, type SessionRecord } from '../scheduling/scheduling.service.ts';
+import { getSession, type SessionRecord } from '../sessions/sessions.service.ts';
 
 // The calendar (month and list views), "My teaching", and iCalendar files and feeds.
 

@@ -5,7 +5,7 @@ import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { Enrolment, LIVE_STATES } from '../enrolments/enrolment.model.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
-import type { SessionListRow, SessionRecord } from '../scheduling/scheduling.service.ts';
+import type { SessionListRow, SessionRecord } from '../sessions/sessions.service.ts';
 import { personSummary } from '../people/people.service.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
 

@@ -1,9 +1,8 @@
 import { createEvents, type EventAttributes } from 'ics';
 import mongoose from 'mongoose';
-import { anyOf } from '../db/query.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
-import type { SessionRecord } from '../scheduling/scheduling.service.ts';
+import { moduleSummaries } from '../modules/module-lookups.service.ts';
+import type { SessionRecord } from '../sessions/sessions.service.ts';
 
 // iCalendar: one VEVENT per day of a session, in UTC; the UID stays the same for a day of
 // a session, SEQUENCE rises with each change of times, venue or status.
@@ -20,7 +19,7 @@ export async function sessionsToIcs(
   baseUrl: string | undefined,
 ): Promise<string> {
   const [modules, venues] = await Promise.all([
-    TrainingModule.find({ _id: anyOf(sessions.map((s) => s.module)) }, { title: 1 }).lean(),
+    moduleSummaries(sessions.map((s) => s.module)),
     institutionSummaries(sessions.map((s) => s.institution)),
   ]);
   const title = (id: mongoose.Types.ObjectId) => modules.find((m) => m._id.equals(id))?.title ?? '';

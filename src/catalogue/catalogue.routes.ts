@@ -2,12 +2,18 @@ import { Router } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { fillRates } from '../enrolments/enrolment-queries.service.ts';
 import { canEditModule } from '../modules/module-access.ts';
-import { DELIVERY_LANGUAGES, DELIVERY_MODES } from '../modules/training-module.model.ts';
+import { DELIVERY_MODES } from '../modules/module-lookups.service.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { upcomingSessionsOf } from '../calendar/calendar.service.ts';
 import { formatDay } from '../sessions/session-times.ts';
 import { catalogueFilterSchema } from './catalogue.schemas.ts';
-import { getCatalogueModule, listCatalogue, listCatalogueTags, listVisiblePrerequisites } from './catalogue.service.ts';
+import {
+  getCatalogueModule,
+  listCatalogue,
+  listCatalogueTags,
+  listVisiblePrerequisites,
+} from '../modules/module-catalogue.service.ts';
 
 /** The catalogue of published modules, for everyone signed in. */
 export function catalogueRouter(): Router {

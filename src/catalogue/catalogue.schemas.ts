@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalText, pageNumber } from '../http/validate.ts';
-import { DELIVERY_LANGUAGES, DELIVERY_MODES } from '../modules/training-module.model.ts';
+import { DELIVERY_MODES } from '../modules/module-lookups.service.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 
 // The catalogue's query string: nonsense in any filter is ignored, never an error.
 export const catalogueFilterSchema = z.object({

@@ -5,7 +5,7 @@ import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummaries } from '../modules/module-lookups.service.ts';
 import { canEditCurriculum, canSeeCurriculum, isCurriculumEditor } from './curriculum-access.ts';
 import {
   Curriculum,
@@ -139,10 +139,7 @@ async function ownerCountry(actor: Actor, input: CurriculumInput, current?: Curr
 async function saveDetails(actor: Actor, curriculum: CurriculumDocument, input: CurriculumInput) {
   const country = await ownerCountry(actor, input, curriculum.isNew ? undefined : curriculum);
   if (curriculum.items.length > 0) {
-    const modules = await TrainingModule.find(
-      { _id: anyOf(curriculum.items.map((i) => i.module)) },
-      { country: 1 },
-    ).lean();
+    const modules = await moduleSummaries(curriculum.items.map((i) => i.module));
     if (modules.some((m) => !fitsCountry(m.country, country))) {
       throw fieldError('institution', 'curricula:institution.modulesElsewhere');
     }

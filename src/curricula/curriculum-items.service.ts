@@ -1,9 +1,13 @@
-import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
-import { anyOf } from '../db/query.ts';
 import { conflict, fieldError } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
-import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from '../modules/training-module.model.ts';
+import {
+  moduleChoices as moduleChoicesFor,
+  moduleSummaries,
+  moduleSummary,
+  type ModuleStatus,
+  type ModuleSummary,
+} from '../modules/module-lookups.service.ts';
 import { canEditCurriculum } from './curriculum-access.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
 import {
@@ -27,11 +31,6 @@ import {
 // Adding, moving, marking and removing the modules of a curriculum. Each change is made on
 // the version of the curriculum the editor's page showed and written in one save, so two
 // editors at once get "changed by someone else" instead of a mixed-up list.
-
-type ModuleRecord = Pick<TrainingModuleFields, 'code' | 'title' | 'hours' | 'status' | 'institution' | 'country'> & {
-  _id: mongoose.Types.ObjectId;
-};
-const MODULE_FIELDS = { code: 1, title: 1, hours: 1, status: 1, institution: 1, country: 1 };
 
 function plainItems(curriculum: CurriculumDocument): PlainItem[] {
   return curriculum.items.map((item) => ({ module: item.module.toHexString(), required: item.required }));
@@ -57,7 +56,7 @@ async function saveItems(curriculum: CurriculumDocument, items: PlainItem[]): Pr
  */
 export async function addCurriculumItem(actor: Actor, id: string, input: AddItemInput) {
   const curriculum = await editableAt(actor, id, input.version);
-  const module = await TrainingModule.findById(input.module, MODULE_FIELDS).lean<ModuleRecord>();
+  const module = await moduleSummary(input.module);
   if (!module || !canSeeModule(actor, module)) throw fieldError('module', 'curricula:items.unknownModule');
   if (module.status === 'archived') throw fieldError('module', 'curricula:items.archivedModule');
   if (curriculum.status === 'published' && module.status !== 'published') {
@@ -102,7 +101,7 @@ export type CurriculumRow = {
   moduleId: string;
   required: boolean;
   /** undefined when the module is gone, or is a draft this person may not see */
-  module?: Pick<ModuleRecord, 'code' | 'title' | 'hours' | 'status'>;
+  module?: Pick<ModuleSummary, 'code' | 'title' | 'hours' | 'status'>;
   /** a draft module this person may not see: listed without its name */
   inPreparation: boolean;
   /** published and visible: links to its catalogue page */
@@ -112,7 +111,7 @@ export type CurriculumRow = {
 /** The modules of a curriculum in order, as this person may see them, and the hours of the required ones. */
 export async function describeItems(actor: Actor, curriculum: CurriculumDocument) {
   const ids = curriculum.items.map((item) => item.module);
-  const modules = await TrainingModule.find({ _id: anyOf(ids) }, MODULE_FIELDS).lean<ModuleRecord[]>();
+  const modules = await moduleSummaries(ids);
   const byId = new Map(modules.map((m) => [m._id.toHexString(), m]));
   const rows: CurriculumRow[] = plainItems(curriculum).map((item) => {
     const module = byId.get(item.module);
@@ -140,18 +139,11 @@ export async function describeItems(actor: Actor, curriculum: CurriculumDocument
 export async function moduleChoices(actor: Actor, curriculum: CurriculumDocument) {
   if (!canEditCurriculum(actor, curriculum) || curriculum.status === 'archived') return [];
   const statuses: ModuleStatus[] = curriculum.status === 'published' ? ['published'] : ['draft', 'published'];
-  const modules = await TrainingModule.find(
-    {
-      _id: mongoose.trusted({ $nin: curriculum.items.map((item) => item.module) }),
-      status: anyOf(statuses),
-      country: anyOf(curriculum.country ? [curriculum.country, null] : [null]),
-    },
-    MODULE_FIELDS,
-  )
-    .sort({ code: 1 })
-    .limit(1000)
-    .lean<ModuleRecord[]>();
-  return modules.filter((module) => canSeeModule(actor, module));
+  return moduleChoicesFor(actor, {
+    excluding: curriculum.items.map((item) => item.module),
+    statuses,
+    countries: curriculum.country ? [curriculum.country, null] : [null],
+  });
 }
 
 /** Where a person stands in a curriculum: which modules they completed, how many required are left. */

@@ -1,7 +1,6 @@
 import type { Actor } from '../access/actor.ts';
-import { anyOf } from '../db/query.ts';
 import { conflict } from '../http/errors.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummaries } from '../modules/module-lookups.service.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
 import { getEditableCurriculum, saveCurriculum } from './curricula.service.ts';
 
@@ -11,10 +10,8 @@ import { getEditableCurriculum, saveCurriculum } from './curricula.service.ts';
 /** Staff see published curricula: one needs a module, and none of its modules may be a draft. */
 async function checkPublishable(curriculum: CurriculumDocument): Promise<void> {
   if (curriculum.items.length === 0) throw conflict('curricula:publish.empty');
-  const drafts = await TrainingModule.find(
-    { _id: anyOf(curriculum.items.map((item) => item.module)), status: 'draft' },
-    { code: 1 },
-  ).lean();
+  const modules = await moduleSummaries(curriculum.items.map((item) => item.module));
+  const drafts = modules.filter((m) => m.status === 'draft');
   if (drafts.length > 0) {
     throw conflict('curricula:publish.draftModules', { codes: drafts.map((m) => m.code).join(', ') });
   }

@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import type { NoticeKind } from '../notices/notice.model.ts';
 import { notify } from '../notices/notices.service.ts';
 import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
@@ -16,7 +16,7 @@ export async function tell(
   extra: Record<string, string> = {},
 ) {
   if (people.length === 0) return;
-  const module = await TrainingModule.findById(session.module, { title: 1 }).lean();
+  const module = await moduleSummary(session.module);
   await notify({
     people: people.map((p) => p.toHexString()),
     kind,

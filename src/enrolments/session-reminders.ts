@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
 import { Enrolment } from './enrolment.model.ts';
 import { Institution } from '../institutions/institution.model.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { TrainingSession, type SessionStatus } from '../sessions/training-session.model.ts';
 import { notify } from '../notices/notices.service.ts';
 import { ReminderSent } from './reminder-sent.model.ts';
@@ -42,7 +42,7 @@ export async function sendSessionReminders(now = new Date()): Promise<ReminderSu
     for (const { person } of enrolments) if (await claim(session._id, person)) people.push(person.toHexString());
     if (people.length === 0) continue;
     const [module, venue] = await Promise.all([
-      TrainingModule.findById(session.module, 'title').lean(),
+      moduleSummary(session.module),
       Institution.findById(session.institution, 'name').lean(),
     ]);
     await notify({

@@ -65,3 +65,7 @@ export function chooseLanguage(
   const accepted = acceptLanguages(...LANGUAGES);
   return isLanguage(accepted) ? accepted : fallback;
 }
+
+/** Languages a module or session may be delivered in: the interface's, and Kazakh. */
+export const DELIVERY_LANGUAGES = ['en', 'ru', 'kk', 'fr', 'ar'] as const;
+export type DeliveryLanguage = (typeof DELIVERY_LANGUAGES)[number];

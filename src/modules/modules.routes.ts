@@ -22,7 +22,8 @@ import {
   updateModule,
   type ModuleDocument,
 } from './modules.service.ts';
-import { DELIVERY_LANGUAGES, DELIVERY_MODES } from './training-module.model.ts';
+import { DELIVERY_MODES } from './training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { handleForm, typedValues } from '../http/form.ts';
 
 const editors = requireRole('admin', 'coordinator');

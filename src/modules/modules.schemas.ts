@@ -10,7 +10,8 @@ import {
   singleLine,
   text,
 } from '../http/validate.ts';
-import { DELIVERY_LANGUAGES, DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
+import { DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 // The module form as a browser sends it: every value a string, lists as repeated names,

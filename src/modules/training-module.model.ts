@@ -1,4 +1,7 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
+import { DELIVERY_LANGUAGES, type DeliveryLanguage } from '../i18n/i18n.ts';
+
+export type { DeliveryLanguage };
 
 // A unit of the curriculum. Named TrainingModule: "Module" would read as an ES module.
 
@@ -7,8 +10,6 @@ export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const MODULE_STATUSES = ['draft', 'published', 'archived'] as const;
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 /** Languages a module can be delivered in: wider than the interface's (Kazakh, for one). */
-export const DELIVERY_LANGUAGES = ['en', 'ru', 'kk', 'fr', 'ar'] as const;
-export type DeliveryLanguage = (typeof DELIVERY_LANGUAGES)[number];
 
 /** The fields whose change, once published, makes a new version (what completions point to). */
 export const VERSIONED_FIELDS = [

@@ -10,7 +10,7 @@ import {
   removeQualification,
 } from './qualifications.service.ts';
 import { moduleOptions } from '../scheduling/session-options.ts';
-import { qualificationSchema } from '../scheduling/scheduling.schemas.ts';
+import { qualificationSchema } from '../sessions/sessions.schemas.ts';
 
 const managers = requireRole('admin', 'coordinator');
 

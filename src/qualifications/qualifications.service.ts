@@ -2,9 +2,9 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { personSummary } from '../people/people.service.ts';
-import type { QualificationInput } from '../scheduling/scheduling.schemas.ts';
+import type { QualificationInput } from '../sessions/sessions.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { isObjectId } from '../db/object-id.ts';
@@ -31,7 +31,7 @@ export async function listQualifications(actor: Actor, trainerId: string) {
 
 export async function addQualification(actor: Actor, trainerId: string, input: QualificationInput) {
   const trainer = await getTrainer(actor, trainerId);
-  const module = await TrainingModule.findById(input.module);
+  const module = await moduleSummary(input.module);
   if (!module || module.status !== 'published' || !canSeeModule(actor, module)) {
     throw fieldError('module', 'sessions:errors.moduleUnavailable');
   }

@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
 import { FieldValidationError, type FieldErrors, type Translatable } from '../http/errors.ts';
-import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { formatSize } from '../http/format-size.ts';
 import { RESOURCE_AUDIENCES, RESOURCE_KINDS } from './resource.model.ts';
 import { UploadRefusal, MAX_FILES } from '../storage/upload.ts';

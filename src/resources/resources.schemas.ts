@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalText, text } from '../http/validate.ts';
-import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { RESOURCE_AUDIENCES, RESOURCE_KINDS } from './resource.model.ts';
 
 /** The fields of the upload form beside its files; the title may stay empty (see titleFor). */

@@ -5,14 +5,14 @@ import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { parse } from '../http/validate.ts';
-import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { calendarRouter } from '../calendar/calendar.routes.ts';
 import { qualificationsRouter } from '../qualifications/qualifications.routes.ts';
 import { advanceSession, cancelSession, canCancel, type Step } from './session-lifecycle.service.ts';
 import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
 import { renderSessionPage } from './session-page.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
-import type { ShownClash } from './session-conflicts.ts';
+import type { ShownClash } from '../sessions/session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
 import { isActive } from '../sessions/training-session.model.ts';
 import {
@@ -22,7 +22,7 @@ import {
   copySchema,
   sessionFilterSchema,
   sessionSchema,
-} from './scheduling.schemas.ts';
+} from '../sessions/sessions.schemas.ts';
 import {
   createSession,
   getManagedSession,
@@ -31,7 +31,7 @@ import {
   SessionClashError,
   updateSession,
   type Saved,
-} from './scheduling.service.ts';
+} from '../sessions/sessions.service.ts';
 import mongoose from 'mongoose';
 import { isObjectId } from '../db/object-id.ts';
 

@@ -3,7 +3,7 @@ import { peopleInSession } from '../enrolments/enrolment-queries.service.ts';
 import { releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';
 import { notify } from '../notices/notices.service.ts';
-import { getManagedSession } from './scheduling.service.ts';
+import { getManagedSession } from '../sessions/sessions.service.ts';
 import { isActive, type SessionStatus } from '../sessions/training-session.model.ts';
 
 // draft → open → in progress → completed; any of the first three → cancelled, with a reason.

@@ -1,5 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
-import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 
 // One delivery of a module. Named TrainingSession: "Session" is the login session's store.
 // Days are kept as the venue's local date and times (what people typed and read) and as

@@ -1,8 +1,8 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
-import { canSeeSession } from '../sessions/session-access.ts';
-import { TrainingSession } from '../sessions/training-session.model.ts';
+import { canSeeSession } from './session-access.ts';
+import { TrainingSession } from './training-session.model.ts';
 
 // A trainer or a room (same venue, same room name whatever its case) may not be in two
 // sessions at once: any day of one overlapping any day of the other, cancelled ones aside.

@@ -3,9 +3,13 @@ import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
-import { canSeeModule } from '../modules/module-access.ts';
-import { TrainingModule, type TrainingModuleFields } from '../modules/training-module.model.ts';
-import type { CatalogueFilter } from './catalogue.schemas.ts';
+import { canSeeModule } from './module-access.ts';
+import {
+  TrainingModule,
+  type DeliveryLanguage,
+  type DeliveryMode,
+  type TrainingModuleFields,
+} from './training-module.model.ts';
 import { findPage } from '../db/find-page.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 
@@ -38,6 +42,15 @@ function searchFilter(words: string): Filter[] {
       return { $or: [{ code: pattern }, { title: pattern }, { summary: pattern }] };
     });
 }
+
+/** What the catalogue is searched by (its query string, already checked). */
+export type CatalogueFilter = {
+  q?: string;
+  tag?: string;
+  language?: DeliveryLanguage;
+  mode?: DeliveryMode;
+  page: number;
+};
 
 export async function listCatalogue(actor: Actor, filter: CatalogueFilter): Promise<Page<CatalogueModule>> {
   const conditions: Filter[] = [visibleToFilter(actor)];

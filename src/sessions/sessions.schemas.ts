@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_LANGUAGES } from '../modules/training-module.model.ts';
+import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import {
   checkbox,
   formRevision,
@@ -10,7 +10,7 @@ import {
   optionalText,
   pageNumber,
 } from '../http/validate.ts';
-import { SESSION_STATUSES } from '../sessions/training-session.model.ts';
+import { SESSION_STATUSES } from './training-session.model.ts';
 
 /** Rows of day boxes on the form; empty rows are ignored. */
 export const DAY_ROWS = 5;

@@ -8,14 +8,14 @@ import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleF
 import { isTimeZone } from '../i18n/time-zones.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { notify } from '../notices/notices.service.ts';
 import { personSummaries } from '../people/people.service.ts';
-import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
+import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
-import { unqualified, type PersonOption } from './session-options.ts';
-import { localToUtc } from '../sessions/session-times.ts';
-import type { SessionFilter, SessionInput } from './scheduling.schemas.ts';
+import { unqualified, type PersonOption } from '../scheduling/session-options.ts';
+import { localToUtc } from './session-times.ts';
+import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
 import {
   ACTIVE_STATUSES,
   isActive,
@@ -23,7 +23,7 @@ import {
   type SessionStatus,
   type TrainingSessionDocument,
   type TrainingSessionFields,
-} from '../sessions/training-session.model.ts';
+} from './training-session.model.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 export type SessionRecord = TrainingSessionFields & { _id: mongoose.Types.ObjectId };
@@ -109,7 +109,7 @@ type Prepared = {
 };
 
 async function prepare(actor: Actor, input: SessionInput, current?: TrainingSessionDocument): Promise<Prepared> {
-  const module = await TrainingModule.findById(input.module);
+  const module = await moduleSummary(input.module);
   const keepsModule = current?.module.equals(input.module);
   if (!module || (!keepsModule && (module.status !== 'published' || !canSeeModule(actor, module)))) {
     throw fieldError('module', 'sessions:errors.moduleUnavailable');

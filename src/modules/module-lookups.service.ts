@@ -1,0 +1,66 @@
+import mongoose from 'mongoose';
+import type { Actor } from '../access/actor.ts';
+import { isObjectId } from '../db/object-id.ts';
+import { anyOf, findByIds } from '../db/query.ts';
+import { canSeeModule } from './module-access.ts';
+import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
+
+// Modules as other features read them (decision 8): what a module is called, who owns it, its
+// status, languages and version; never the model itself.
+
+export { DELIVERY_MODES, MODULE_STATUSES, type DeliveryMode } from './training-module.model.ts';
+export type { ModuleStatus };
+
+export type ModuleSummary = Pick<
+  TrainingModuleFields,
+  'code' | 'title' | 'hours' | 'status' | 'institution' | 'country' | 'languages' | 'version'
+> & { _id: mongoose.Types.ObjectId };
+const SUMMARY = 'code title hours status institution country languages version';
+
+/** One module's summary; null for a malformed or unknown id. */
+export async function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
+  if (!isObjectId(String(id))) return null;
+  return TrainingModule.findById(String(id), SUMMARY).lean<ModuleSummary>();
+}
+
+/** Several modules' summaries, in no particular order; unknown ids are left out. */
+export function moduleSummaries(ids: readonly unknown[]): Promise<ModuleSummary[]> {
+  return findByIds<ModuleSummary>(TrainingModule, ids.map(String).filter(isObjectId), SUMMARY);
+}
+
+/** Titles by module id (hex). */
+export async function moduleTitles(ids: readonly unknown[]): Promise<Map<string, string>> {
+  return new Map((await moduleSummaries(ids)).map((m) => [m._id.toHexString(), m.title]));
+}
+
+/** Published modules the actor may see, by title: what a session can be scheduled for. */
+export async function schedulableModules(actor: Actor): Promise<ModuleSummary[]> {
+  const modules = await TrainingModule.find({ status: 'published' }, SUMMARY)
+    .sort({ title: 1 })
+    .lean<ModuleSummary[]>();
+  return modules.filter((m) => canSeeModule(actor, m));
+}
+
+export type ModuleChoice = {
+  /** leave these out */
+  excluding: readonly mongoose.Types.ObjectId[];
+  statuses: readonly ModuleStatus[];
+  /** national modules (null) and those of these countries */
+  countries: readonly (mongoose.Types.ObjectId | null)[];
+};
+
+/** Modules the actor may see in these statuses and countries, by code (at most 1,000). */
+export async function moduleChoices(actor: Actor, choice: ModuleChoice): Promise<ModuleSummary[]> {
+  const modules = await TrainingModule.find(
+    {
+      _id: mongoose.trusted({ $nin: [...choice.excluding] }),
+      status: anyOf(choice.statuses),
+      country: anyOf(choice.countries),
+    },
+    SUMMARY,
+  )
+    .sort({ code: 1 })
+    .limit(1000)
+    .lean<ModuleSummary[]>();
+  return modules.filter((m) => canSeeModule(actor, m));
+}
