@@ -4,6 +4,7 @@ import multer from 'multer';
 import { requireUser } from '../access/guards.ts';
 import { FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { orRefusal } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { isSessionManager } from '../sessions/session-access.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
@@ -40,9 +41,7 @@ function readUpload(req: Request, res: Response): Promise<Express.Multer.File | 
 const looksLikeCsv = (file: Express.Multer.File) =>
   /\.csv$/i.test(file.originalname) || ['text/csv', 'application/vnd.ms-excel'].includes(file.mimetype);
 
-type Refusal = (req: Request, res: Response, back: string, action: () => Promise<void>) => Promise<void>;
-
-export function rosterRouter(orRefusal: Refusal): Router {
+export function rosterRouter(): Router {
   const router = Router();
 
   async function renderRoster(req: Request, res: Response, locals: { errors?: FieldErrors; values?: unknown } = {}) {
