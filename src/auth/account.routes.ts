@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { linkBaseUrl, type Config } from '../config.ts';
 import { FieldValidationError, HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { handleForm } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { keepLanguageChoice } from '../i18n/language-cookie.ts';
 import { preferencesSchema } from '../people/people.schemas.ts';
@@ -38,24 +39,24 @@ export function accountRouter(config: Config): Router {
     res.render('account/password', { title: req.t('auth:password.changeTitle') });
   });
 
-  router.post('/account/password', requireUser, async (req, res) => {
-    try {
-      const input = parse(changePasswordSchema, req.body);
-      await changeOwnPassword(req.user!, input.currentPassword, input.newPassword, cost);
-      // keep this session alive under the new authVersion; every other session has ended
-      await new Promise<void>((resolve, reject) =>
-        req.login({ ...req.user!, mustChangePassword: false }, (error) => (error ? reject(error) : resolve())),
-      );
-      req.session.signedInAt = Date.now();
-      flash(req.session, { type: 'success', key: 'auth:password.changed' });
-      res.redirect(303, '/account');
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res
-        .status(422)
-        .render('account/password', { title: req.t('auth:password.changeTitle'), errors: error.fieldErrors });
-    }
-  });
+  router.post('/account/password', requireUser, (req, res) =>
+    handleForm(req, res, {
+      schema: changePasswordSchema,
+      save: async (input) => {
+        await changeOwnPassword(req.user!, input.currentPassword, input.newPassword, cost);
+        // keep this session alive under the new authVersion; every other session has ended
+        await new Promise<void>((resolve, reject) =>
+          req.login({ ...req.user!, mustChangePassword: false }, (error) => (error ? reject(error) : resolve())),
+        );
+        req.session.signedInAt = Date.now();
+      },
+      success: () => ({ flash: { key: 'auth:password.changed' }, redirect: '/account' }),
+      // passwords are never typed back into a page: only the messages
+      refused: async ({ errors }) => {
+        res.render('account/password', { title: req.t('auth:password.changeTitle'), errors });
+      },
+    }),
+  );
 
   router.get('/reset-password/:token', async (req, res) => {
     const user = await findByResetToken(req.params.token);
@@ -63,6 +64,8 @@ export function accountRouter(config: Config): Router {
     res.status(user ? 200 : 404).render('auth/reset', { title: req.t('auth:reset.title'), valid: Boolean(user) });
   });
 
+  // not handleForm: a link that is unknown, used or expired is its own page (404), found only
+  // when saving, not a message on the form
   router.post('/reset-password/:token', async (req, res) => {
     try {
       const input = parse(resetPasswordSchema, req.body);

@@ -41,6 +41,8 @@ export function authRouter({ passport, throttle, logger }: Deps): Router {
     res.render('auth/login', { title: req.t('auth:signIn.title') });
   });
 
+  // not handleForm: a refused sign-in is 401 with only the e-mail typed back, throttled first,
+  // and a success signs in (passport) and goes back to where the person was going
   router.post('/login', async (req, res, next) => {
     const parsed = signInSchema.safeParse(req.body);
     const email = typeof req.body?.email === 'string' ? req.body.email.trim().toLowerCase().slice(0, 254) : '';

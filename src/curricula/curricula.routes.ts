@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole, requireUser } from '../access/guards.ts';
-import { FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
+import type { FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { parse } from '../http/validate.ts';
+import { handleForm } from '../http/form.ts';
 import { isCurriculumEditor } from './curriculum-access.ts';
 import { curriculumItemsRouter } from './curriculum-items.routes.ts';
 import { archiveCurriculum, publishCurriculum, reinstateCurriculum } from './curriculum-lifecycle.service.ts';
@@ -35,8 +35,6 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
   });
 }
 
-const isConflict = (error: unknown) => error instanceof HttpError && error.messageKey === 'curricula:conflict';
-
 export function curriculaRouter(): Router {
   const router = Router();
 
@@ -55,17 +53,17 @@ export function curriculaRouter(): Router {
     await renderForm(req, res, 'new', { values: { institution: req.user!.institutionId } });
   });
 
-  router.post('/curricula', editors, async (req, res) => {
-    try {
-      const curriculum = await createCurriculum(req.user!, parse(curriculumSchema, req.body));
-      flash(req.session, { type: 'success', key: 'curricula:created', params: { title: curriculum.title } });
-      res.redirect(303, `/curricula/${curriculum.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderForm(req, res, 'new', { values: req.body, errors: error.fieldErrors });
-    }
-  });
+  router.post('/curricula', editors, (req, res) =>
+    handleForm(req, res, {
+      schema: curriculumSchema,
+      save: (input) => createCurriculum(req.user!, input),
+      success: (curriculum) => ({
+        flash: { key: 'curricula:created', params: { title: curriculum.title } },
+        redirect: `/curricula/${curriculum.id}`,
+      }),
+      refused: (refusal) => renderForm(req, res, 'new', refusal),
+    }),
+  );
 
   router.get('/curricula/:id', requireUser, async (req, res) => {
     await renderCurriculumPage(req, res, await getCurriculum(req.user!, String(req.params.id)));
@@ -78,25 +76,19 @@ export function curriculaRouter(): Router {
     await renderForm(req, res, 'edit', { curriculum, values: { ...values, version: curriculum.__v } });
   });
 
-  router.post('/curricula/:id', editors, async (req, res) => {
-    const id = String(req.params.id);
-    try {
-      const curriculum = await updateCurriculum(req.user!, id, parse(curriculumUpdateSchema, req.body));
-      flash(req.session, { type: 'success', key: 'curricula:updated', params: { title: curriculum.title } });
-      res.redirect(303, `/curricula/${curriculum.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError) && !isConflict(error)) throw error;
-      const curriculum = await getEditableCurriculum(req.user!, id);
-      const values = req.body as Record<string, unknown>;
-      if (error instanceof FieldValidationError) {
-        res.status(422);
-        return renderForm(req, res, 'edit', { curriculum, values, errors: error.fieldErrors });
-      }
-      // someone saved in between: keep what this person typed, say so, and let them save over it knowingly
-      res.status(409);
-      const errors = { _form: { key: 'curricula:conflictForm' } };
-      await renderForm(req, res, 'edit', { curriculum, values: { ...values, version: curriculum.__v }, errors });
-    }
+  router.post('/curricula/:id', editors, (req, res) => {
+    const current = () => getEditableCurriculum(req.user!, String(req.params.id));
+    return handleForm(req, res, {
+      schema: curriculumUpdateSchema,
+      save: (input) => updateCurriculum(req.user!, String(req.params.id), input),
+      success: (curriculum) => ({
+        flash: { key: 'curricula:updated', params: { title: curriculum.title } },
+        redirect: `/curricula/${curriculum.id}`,
+      }),
+      refused: async (refusal) => renderForm(req, res, 'edit', { curriculum: await current(), ...refusal }),
+      currentRevision: async () => (await current()).__v,
+      revisionField: 'version',
+    });
   });
 
   router.post('/curricula/:id/publish', editors, async (req, res) => {

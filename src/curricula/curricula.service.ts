@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
-import { conflict, fieldError, forbidden, notFound } from '../http/errors.ts';
+import { conflict, fieldError, forbidden, HttpError, notFound, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
@@ -86,9 +86,13 @@ export function requireChangeable(curriculum: CurriculumDocument): void {
   if (curriculum.status === 'archived') throw conflict('curricula:archivedReadOnly');
 }
 
+/** A change made from a page that no longer shows the curriculum as it is now (409). */
+const changedMeanwhile = () => conflict('curricula:conflict');
+const isChangedMeanwhile = (error: unknown) => error instanceof HttpError && error.messageKey === 'curricula:conflict';
+
 /** The page the change was made from must show the curriculum as it is now. */
 export function requireVersion(curriculum: CurriculumDocument, version: number): void {
-  if (curriculum.__v !== version) throw conflict('curricula:conflict');
+  if (curriculum.__v !== version) throw changedMeanwhile();
 }
 
 /** One save per change; a save that lost a race with another one is refused, not merged. */
@@ -98,7 +102,7 @@ export async function saveCurriculum(curriculum: CurriculumDocument): Promise<vo
     await curriculum.save();
   } catch (error) {
     if (claim) await CurriculumRevision.deleteOne({ _id: claim }).catch(() => undefined);
-    if (error instanceof mongoose.Error.VersionError) throw conflict('curricula:conflict');
+    if (error instanceof mongoose.Error.VersionError) throw changedMeanwhile();
     // code is the only unique field (FerretDB does not say which index refused)
     if (isDuplicateKey(error)) throw fieldError('code', 'curricula:code.taken');
     throw error;
@@ -112,7 +116,7 @@ async function claimRevision(curriculum: CurriculumDocument): Promise<mongoose.T
     const claim = await CurriculumRevision.create({ curriculum: curriculum._id, revision: (curriculum.__v ?? 0) + 1 });
     return claim._id;
   } catch (error) {
-    if (isDuplicateKey(error)) throw conflict('curricula:conflict');
+    if (isDuplicateKey(error)) throw changedMeanwhile();
     throw error;
   }
 }
@@ -164,10 +168,19 @@ export async function createCurriculum(actor: Actor, input: CurriculumInput): Pr
   return curriculum;
 }
 
+/**
+ * Saves the edit form. When someone else saved in between, the form is stale (decision 0006):
+ * it comes back with what this person typed, and saving again replaces the other change knowingly.
+ */
 export async function updateCurriculum(actor: Actor, id: string, input: CurriculumUpdateInput) {
   const curriculum = await getEditableCurriculum(actor, id);
   requireChangeable(curriculum);
-  requireVersion(curriculum, input.version);
-  await saveDetails(actor, curriculum, input);
+  try {
+    requireVersion(curriculum, input.version);
+    await saveDetails(actor, curriculum, input);
+  } catch (error) {
+    if (isChangedMeanwhile(error)) throw new StaleFormError('curricula:conflictForm');
+    throw error;
+  }
   return curriculum;
 }

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { requireRole } from '../access/guards.ts';
-import { FieldValidationError, notFound } from '../http/errors.ts';
+import { notFound } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { handleForm } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import {
   addCurriculumItem,
@@ -27,20 +28,21 @@ function moduleOf(value: unknown): string {
 export function curriculumItemsRouter(): Router {
   const router = Router();
 
-  router.post('/curricula/:id/items', editors, async (req, res) => {
+  router.post('/curricula/:id/items', editors, (req, res) => {
     const id = String(req.params.id);
-    try {
-      const { curriculum, module } = await addCurriculumItem(req.user!, id, parse(addItemSchema, req.body));
-      flash(req.session, { type: 'success', key: 'curricula:items.added', params: { title: module.title } });
-      res.redirect(303, `/curricula/${curriculum.id}#items`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      const curriculum = await getEditableCurriculum(req.user!, id);
-      res.status(422);
-      await renderCurriculumPage(req, res, curriculum, { values: req.body, errors: error.fieldErrors });
-    }
+    return handleForm(req, res, {
+      schema: addItemSchema,
+      save: (input) => addCurriculumItem(req.user!, id, input),
+      success: ({ curriculum, module }) => ({
+        flash: { key: 'curricula:items.added', params: { title: module.title } },
+        redirect: `/curricula/${curriculum.id}#items`,
+      }),
+      refused: async (refusal) => renderCurriculumPage(req, res, await getEditableCurriculum(req.user!, id), refusal),
+    });
   });
 
+  // the buttons beside an item: nothing typed to keep, so a stale page (409) or a tampered
+  // version (422) is the error page, not handleForm's re-render
   for (const direction of ['up', 'down'] as const) {
     router.post(`/curricula/:id/items/:module/${direction}`, editors, async (req, res) => {
       const { version } = parse(itemChangeSchema, req.body);

@@ -1,7 +1,7 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { requireRole, requireUser, safeReturnTo } from '../access/guards.ts';
-import { HttpError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { orRefusal } from '../http/form.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { myTraining, pendingApprovals } from './enrolment-queries.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
@@ -11,17 +11,6 @@ import { rosterRouter } from './roster.routes.ts';
 // roster and adding people are roster.routes.ts. Refusals come back as a flash, not an error page.
 
 const coordinators = requireRole('admin', 'coordinator');
-
-/** A refusal the person can act on (409) comes back as a message on the page they came from. */
-async function orRefusal(req: Request, res: Response, back: string, action: () => Promise<void>) {
-  try {
-    await action();
-  } catch (error) {
-    if (!(error instanceof HttpError) || error.status !== 409) throw error;
-    flash(req.session, { type: 'error', key: error.messageKey, params: error.params });
-  }
-  res.redirect(303, back);
-}
 
 export function enrolmentsRouter(): Router {
   const router = Router();
@@ -75,6 +64,6 @@ export function enrolmentsRouter(): Router {
     });
   });
 
-  router.use(rosterRouter(orRefusal));
+  router.use(rosterRouter());
   return router;
 }

@@ -2,8 +2,9 @@ import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
 import multer from 'multer';
 import { requireUser } from '../access/guards.ts';
-import { FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
+import { fieldError, FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { handleForm, orRefusal } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { isSessionManager } from '../sessions/session-access.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
@@ -40,9 +41,7 @@ function readUpload(req: Request, res: Response): Promise<Express.Multer.File | 
 const looksLikeCsv = (file: Express.Multer.File) =>
   /\.csv$/i.test(file.originalname) || ['text/csv', 'application/vnd.ms-excel'].includes(file.mimetype);
 
-type Refusal = (req: Request, res: Response, back: string, action: () => Promise<void>) => Promise<void>;
-
-export function rosterRouter(orRefusal: Refusal): Router {
+export function rosterRouter(): Router {
   const router = Router();
 
   async function renderRoster(req: Request, res: Response, locals: { errors?: FieldErrors; values?: unknown } = {}) {
@@ -85,21 +84,23 @@ export function rosterRouter(orRefusal: Refusal): Router {
   router.post('/sessions/:id/enrolments', requireUser, async (req, res) => {
     const id = String(req.params.id);
     await loadManagedSession(req.user!, id); // refused before the form is read
-    try {
-      const input = parse(addPersonSchema, req.body);
-      const outcome = await enrolOne(req.user!, id, input.person);
-      if (outcome === 'unknown') {
-        throw new FieldValidationError({ person: { key: `enrolments:outcomes.${outcome}` } });
-      }
-      flash(req.session, { type: 'success', key: `enrolments:outcomes.${outcome}` });
-      res.redirect(303, `/sessions/${id}/enrolments`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderRoster(req, res, { errors: error.fieldErrors, values: req.body });
-    }
+    await handleForm(req, res, {
+      schema: addPersonSchema,
+      save: async ({ person }) => {
+        const outcome = await enrolOne(req.user!, id, person);
+        if (outcome === 'unknown') throw fieldError('person', `enrolments:outcomes.${outcome}`);
+        return outcome;
+      },
+      success: (outcome) => ({
+        flash: { key: `enrolments:outcomes.${outcome}` },
+        redirect: `/sessions/${id}/enrolments`,
+      }),
+      refused: (refusal) => renderRoster(req, res, refusal),
+    });
   });
 
+  // not handleForm: a list or a file of service numbers is answered with its result page, one
+  // row per person (200), not a flash and a redirect
   function renderResult(req: Request, res: Response, rows: BulkRow[]) {
     res.render('enrolments/bulk-result', {
       title: req.t('enrolments:bulk.resultTitle'),

@@ -1,9 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../access/guards.ts';
-import { FieldValidationError } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
+import { handleForm } from '../http/form.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
-import { parse } from '../http/validate.ts';
 import { countrySchema } from './countries.schemas.ts';
 import { countInstitutions, deleteCountry, getCountry, listCountries, saveCountry } from './countries.service.ts';
 
@@ -31,21 +30,17 @@ export function countriesRouter(): Router {
     renderForm(req, res, { country, values: country.toObject() });
   });
 
-  const save = (idOf: (req: Request) => string | undefined) => async (req: Request, res: Response) => {
-    try {
-      const country = await saveCountry(req.user!, idOf(req), parse(countrySchema, req.body));
-      flash(req.session, { type: 'success', key: 'countries:saved', params: { name: country.name } });
-      res.redirect(303, '/countries');
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      const id = idOf(req);
-      res.status(422);
-      renderForm(req, res, {
-        country: id ? await getCountry(id) : undefined,
-        values: req.body,
-        errors: error.fieldErrors,
-      });
-    }
+  const save = (idOf: (req: Request) => string | undefined) => (req: Request, res: Response) => {
+    const id = idOf(req);
+    return handleForm(req, res, {
+      schema: countrySchema,
+      save: (input) => saveCountry(req.user!, id, input),
+      success: (country) => ({
+        flash: { key: 'countries:saved', params: { name: country.name } },
+        redirect: '/countries',
+      }),
+      refused: async (refusal) => renderForm(req, res, { country: id ? await getCountry(id) : undefined, ...refusal }),
+    });
   };
   router.post(
     '/countries',

@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../access/actor.ts';
 import { requireRole } from '../access/guards.ts';
-import { FieldValidationError, HttpError, StaleFormError, type FieldErrors } from '../http/errors.ts';
+import type { FieldErrors } from '../http/errors.ts';
 import { toHttpError } from '../http/error-handler.ts';
 import { flash } from '../http/flash.ts';
-import { parse } from '../http/validate.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { listVersions } from './module-versioning.ts';
@@ -24,7 +23,7 @@ import {
 } from './modules.service.ts';
 import { DELIVERY_MODES } from './training-module.model.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
-import { handleForm, typedValues } from '../http/form.ts';
+import { handleForm } from '../http/form.ts';
 
 const editors = requireRole('admin', 'coordinator');
 
@@ -137,28 +136,24 @@ export function modulesRouter(): Router {
     await renderForm(req, res, { module, values: storedValues(module) });
   });
 
-  router.post('/modules/:id', editors, async (req, res) => {
-    try {
-      const { module, versionRaised } = await updateModule(
-        req.user!,
-        String(req.params.id),
-        parse(moduleSchema, req.body),
-      );
-      const key = versionRaised ? 'modules:updatedVersion' : 'modules:updated';
-      flash(req.session, { type: 'success', key, params: { title: module.title, version: module.version } });
-      res.redirect(303, `/modules/${module.id}`);
-    } catch (error) {
-      // 422: a field to correct; 409: someone else changed the module meanwhile, or it is archived
-      const refused = error instanceof HttpError && (error.status === 422 || error.status === 409);
-      if (!refused) throw error;
-      const module = await getModule(req.user!, String(req.params.id));
-      const errors = error instanceof FieldValidationError ? error.fieldErrors : { _form: { key: error.messageKey } };
-      res.status(error.status);
-      const values = typedValues(req.body, LIST_FIELDS);
-      // after a conflict, saving again means "keep mine": the form now carries the current revision
-      if (error instanceof StaleFormError) values.revision = String(module.__v);
-      await renderForm(req, res, { module, values, errors });
-    }
+  router.post('/modules/:id', editors, (req, res) => {
+    const current = () => getModule(req.user!, String(req.params.id));
+    return handleForm(req, res, {
+      schema: moduleSchema,
+      save: (input) => updateModule(req.user!, String(req.params.id), input),
+      success: ({ module, versionRaised }) => ({
+        flash: {
+          key: versionRaised ? 'modules:updatedVersion' : 'modules:updated',
+          params: { title: module.title, version: module.version },
+        },
+        redirect: `/modules/${module.id}`,
+      }),
+      refused: async (refusal) => renderForm(req, res, { module: await current(), ...refusal }),
+      listFields: LIST_FIELDS,
+      currentRevision: async () => (await current()).__v,
+      // besides a stale form, 409: the module was archived meanwhile, or another editor took the same new version
+      refusals: ['modules:edit.archived', 'modules:edit.conflict'],
+    });
   });
 
   router.post('/modules/:id/publish', editors, statusChange(publishModule, 'modules:published'));

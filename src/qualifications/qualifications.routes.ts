@@ -1,8 +1,8 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../access/guards.ts';
-import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
+import type { FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
-import { parse } from '../http/validate.ts';
+import { handleForm } from '../http/form.ts';
 import {
   addQualification,
   getQualification,
@@ -33,17 +33,14 @@ export function qualificationsRouter(): Router {
     await renderPage(req, res);
   });
 
-  router.post('/people/:id/qualifications', managers, async (req, res) => {
+  router.post('/people/:id/qualifications', managers, (req, res) => {
     const id = String(req.params.id);
-    try {
-      await addQualification(req.user!, id, parse(qualificationSchema, req.body));
-      flash(req.session, { type: 'success', key: 'sessions:qualifications.added' });
-      res.redirect(303, `/people/${id}/qualifications`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderPage(req, res, req.body as Record<string, unknown>, error.fieldErrors);
-    }
+    return handleForm(req, res, {
+      schema: qualificationSchema,
+      save: (input) => addQualification(req.user!, id, input),
+      success: () => ({ flash: { key: 'sessions:qualifications.added' }, redirect: `/people/${id}/qualifications` }),
+      refused: ({ values, errors }) => renderPage(req, res, values, errors),
+    });
   });
 
   router.get('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {

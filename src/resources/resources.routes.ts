@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler, type Request, type RequestHandler, ty
 import type { Config } from '../config.ts';
 import { requireUser } from '../access/guards.ts';
 import { flash } from '../http/flash.ts';
+import { handleForm } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { DiskStorage } from '../storage/disk-storage.ts';
 import { sendStoredFile } from '../storage/download.ts';
@@ -117,18 +118,19 @@ export function resourcesRouter(config: Config): Router {
     res.render('resources/edit', { title: req.t('resources:edit.title'), resource, values: resource, ...options(req) });
   });
 
-  router.post(
-    '/resources/:id',
-    requireUser,
-    editableResource,
-    async (req: Request, res: Response) => {
-      const resource = await updateDetails(req.user!, id(req), parse(detailsSchema, req.body));
-      flash(req.session, { type: 'success', key: 'resources:updated', params: { title: resource.title } });
-      res.redirect(303, `/resources/${resource.id}`);
-    },
-    onRefusal((req, res, refusal) => {
-      const { resource } = res.locals.found as VisibleResource;
-      res.render('resources/edit', { title: req.t('resources:edit.title'), resource, ...options(req), ...refusal });
+  // the details are a plain form; the uploads above are multipart, refused file by file (onRefusal)
+  router.post('/resources/:id', requireUser, editableResource, (req, res) =>
+    handleForm(req, res, {
+      schema: detailsSchema,
+      save: (input) => updateDetails(req.user!, id(req), input),
+      success: (resource) => ({
+        flash: { key: 'resources:updated', params: { title: resource.title } },
+        redirect: `/resources/${resource.id}`,
+      }),
+      refused: async (refusal) => {
+        const { resource } = res.locals.found as VisibleResource;
+        res.render('resources/edit', { title: req.t('resources:edit.title'), resource, ...options(req), ...refusal });
+      },
     }),
   );
 

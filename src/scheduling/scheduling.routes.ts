@@ -1,10 +1,10 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Config } from '../config.ts';
 import { requireRole, requireUser } from '../access/guards.ts';
-import { FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
-import { flash } from '../http/flash.ts';
+import type { FieldErrors } from '../http/errors.ts';
+import { flash, type Flash } from '../http/flash.ts';
+import { handleForm } from '../http/form.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
-import { parse } from '../http/validate.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { calendarRouter } from '../calendar/calendar.routes.ts';
 import { qualificationsRouter } from '../qualifications/qualifications.routes.ts';
@@ -44,8 +44,6 @@ type FormLocals = {
   clashes?: ShownClash[];
   warnings?: PersonOption[];
   editing?: boolean;
-  /** replaces the version the form was opened at (after a conflict) */
-  version?: string;
 };
 
 async function renderForm(req: Request, res: Response, locals: FormLocals) {
@@ -76,26 +74,21 @@ function trainerIdsOf(values: Record<string, unknown>) {
   return list.filter(isObjectId).map((v) => new mongoose.Types.ObjectId(v));
 }
 
-function flashSaved(req: Request, saved: Saved, key: string) {
-  flash(req.session, { type: 'success', key });
-  if (saved.unqualified.length > 0) {
+/** Saved: the success message, then a note of who teaches without a qualification for the module. */
+function onceSaved(key: string) {
+  return (saved: Saved) => {
     const names = saved.unqualified.map((p) => p.fullName).join(', ');
-    flash(req.session, { type: 'info', key: 'sessions:warnings.unqualified', params: { names } });
-  }
+    const note: Flash = { type: 'info', key: 'sessions:warnings.unqualified', params: { names } };
+    return {
+      flash: { key },
+      also: saved.unqualified.length > 0 ? [note] : [],
+      redirect: `/sessions/${saved.session.id}`,
+    };
+  };
 }
 
-async function handleFormError(req: Request, res: Response, error: unknown, locals: FormLocals) {
-  if (!(error instanceof FieldValidationError)) throw error;
-  res.status(error.status);
-  const clashes = error instanceof SessionClashError ? error.clashes : undefined;
-  const typed = req.body as Record<string, unknown>;
-  await renderForm(req, res, {
-    ...locals,
-    values: locals.version === undefined ? typed : { ...typed, version: locals.version },
-    errors: error.fieldErrors,
-    clashes,
-  });
-}
+/** A clash with other sessions comes back naming them, with the override offered. */
+const clashesOf = (error: unknown) => (error instanceof SessionClashError ? error.clashes : undefined);
 
 const STEPS: Record<string, Step> = { open: 'open', start: 'in_progress', complete: 'completed' };
 
@@ -133,15 +126,14 @@ export function schedulingRouter(config: Config): Router {
     await renderForm(req, res, { action: '/sessions', values: copyValues(source, shift) });
   });
 
-  router.post('/sessions', managers, async (req, res) => {
-    try {
-      const saved = await createSession(req.user!, parse(sessionSchema, req.body));
-      flashSaved(req, saved, 'sessions:created');
-      res.redirect(303, `/sessions/${saved.session.id}`);
-    } catch (error) {
-      await handleFormError(req, res, error, { action: '/sessions', values: {} });
-    }
-  });
+  router.post('/sessions', managers, (req, res) =>
+    handleForm(req, res, {
+      schema: sessionSchema,
+      save: (input) => createSession(req.user!, input),
+      success: onceSaved('sessions:created'),
+      refused: (refusal, error) => renderForm(req, res, { action: '/sessions', ...refusal, clashes: clashesOf(error) }),
+    }),
+  );
 
   router.use(calendarRouter(config));
 
@@ -155,22 +147,20 @@ export function schedulingRouter(config: Config): Router {
     await renderForm(req, res, { action: `/sessions/${session.id}`, values: sessionValues(session), editing: true });
   });
 
-  router.post('/sessions/:id', managers, async (req, res) => {
+  router.post('/sessions/:id', managers, (req, res) => {
     const id = String(req.params.id);
-    try {
-      const saved = await updateSession(req.user!, id, parse(sessionSchema, req.body));
-      flashSaved(req, saved, 'sessions:updated');
-      res.redirect(303, `/sessions/${saved.session.id}`);
-    } catch (error) {
-      const session = await getManagedSession(req.user!, id);
-      await handleFormError(req, res, error, {
-        action: `/sessions/${session.id}`,
-        values: {},
-        editing: true,
-        // after a conflict, saving again means "keep mine": the form now carries the current version
-        version: error instanceof StaleFormError ? String(session.__v) : undefined,
-      });
-    }
+    return handleForm(req, res, {
+      schema: sessionSchema,
+      save: (input) => updateSession(req.user!, id, input),
+      success: onceSaved('sessions:updated'),
+      refused: async (refusal, error) => {
+        const session = await getManagedSession(req.user!, id);
+        const locals = { action: `/sessions/${session.id}`, editing: true, ...refusal, clashes: clashesOf(error) };
+        await renderForm(req, res, locals);
+      },
+      currentRevision: async () => (await getManagedSession(req.user!, id)).__v,
+      revisionField: 'version',
+    });
   });
 
   // anything but a step (the roster's POST /sessions/:id/enrolments) passes on before the guard,
@@ -191,20 +181,14 @@ export function schedulingRouter(config: Config): Router {
 
   router.post('/sessions/:id/cancel', managers, async (req, res) => {
     const session = await getManagedSession(req.user!, String(req.params.id));
-    try {
-      const { reason } = parse(cancelSchema, req.body);
-      await cancelSession(req.user!, session.id, reason);
-      flash(req.session, { type: 'success', key: 'sessions:cancel.done' });
-      res.redirect(303, `/sessions/${session.id}`);
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422).render('sessions/cancel', {
-        title: req.t('sessions:cancel.title'),
-        session,
-        values: req.body as Record<string, unknown>,
-        errors: error.fieldErrors,
-      });
-    }
+    await handleForm(req, res, {
+      schema: cancelSchema,
+      save: ({ reason }) => cancelSession(req.user!, session.id, reason),
+      success: () => ({ flash: { key: 'sessions:cancel.done' }, redirect: `/sessions/${session.id}` }),
+      refused: async (refusal) => {
+        res.render('sessions/cancel', { title: req.t('sessions:cancel.title'), session, ...refusal });
+      },
+    });
   });
 
   router.use(qualificationsRouter());
