@@ -30,6 +30,8 @@ import { institutionsRouter } from './institutions/institutions.routes.ts';
 import { modulesRouter } from './modules/modules.routes.ts';
 import { resourcesRouter } from './resources/resources.routes.ts';
 import { schedulingRouter } from './scheduling/scheduling.routes.ts';
+import { calendarRouter } from './calendar/calendar.routes.ts';
+import { qualificationsRouter } from './qualifications/qualifications.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
@@ -127,7 +129,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(catalogueRouter());
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
-  app.use(schedulingRouter(config));
+  app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
+  app.use(schedulingRouter());
+  app.use(qualificationsRouter());
   app.use(enrolmentsRouter());
   app.use(noticesRouter(config));
 

@@ -6,9 +6,10 @@ import { HttpError, notFound } from '../http/errors.ts';
 import { linkBaseUrl, type Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { objectId } from '../http/validate.ts';
-import { createFeed, feedSessions, hasFeed, revokeFeed, sessionsOfMonth, teachingOf } from './calendar.service.ts';
+import { createFeed, feedSessions, hasFeed, revokeFeed } from './calendar.service.ts';
+import { sessionsOfMonth, teachingOf } from '../sessions/session-queries.service.ts';
 import { sessionsToIcs } from './session-ics.ts';
-import { moduleOptions, trainerOptions, venueOptions } from '../scheduling/session-options.ts';
+import { moduleOptions, trainerOptions, venueOptions } from '../sessions/session-options.ts';
 import { formatDay } from '../sessions/session-times.ts';
 import { getSession, type SessionRecord } from '../sessions/sessions.service.ts';
 

@@ -5,7 +5,7 @@ import { canEditModule } from '../modules/module-access.ts';
 import { DELIVERY_MODES } from '../modules/module-lookups.service.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
-import { upcomingSessionsOf } from '../calendar/calendar.service.ts';
+import { upcomingSessionsOf } from '../sessions/session-queries.service.ts';
 import { formatDay } from '../sessions/session-times.ts';
 import { catalogueFilterSchema } from './catalogue.schemas.ts';
 import {

@@ -9,8 +9,8 @@ import {
   listQualifications,
   removeQualification,
 } from './qualifications.service.ts';
-import { moduleOptions } from '../scheduling/session-options.ts';
-import { qualificationSchema } from '../sessions/sessions.schemas.ts';
+import { schedulableModules } from '../modules/module-lookups.service.ts';
+import { qualificationSchema } from './qualifications.schemas.ts';
 
 const managers = requireRole('admin', 'coordinator');
 
@@ -20,7 +20,7 @@ async function renderPage(req: Request, res: Response, values: Record<string, un
     title: req.t('sessions:qualifications.title', { name: trainer.fullName }),
     trainer,
     qualifications,
-    modules: await moduleOptions(req.user!),
+    modules: await schedulableModules(req.user!),
     values,
     errors,
   });

@@ -3,8 +3,9 @@ import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { fieldError, forbidden, notFound } from '../http/errors.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
-import { personSummary } from '../people/people.service.ts';
-import type { QualificationInput } from '../sessions/sessions.schemas.ts';
+import { personSummaries, personSummary } from '../people/people.service.ts';
+import { anyOf } from '../db/query.ts';
+import type { QualificationInput } from './qualifications.schemas.ts';
 import { TrainerQualification } from './trainer-qualification.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { isObjectId } from '../db/object-id.ts';
@@ -62,4 +63,13 @@ export async function getQualification(actor: Actor, trainerId: string, qualific
 export async function removeQualification(actor: Actor, trainerId: string, qualificationId: string) {
   const { qualification } = await getQualification(actor, trainerId, qualificationId);
   await TrainerQualification.deleteOne({ _id: qualification._id });
+}
+
+/** The trainers (ids) among these who hold no qualification for the module, by name. */
+export async function unqualifiedTrainers(moduleId: mongoose.Types.ObjectId, trainerIds: mongoose.Types.ObjectId[]) {
+  if (trainerIds.length === 0) return [];
+  const held = await TrainerQualification.find({ module: moduleId, trainer: anyOf(trainerIds) }, { trainer: 1 }).lean();
+  const qualified = new Set(held.map((q) => q.trainer.toHexString()));
+  const people = await personSummaries(trainerIds.filter((id) => !qualified.has(id.toHexString())));
+  return people.sort((a, b) => a.fullName.localeCompare(b.fullName));
 }

@@ -1,20 +1,19 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import type { Config } from '../config.ts';
 import { requireRole, requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { flash, type Flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
-import { calendarRouter } from '../calendar/calendar.routes.ts';
-import { qualificationsRouter } from '../qualifications/qualifications.routes.ts';
-import { advanceSession, cancelSession, canCancel, type Step } from './session-lifecycle.service.ts';
-import { moduleOptions, trainerOptions, unqualified, venueOptions, type PersonOption } from './session-options.ts';
+import { cancelSession, canCancel, changeSession, listSessionsWithPlaces } from './scheduling.service.ts';
+import { advanceSession, type Step } from '../sessions/sessions.service.ts';
+import { moduleOptions, trainerOptions, venueOptions, type PersonOption } from '../sessions/session-options.ts';
+import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { renderSessionPage } from './session-page.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
 import type { ShownClash } from '../sessions/session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
-import { isActive } from '../sessions/training-session.model.ts';
+import { isActive } from '../sessions/session-queries.service.ts';
 import {
   DAY_ROWS,
   SESSION_STATUS_FILTERS,
@@ -27,9 +26,7 @@ import {
   createSession,
   getManagedSession,
   getSession,
-  listSessions,
   SessionClashError,
-  updateSession,
   type Saved,
 } from '../sessions/sessions.service.ts';
 import mongoose from 'mongoose';
@@ -51,7 +48,7 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
   const warnings =
     locals.warnings ??
     (isObjectId(locals.values.module)
-      ? await unqualified(new mongoose.Types.ObjectId(locals.values.module), trainerIdsOf(locals.values))
+      ? await unqualifiedTrainers(new mongoose.Types.ObjectId(locals.values.module), trainerIdsOf(locals.values))
       : []);
   res.render('sessions/form', {
     ...locals,
@@ -92,14 +89,14 @@ const clashesOf = (error: unknown) => (error instanceof SessionClashError ? erro
 
 const STEPS: Record<string, Step> = { open: 'open', start: 'in_progress', complete: 'completed' };
 
-export function schedulingRouter(config: Config): Router {
+export function schedulingRouter(): Router {
   const router = Router();
 
   router.get('/sessions', managers, async (req, res) => {
     const filter = sessionFilterSchema.parse(req.query);
     // read side by side: each is a scan of its collection on embedded FerretDB (decision 0005)
     const [{ page, fill }, modules, institutions, trainers] = await Promise.all([
-      listSessions(req.user!, filter),
+      listSessionsWithPlaces(req.user!, filter),
       moduleOptions(req.user!),
       venueOptions(req.user!),
       trainerOptions(req.user!),
@@ -135,8 +132,6 @@ export function schedulingRouter(config: Config): Router {
     }),
   );
 
-  router.use(calendarRouter(config));
-
   router.get('/sessions/:id', requireUser, async (req, res) => {
     await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)));
   });
@@ -151,7 +146,7 @@ export function schedulingRouter(config: Config): Router {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: sessionSchema,
-      save: (input) => updateSession(req.user!, id, input),
+      save: (input) => changeSession(req.user!, id, input),
       success: onceSaved('sessions:updated'),
       refused: async (refusal, error) => {
         const session = await getManagedSession(req.user!, id);
@@ -191,6 +186,5 @@ export function schedulingRouter(config: Config): Router {
     });
   });
 
-  router.use(qualificationsRouter());
   return router;
 }

@@ -6,8 +6,8 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { personNames } from '../people/people.service.ts';
 import { canManageSession, canSeeSession, teaches } from '../sessions/session-access.ts';
-import { canCancel } from './session-lifecycle.service.ts';
-import { unqualified } from './session-options.ts';
+import { canCancel } from './scheduling.service.ts';
+import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
 import { isActive, TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
 
@@ -59,7 +59,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     })),
     warnings:
       manages || teaching
-        ? await unqualified(
+        ? await unqualifiedTrainers(
             session.module,
             session.trainers.map((t) => t.person),
           )

@@ -136,12 +136,4 @@ export const sessionFilterSchema = z.object({
 });
 export type SessionFilter = z.output<typeof sessionFilterSchema>;
 
-export const qualificationSchema = z
-  .object({
-    module: z.string().min(1, 'sessions:errors.chooseModule').pipe(objectId()),
-    qualifiedOn: z.string().regex(DATE, 'sessions:errors.date'),
-  })
-  .strict();
-export type QualificationInput = z.output<typeof qualificationSchema>;
-
 export const copySchema = z.object({ shift: z.enum(['none', 'week']).default('none').catch('none') });

@@ -2,18 +2,16 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { findPage } from '../db/find-page.ts';
-import { fillRates, peopleInSession, seatsTaken } from '../enrolments/enrolment-queries.service.ts';
-import { promoteWaiting } from '../enrolments/enrolments.service.ts';
 import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
 import { isTimeZone } from '../i18n/time-zones.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { canSeeModule } from '../modules/module-access.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
-import { notify } from '../notices/notices.service.ts';
 import { personSummaries } from '../people/people.service.ts';
 import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
-import { unqualified, type PersonOption } from '../scheduling/session-options.ts';
+import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
+import type { PersonOption } from './session-options.ts';
 import { localToUtc } from './session-times.ts';
 import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
 import {
@@ -76,7 +74,7 @@ export type SessionListRow = SessionRecord & {
   institution: { _id: mongoose.Types.ObjectId; name: string; code: string } | null;
 };
 
-/** Sessions of venues in the actor's scope, soonest first, with their fill rate. */
+/** Sessions of venues in the actor's scope, soonest first. */
 export async function listSessions(actor: Actor, filter: SessionFilter) {
   if (!isSessionManager(actor)) throw forbidden();
   const conditions: Filter[] = [managedBy(actor)];
@@ -95,7 +93,7 @@ export async function listSessions(actor: Actor, filter: SessionFilter) {
       ['institution', 'name code'],
     ],
   });
-  return { page, fill: await fillRates(page.items) };
+  return page;
 }
 
 type Prepared = {
@@ -200,7 +198,21 @@ function apply(session: TrainingSessionDocument, input: SessionInput, prepared: 
   });
 }
 
-export type Saved = { session: TrainingSessionDocument; unqualified: PersonOption[] };
+export type Saved = {
+  session: TrainingSessionDocument;
+  /** trainers without a qualification for the module: saved, with a note */
+  unqualified: PersonOption[];
+  /** more seats than before: the first people waiting may take them */
+  capacityRaised: boolean;
+  /** the venue, room or days changed: the people in it are told */
+  moved: boolean;
+};
+
+/**
+ * What a change of a session must ask of its places. Places are built on sessions (decision
+ * 8), so the answer comes from the caller (scheduling), never from an import.
+ */
+export type SessionPlaces = { seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<number> };
 
 export async function createSession(actor: Actor, input: SessionInput): Promise<Saved> {
   if (!isSessionManager(actor)) throw forbidden();
@@ -211,14 +223,22 @@ export async function createSession(actor: Actor, input: SessionInput): Promise<
   await session.save();
   return {
     session,
-    unqualified: await unqualified(
+    unqualified: await unqualifiedTrainers(
       session.module,
       prepared.trainers.map((t) => t.person),
     ),
+    capacityRaised: false,
+    moved: false,
   };
 }
 
-export async function updateSession(actor: Actor, id: string, input: SessionInput): Promise<Saved> {
+/** Saves an edit; capacity may shrink only down to the seats already held (`places`). */
+export async function updateSession(
+  actor: Actor,
+  id: string,
+  input: SessionInput,
+  places: SessionPlaces,
+): Promise<Saved> {
   const session = await getManagedSession(actor, id);
   if (!isActive(session.status)) throw conflict('sessions:errors.notEditable');
   if (input.version !== undefined && input.version !== session.__v) throw staleSession();
@@ -226,7 +246,7 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
   const previousCapacity = session.capacity;
   if (input.capacity < previousCapacity) {
     // seats already held stay held: capacity may shrink only down to the people seated
-    const seated = await seatsTaken(session._id);
+    const seated = await places.seatsTaken(session._id);
     if (input.capacity < seated) throw fieldError('capacity', 'sessions:errors.capacityBelowSeated', { seated });
   }
   const before = {
@@ -248,23 +268,33 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
     if (error instanceof mongoose.Error.VersionError) throw staleSession();
     throw error;
   }
-  // more seats: the first people waiting take them, in order
-  if (session.capacity > previousCapacity) await promoteWaiting(session.id);
-  if (moved && session.status !== 'draft') {
-    await notify({
-      people: await peopleInSession(session.id),
-      kind: 'session.changed',
-      sessionId: session.id,
-      params: { startsAt: session.startsAt.toISOString(), timeZone: session.timeZone },
-    });
-  }
   return {
     session,
-    unqualified: await unqualified(
+    unqualified: await unqualifiedTrainers(
       session.module,
       prepared.trainers.map((t) => t.person),
     ),
+    capacityRaised: session.capacity > previousCapacity,
+    moved,
   };
 }
 
 const dayKey = (d: { startsAt: Date; endsAt: Date }) => [d.startsAt.getTime(), d.endsAt.getTime()];
+
+// draft → open → in progress → completed; any of the first three → cancelled, with a reason.
+
+const NEXT: Partial<Record<SessionStatus, SessionStatus>> = {
+  draft: 'open',
+  open: 'in_progress',
+  in_progress: 'completed',
+};
+
+export type Step = 'open' | 'in_progress' | 'completed';
+
+export async function advanceSession(actor: Actor, id: string, to: Step) {
+  const session = await getManagedSession(actor, id);
+  if (NEXT[session.status] !== to) throw conflict('sessions:errors.wrongStep');
+  session.status = to;
+  await session.save();
+  return session;
+}

@@ -1,0 +1,134 @@
+import { DateTime } from 'luxon';
+import mongoose from 'mongoose';
+import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
+import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
+import { isObjectId } from '../db/object-id.ts';
+import type { SessionListRow, SessionRecord } from './sessions.service.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
+import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
+
+export {
+  ACTIVE_STATUSES,
+  isActive,
+  SESSION_STATUSES,
+  type SessionStatus,
+  type TrainingSessionDocument,
+} from './training-session.model.ts';
+
+// Sessions as other features and pages read them (decision 8), each query limited to what the
+// reader may see: the sessions they manage or teach, and the published (not draft) sessions of
+// their country (canSeeSession, written as a query).
+
+type Filter = mongoose.QueryFilter<SessionRecord>;
+
+export function visibleSessions(actor: Actor): Filter {
+  if (hasRole(actor, 'admin')) return {};
+  const either: Filter[] = [{ 'trainers.person': new mongoose.Types.ObjectId(actor.id) }];
+  if (hasRole(actor, 'coordinator')) either.push({ institution: anyOfIds(institutionScope(actor) ?? []) });
+  if (actor.countryId) {
+    either.push({ status: mongoose.trusted({ $ne: 'draft' }), country: new mongoose.Types.ObjectId(actor.countryId) });
+  }
+  return { $or: either };
+}
+
+export type CalendarFilter = { month: string; institution?: string; module?: string; trainer?: string };
+
+/** Sessions with a day in the month (local dates of the venue), soonest first. */
+export async function sessionsOfMonth(actor: Actor, filter: CalendarFilter) {
+  const first = DateTime.fromISO(`${filter.month}-01`, { zone: 'UTC' });
+  // a day's local date may be up to 14 hours away from its UTC date
+  const from = first.minus({ days: 1 }).toJSDate();
+  const to = first.plus({ months: 1, days: 1 }).toJSDate();
+  const conditions: Filter[] = [
+    visibleSessions(actor),
+    { startsAt: mongoose.trusted({ $lt: to }) },
+    { endsAt: mongoose.trusted({ $gt: from }) },
+  ];
+  if (filter.institution) conditions.push({ institution: new mongoose.Types.ObjectId(filter.institution) });
+  if (filter.module) conditions.push({ module: new mongoose.Types.ObjectId(filter.module) });
+  if (filter.trainer) conditions.push({ 'trainers.person': new mongoose.Types.ObjectId(filter.trainer) });
+  const sessions = await TrainingSession.find({ $and: conditions })
+    .sort({ startsAt: 1, _id: 1 })
+    .limit(1000)
+    .populate('module', 'title code')
+    .populate('institution', 'name code')
+    .lean<SessionListRow[]>();
+  return sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month)));
+}
+
+/** Sessions of a module this person may see that are open or running and not yet over, soonest first. */
+export async function upcomingSessionsOf(actor: Actor, moduleId: mongoose.Types.ObjectId, now = new Date()) {
+  return TrainingSession.find({
+    $and: [
+      visibleSessions(actor),
+      { module: moduleId, status: anyOf(['open', 'in_progress']), endsAt: mongoose.trusted({ $gte: now }) },
+    ],
+  })
+    .sort({ startsAt: 1, _id: 1 })
+    .limit(50)
+    .populate('module', 'title code')
+    .populate('institution', 'name code')
+    .lean<SessionListRow[]>();
+}
+
+/** The sessions a trainer teaches: upcoming (not yet ended) and past. */
+export async function teachingOf(actor: Actor) {
+  const now = new Date();
+  const mine = await TrainingSession.find({ 'trainers.person': new mongoose.Types.ObjectId(actor.id) })
+    .sort({ startsAt: 1 })
+    .populate('module', 'title code')
+    .populate('institution', 'name code')
+    .lean<SessionListRow[]>();
+  return { upcoming: mine.filter((s) => s.endsAt >= now), past: mine.filter((s) => s.endsAt < now).reverse() };
+}
+
+/** A session by id (404 when there is none), whoever asks: for a service's own steps, never an actor's request. */
+export function loadSession(id: unknown): Promise<TrainingSessionDocument> {
+  return findByIdOr404(TrainingSession, id);
+}
+
+/** Sessions by id, in no particular order; unknown ids are left out. */
+export function sessionsByIds(ids: readonly unknown[]): Promise<SessionRecord[]> {
+  return findByIds<SessionRecord>(TrainingSession, ids.map(String).filter(isObjectId), '');
+}
+
+/** Sessions a person's calendar feed shows: those they hold a place in, those whose cancellation released their place, those they teach; no drafts. */
+export function sessionsForFeed(
+  personId: mongoose.Types.ObjectId,
+  placed: mongoose.Types.ObjectId[],
+  released: mongoose.Types.ObjectId[],
+) {
+  return TrainingSession.find({
+    status: mongoose.trusted({ $ne: 'draft' }),
+    $or: [{ _id: anyOf(placed) }, { _id: anyOf(released), status: 'cancelled' }, { 'trainers.person': personId }],
+  })
+    .sort({ startsAt: 1 })
+    .lean<SessionRecord[]>();
+}
+
+/** Sessions in these statuses starting within [from, until]: those due a reminder. */
+export function sessionsStartingBetween(from: Date, until: Date, statuses: readonly SessionStatus[]) {
+  return TrainingSession.find(
+    { status: anyOf(statuses), startsAt: mongoose.trusted({ $gte: from, $lte: until }) },
+    'module institution room timeZone startsAt endsAt',
+  ).lean<SessionRecord[]>();
+}
+
+/** Ids of the sessions held at these venues (every venue: undefined). */
+export async function sessionIdsAt(institutionIds: readonly string[] | undefined): Promise<mongoose.Types.ObjectId[]> {
+  const rows = await TrainingSession.find(institutionIds ? { institution: anyOfIds(institutionIds) } : {}, {
+    _id: 1,
+  }).lean();
+  return rows.map((r) => r._id);
+}
+
+/** Whether the person teaches, or taught, a session of the module. */
+export async function teachesModule(personId: string, moduleId: mongoose.Types.ObjectId): Promise<boolean> {
+  return (await TrainingSession.exists({ module: moduleId, 'trainers.person': personId })) !== null;
+}
+
+/** Whether any of these sessions is of the module. */
+export async function anyOfModule(sessionIds: readonly mongoose.Types.ObjectId[], moduleId: mongoose.Types.ObjectId) {
+  if (sessionIds.length === 0) return false;
+  return (await TrainingSession.exists({ _id: anyOf(sessionIds), module: moduleId })) !== null;
+}
