@@ -29,6 +29,7 @@ import { i18nMiddleware } from './i18n/i18n.middleware.ts';
 import { institutionsRouter } from './institutions/institutions.routes.ts';
 import { modulesRouter } from './modules/modules.routes.ts';
 import { resourcesRouter } from './resources/resources.routes.ts';
+import { modulePageRouter } from './resources/module-page.routes.ts';
 import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { qualificationsRouter } from './qualifications/qualifications.routes.ts';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());
   app.use(modulesRouter());
+  app.use(modulePageRouter());
   app.use(catalogueRouter());
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));

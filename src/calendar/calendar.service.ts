@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Actor } from '../access/actor.ts';
-import { anyOf } from '../db/query.ts';
-import { Enrolment, LIVE_STATES } from '../enrolments/enrolment.model.ts';
+import { placesOf } from '../enrolments/person-places.service.ts';
 import { CalendarFeed } from './calendar-feed.model.ts';
 import { personSummary } from '../people/people.service.ts';
 import { sessionsForFeed } from '../sessions/session-queries.service.ts';
@@ -34,10 +33,7 @@ export async function feedSessions(token: string) {
   // a deactivated person's link stops working with their account
   const owner = await personSummary(feed.person);
   if (!owner?.active) return undefined;
-  const places = await Enrolment.find(
-    { person: feed.person, state: anyOf([...LIVE_STATES, 'cancelled']) },
-    { session: 1, state: 1 },
-  ).lean();
+  const places = await placesOf(feed.person);
   // a place "cancelled" is one the session's cancellation released: it shows as cancelled
   const live = places.filter((p) => p.state !== 'cancelled').map((p) => p.session);
   const released = places.filter((p) => p.state === 'cancelled').map((p) => p.session);

@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Actor } from '../access/actor.ts';
 import { fieldError } from '../http/errors.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
-import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { peopleByServiceKeys, personSummaries } from '../people/people.service.ts';
 import { canManagePerson, loadManagedSession } from './enrolment-access.ts';
 import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';

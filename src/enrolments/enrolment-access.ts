@@ -1,9 +1,8 @@
 import mongoose from 'mongoose';
-import { findByIdOr404 } from '../db/object-id.ts';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canManageSession, canSeeSession, isSessionManager } from '../sessions/session-access.ts';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { loadSession as loadAnySession, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 
 // Who may do what with a session's enrolments. One rule each, used by every page:
 // - first of all, seeing the session (canSeeSession, the rule of GET /sessions/:id): a session
@@ -22,7 +21,7 @@ import { TrainingSession, type TrainingSessionDocument } from '../sessions/train
 
 /** A session by id, whoever asks: for the service's own steps, never for an actor's request. */
 export async function loadSession(id: string): Promise<TrainingSessionDocument> {
-  return findByIdOr404(TrainingSession, id);
+  return loadAnySession(id);
 }
 
 /** A session the actor may see; anything else is 404, exactly as GET /sessions/:id answers. */

@@ -1,8 +1,8 @@
 import type mongoose from 'mongoose';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
-import type { NoticeKind } from '../notices/notice.model.ts';
+import type { NoticeKind } from '../notices/notices.service.ts';
 import { notify } from '../notices/notices.service.ts';
-import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 
 // Telling people what happened to their place: one notice kind per change, with the module
 // and the start in the venue's time zone, so the notice reads without opening the session.

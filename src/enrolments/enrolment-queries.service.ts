@@ -1,9 +1,9 @@
 import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
+import { anyOf } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { sessionIdsAt, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { searchActivePeople } from '../people/people.service.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { canManageSession, teaches } from '../sessions/session-access.ts';
@@ -109,8 +109,8 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
 /** Requests waiting for a decision in the sessions the actor manages. */
 export async function pendingApprovals(actor: Actor) {
   const scope = hasRole(actor, 'admin') ? undefined : actor.scopeInstitutionIds;
-  const sessions = await TrainingSession.find(scope ? { institution: anyOfIds(scope) } : {}, { _id: 1 }).lean();
-  return Enrolment.find({ state: 'requested', session: anyOf(sessions.map((s) => s._id)) })
+  const sessions = await sessionIdsAt(scope);
+  return Enrolment.find({ state: 'requested', session: anyOf(sessions) })
     .sort({ requestedAt: 1 })
     .limit(500)
     .populate<{ person: PersonRow }>({

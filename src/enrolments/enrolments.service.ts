@@ -4,7 +4,7 @@ import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { conflict, forbidden } from '../http/errors.ts';
-import { isActive, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { isActive, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { personSummary } from '../people/people.service.ts';
 import {
   assertManagesEnrolmentsOf,

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { tell } from './enrolment-notices.ts';
 import { Enrolment, type EnrolmentState } from './enrolment.model.ts';
 import { SeatClaim, WaitlistClaim } from './seat-claim.model.ts';

@@ -1,9 +1,8 @@
 import mongoose from 'mongoose';
-import { anyOf } from '../db/query.ts';
 import { Enrolment } from './enrolment.model.ts';
-import { Institution } from '../institutions/institution.model.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
-import { TrainingSession, type SessionStatus } from '../sessions/training-session.model.ts';
+import { sessionsStartingBetween, type SessionStatus } from '../sessions/session-queries.service.ts';
 import { notify } from '../notices/notices.service.ts';
 import { ReminderSent } from './reminder-sent.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
@@ -31,20 +30,14 @@ async function claim(session: mongoose.Types.ObjectId, person: mongoose.Types.Ob
 export async function sendSessionReminders(now = new Date()): Promise<ReminderSummary> {
   await ReminderSent.init(); // the unique index must exist before the first claim
   const until = new Date(now.getTime() + REMINDER_WINDOW_MS);
-  const sessions = await TrainingSession.find(
-    { status: anyOf(REMINDED_STATUSES), startsAt: mongoose.trusted({ $gte: now, $lte: until }) },
-    'module institution room timeZone startsAt endsAt',
-  ).lean();
+  const sessions = await sessionsStartingBetween(now, until, REMINDED_STATUSES);
   let reminded = 0;
   for (const session of sessions) {
     const enrolments = await Enrolment.find({ session: session._id, state: 'enrolled' }, 'person').lean();
     const people: string[] = [];
     for (const { person } of enrolments) if (await claim(session._id, person)) people.push(person.toHexString());
     if (people.length === 0) continue;
-    const [module, venue] = await Promise.all([
-      moduleSummary(session.module),
-      Institution.findById(session.institution, 'name').lean(),
-    ]);
+    const [module, venue] = await Promise.all([moduleSummary(session.module), institutionSummary(session.institution)]);
     await notify({
       people,
       kind: 'session.reminder',

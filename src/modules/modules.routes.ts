@@ -5,8 +5,6 @@ import type { FieldErrors } from '../http/errors.ts';
 import { toHttpError } from '../http/error-handler.ts';
 import { flash } from '../http/flash.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
-import { listResourcesForModule } from '../resources/resources.service.ts';
-import { listVersions } from './module-versioning.ts';
 import { MODULE_LIST_STATUSES, moduleFilterSchema, moduleSchema } from './modules.schemas.ts';
 import {
   archiveModule,
@@ -15,7 +13,6 @@ import {
   listModules,
   listModuleTags,
   listPrerequisiteOptions,
-  listPrerequisites,
   publishModule,
   reinstateModule,
   updateModule,
@@ -118,17 +115,6 @@ export function modulesRouter(): Router {
       listFields: LIST_FIELDS,
     }),
   );
-
-  router.get('/modules/:id', editors, async (req, res) => {
-    const module = await getModule(req.user!, String(req.params.id));
-    const [prerequisites, versions, resources] = await Promise.all([
-      listPrerequisites(module),
-      listVersions(module._id),
-      listResourcesForModule(req.user!, module),
-    ]);
-    await module.populate('institution', 'name code active');
-    res.render('modules/show', { title: module.title, module, prerequisites, versions, resources, canEdit: true });
-  });
 
   router.get('/modules/:id/edit', editors, async (req, res) => {
     const module = await getModule(req.user!, String(req.params.id));

@@ -12,6 +12,8 @@ import { personSummaries, personSummary } from '../people/people.service.ts';
 import { UnreadCount } from './unread-count.model.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { Notice, type NoticeKind } from './notice.model.ts';
+
+export type { NoticeKind };
 import { mailBody, noticeText } from './notice-text.ts';
 import { isObjectId } from '../db/object-id.ts';
 

@@ -2,10 +2,9 @@ import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { forbidden, notFound } from '../http/errors.ts';
 import { canEditModule, canSeeModule, canSeeTrainerMaterials } from '../modules/module-access.ts';
-import { anyOf } from '../db/query.ts';
-import { Enrolment } from '../enrolments/enrolment.model.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
-import { TrainingSession } from '../sessions/training-session.model.ts';
+import { seatedSessionIds } from '../enrolments/person-places.service.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
+import { anyOfModule, teachesModule } from '../sessions/session-queries.service.ts';
 import { Resource, type ResourceAudience, type ResourceFields } from './resource.model.ts';
 import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
 import { isObjectId } from '../db/object-id.ts';
@@ -32,22 +31,15 @@ export type ResourceRecord = ResourceFields & { _id: mongoose.Types.ObjectId };
 export type VersionRecord = ResourceVersionFields & { _id: mongoose.Types.ObjectId };
 export type ResourceDocument = InstanceType<typeof Resource>;
 
-const OWNERSHIP = { title: 1, code: 1, status: 1, institution: 1, country: 1 } as const;
-
-function findModule(id: mongoose.Types.ObjectId | string) {
-  return TrainingModule.findById(id, OWNERSHIP).lean();
-}
+const findModule = (id: mongoose.Types.ObjectId | string) => moduleSummary(id);
 
 type MaterialsAccess = 'all' | 'participants' | 'none';
 
 /** Which of a module's materials this person may read. */
 async function materialsAccess(actor: Actor, module: ModuleOwner): Promise<MaterialsAccess> {
   if (canSeeModule(actor, module)) return canSeeTrainerMaterials(actor, module) ? 'all' : 'participants';
-  const taught = await TrainingSession.exists({ module: module._id, 'trainers.person': actor.id });
-  if (taught) return 'all';
-  const seats = await Enrolment.find({ person: actor.id, state: 'enrolled' }, { session: 1 }).lean();
-  if (seats.length === 0) return 'none';
-  const took = await TrainingSession.exists({ _id: anyOf(seats.map((s) => s.session)), module: module._id });
+  if (await teachesModule(actor.id, module._id)) return 'all';
+  const took = await anyOfModule(await seatedSessionIds(actor.id), module._id);
   return took ? 'participants' : 'none';
 }
 export type ModuleOwner = NonNullable<Awaited<ReturnType<typeof findModule>>>;

@@ -1,15 +1,14 @@
 import type { Request, Response } from 'express';
-import { anyOf } from '../db/query.ts';
 import { enrolmentPanel } from '../enrolments/enrolment-queries.service.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
-import { TrainingModule } from '../modules/training-module.model.ts';
+import { moduleSummary, moduleTitles } from '../modules/module-lookups.service.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { personNames } from '../people/people.service.ts';
 import { canManageSession, canSeeSession, teaches } from '../sessions/session-access.ts';
 import { canCancel } from './scheduling.service.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
-import { isActive, TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { isActive, sessionsByIds, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 
 // The session page: what it is, when (in the venue's zone, named), who teaches, what was
 // overridden, and the enrolment panel of the enrolment feature. A recorded clash is named and
@@ -18,24 +17,14 @@ import { isActive, TrainingSession, type TrainingSessionDocument } from '../sess
 export async function renderSessionPage(req: Request, res: Response, session: TrainingSessionDocument) {
   const actor = req.user!;
   const language = req.language;
-  const [module, venue] = await Promise.all([
-    TrainingModule.findById(session.module, { title: 1, code: 1 }).lean(),
-    institutionSummary(session.institution),
-  ]);
+  const [module, venue] = await Promise.all([moduleSummary(session.module), institutionSummary(session.institution)]);
   const clashIds = session.conflictOverrides.flatMap((o) => o.clashes);
   const people = await personNames([
     ...session.trainers.map((t) => t.person),
     ...session.conflictOverrides.map((o) => o.by),
   ]);
-  const clashing =
-    clashIds.length === 0
-      ? []
-      : await TrainingSession.find(
-          { _id: anyOf(clashIds) },
-          { module: 1, institution: 1, country: 1, status: 1, trainers: 1 },
-        )
-          .populate<{ module: { title: string } | null }>('module', 'title')
-          .lean();
+  const clashing = clashIds.length === 0 ? [] : await sessionsByIds(clashIds);
+  const clashTitles = await moduleTitles(clashing.map((c) => c.module));
   const manages = canManageSession(actor, session);
   const teaching = teaches(actor, session);
   res.render('sessions/show', {
@@ -54,7 +43,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
       clashes: o.clashes.map((id) => {
         const other = clashing.find((c) => c._id.equals(id));
         if (!other || !canSeeSession(actor, other)) return { hidden: true };
-        return { hidden: false, id: id.toHexString(), title: other.module?.title ?? '' };
+        return { hidden: false, id: id.toHexString(), title: clashTitles.get(other.module.toHexString()) ?? '' };
       }),
     })),
     warnings:

@@ -1,6 +1,6 @@
 import type { Actor } from '../access/actor.ts';
 import { shiftDate, utcToLocal } from '../sessions/session-times.ts';
-import type { TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 
 // What the session form's boxes hold: for a new session, an existing one, or a copy.
 

@@ -1,9 +1,9 @@
 // The dependency rules of decision 8, read from the decision itself so that the note and the
 // check cannot drift apart: each line "- **feature** uses a, b" allows exactly those.
-const fs = require('node:fs');
-const path = require('node:path');
+import fs from 'node:fs';
+import path from 'node:path';
 
-const NOTE = path.join(__dirname, 'docs/decisions/0008-feature-dependencies.md');
+const NOTE = path.join(import.meta.dirname, 'docs/decisions/0008-feature-dependencies.md');
 const KERNEL = ['config.ts', 'types.d.ts', 'db', 'http', 'i18n', 'access', 'storage'];
 const ENTRY_POINTS = ['app.ts', 'server.ts', 'background-jobs.ts', 'cli', 'demo'];
 
@@ -17,7 +17,7 @@ if (features.length === 0) throw new Error(`no "uses" lines found in ${NOTE}`);
 const folder = (names) => `^src/(${names.map((n) => n.replace('.', '\\.')).join('|')})(/|$)`;
 const kernel = folder(KERNEL);
 
-module.exports = {
+export default {
   forbidden: [
     { name: 'no-cycles', severity: 'error', from: {}, to: { circular: true } },
     {
