@@ -285,7 +285,7 @@ describe('enrolments', () => {
       expect(visibleText(trainerPage.text)).to.not.include(person.email!);
 
       const staffPage = await (await signIn(app, person.email!)).get(`/sessions/${session.id as string}/enrolments`);
-      expect(staffPage.status).to.equal(404);
+      expect(staffPage.status).to.equal(403); // sees the session, may not read its roster (decision 0009)
 
       const csv = await boss.get(`/sessions/${session.id as string}/enrolments.csv`);
       expect(csv.status).to.equal(200);

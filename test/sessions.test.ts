@@ -174,11 +174,12 @@ describe('sessions', () => {
       await (await as('staff')).get(`/sessions/${open.id}`).expect(200);
       await (await as('staff')).get('/sessions/0123456789abcdef01234567').expect(404);
       await (await as('staff')).get('/sessions/nonsense').expect(404);
-      await (await as('outsideCoordinator')).get(`/sessions/${open.id}/edit`).expect(404);
+      // in sight (an open session of their country) but not theirs to change: 403 (decision 0009)
+      await (await as('outsideCoordinator')).get(`/sessions/${open.id}/edit`).expect(403);
       await (await as('staff')).get(`/sessions/${open.id}/edit`).expect(403);
       expect(
         (await post(await as('outsideCoordinator'), `/sessions/${open.id}/cancel`, { reason: 'x' })).status,
-      ).to.equal(404);
+      ).to.equal(403);
     });
 
     it('escapes what people typed', async () => {
@@ -342,7 +343,8 @@ describe('sessions', () => {
       expect(blank.text).not.to.include('value="2026-03-02"');
       const week = await agent.get(`/sessions/new?copy=${session.id}&shift=week`).expect(200);
       expect(week.text).to.include('value="2026-03-09"');
-      await (await as('outsideCoordinator')).get(`/sessions/new?copy=${session.id}`).expect(404);
+      // a coordinator of another venue sees the session but may not copy it: 403 (decision 0009)
+      await (await as('outsideCoordinator')).get(`/sessions/new?copy=${session.id}`).expect(403);
     });
   });
 
@@ -382,8 +384,9 @@ describe('sessions', () => {
     it('editing, stepping and cancelling a session', async () => {
       const session = await sessionIn(w, { status: 'draft' });
       const before = JSON.stringify(await TrainingSession.findById(session.id).lean());
+      // a draft is out of sight for staff and other venues' coordinators (404); its trainer sees it (403)
       for (const [who, status] of [
-        ['staff', 403],
+        ['staff', 404],
         ['trainer', 403],
         ['outsideCoordinator', 404],
       ] as const) {
@@ -404,13 +407,14 @@ describe('sessions', () => {
       const trainer = await as('trainer');
       expect((await trainer.get(`${roster}.csv`)).status).to.equal(403);
       expect((await (await as('staff')).get(`${roster}.csv`)).status).to.equal(403);
-      expect((await (await as('outsideCoordinator')).get(`${roster}.csv`)).status).to.equal(404);
+      expect((await (await as('outsideCoordinator')).get(`${roster}.csv`)).status).to.equal(403);
       const anonymous = await request(app).get(`${roster}.csv`);
       expect(anonymous.status).to.equal(303);
       expect(anonymous.headers.location).to.match(/^\/login/);
 
+      // someone else's enrolment is out of sight for staff and other venues' coordinators (decision 0009)
       for (const [who, status] of [
-        ['staff', 403],
+        ['staff', 404],
         ['outsideCoordinator', 404],
       ] as const) {
         const agent = await as(who);

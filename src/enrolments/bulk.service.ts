@@ -4,7 +4,9 @@ import { fieldError } from '../http/errors.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { peopleByServiceKeys, personSummaries } from '../people/people.service.ts';
-import { canManagePerson, loadManagedSession } from './enrolment-access.ts';
+import { personPolicy } from '../access/person.policy.ts';
+import { can } from '../access/policy.ts';
+import { loadManagedSession } from './enrolment-access.ts';
 import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';
 
 // Enrolling many people at once: ticked in a list, or named by service number in a CSV.
@@ -52,7 +54,7 @@ export async function enrolPeople(actor: Actor, sessionId: string, personIds: st
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
   const people = await personSummaries(personIds);
-  const names = new Map(people.filter((p) => canManagePerson(actor, p)).map((p) => [p._id.toHexString(), p.fullName]));
+  const names = new Map(people.filter((p) => can(actor, personPolicy, 'enrol', p)).map((p) => [p._id.toHexString(), p.fullName]));
   const rows = personIds.map((id, i) => {
     const name = names.get(id);
     return name === undefined ? { line: i + 1, label: id } : { line: i + 1, label: name, personId: id };
@@ -83,7 +85,7 @@ export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbe
   const country = session.country ?? (await institutionSummary(session.institution))?.country ?? undefined;
   const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
   const people = await peopleByServiceKeys(keys);
-  const inScope = people.filter((p) => canManagePerson(actor, p));
+  const inScope = people.filter((p) => can(actor, personPolicy, 'enrol', p));
   const byKey = new Map(inScope.map((p) => [p.serviceKey, p._id.toHexString()]));
   const rows = numbers.map((n, i) => ({ line: i + 1, label: n, personId: byKey.get(keys[i] ?? '') }));
   return runRows(actor, session, rows, 'csv');

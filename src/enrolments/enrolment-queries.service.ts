@@ -2,12 +2,12 @@ import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
-import { notFound } from '../http/errors.ts';
 import { sessionIdsAt, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { searchActivePeople } from '../people/people.service.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
-import { canManageSession, teaches } from '../sessions/session-access.ts';
-import { loadVisibleSession, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
+import { can } from '../access/policy.ts';
+import { sessionPolicy } from '../access/session.policy.ts';
+import { loadSessionFor, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 
@@ -33,9 +33,8 @@ export type RosterRow = {
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
 export async function roster(actor: Actor, sessionId: string) {
-  const session = await loadVisibleSession(actor, sessionId);
-  const manage = canManageSession(actor, session);
-  if (!manage && !teaches(actor, session)) throw notFound();
+  const session = await loadSessionFor(actor, 'readRoster', sessionId);
+  const manage = can(actor, sessionPolicy, 'manageEnrolments', session);
   await session.populate([
     { path: 'module', select: 'title code' },
     { path: 'institution', select: 'name' },
@@ -246,7 +245,7 @@ export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocum
     withdrawalDeadline: deadline,
     timeZone: session.timeZone,
     fill: rate,
-    manage: canManageSession(actor, session),
+    manage: can(actor, sessionPolicy, 'manageEnrolments', session),
   };
 }
 

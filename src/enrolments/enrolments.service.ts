@@ -1,14 +1,15 @@
 import mongoose from 'mongoose';
 import { findByIdOr404 } from '../db/object-id.ts';
 import type { Actor } from '../access/actor.ts';
+import { enrolmentPolicy } from '../access/enrolment.policy.ts';
+import { personPolicy } from '../access/person.policy.ts';
+import { authorize, can, type ActionOf } from '../access/policy.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { conflict, forbidden } from '../http/errors.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { personSummary } from '../people/people.service.ts';
 import {
-  assertManagesEnrolmentsOf,
-  canManagePerson,
   loadManagedSession,
   loadSession,
   loadVisibleSession,
@@ -116,7 +117,7 @@ export async function enrolInManaged(
 ): Promise<CoordinatorOutcome> {
   const person = await personSummary(personId);
   if (!person?.active) return 'unknown';
-  if (!canManagePerson(actor, person)) return 'unknown';
+  if (!can(actor, personPolicy, 'enrol', person)) return 'unknown';
   return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false })).outcome;
 }
 
@@ -125,16 +126,16 @@ async function loadEnrolment(id: string) {
   return { enrolment, session: await loadSession(enrolment.session.toHexString()) };
 }
 
-/** An enrolment of a session the actor manages (see assertManagesEnrolmentsOf for the answers). */
-export async function loadManagedEnrolment(actor: Actor, id: string) {
+/** An enrolment, if the actor may do this to it (the enrolment policy): unseen 404, seen but not allowed 403. */
+export async function loadEnrolmentFor(actor: Actor, action: ActionOf<typeof enrolmentPolicy>, id: string) {
   const found = await loadEnrolment(id);
-  assertManagesEnrolmentsOf(actor, found.session);
+  authorize(actor, enrolmentPolicy, action, { person: found.enrolment.person, session: found.session });
   return found;
 }
 
 /** Approving a request seats it, or waitlists it when the session is full. */
 export async function approve(actor: Actor, enrolmentId: string): Promise<'enrolled' | 'waitlisted'> {
-  const { enrolment, session } = await loadManagedEnrolment(actor, enrolmentId);
+  const { enrolment, session } = await loadEnrolmentFor(actor, 'approve', enrolmentId);
   if (enrolment.state !== 'requested') throw conflict('enrolments:refused.notRequested');
   assertEnrollable(session);
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { decidedAt: new Date(), enrolledBy: actor.id } });
@@ -144,7 +145,7 @@ export async function approve(actor: Actor, enrolmentId: string): Promise<'enrol
 }
 
 export async function decline(actor: Actor, enrolmentId: string): Promise<void> {
-  const { enrolment, session } = await loadManagedEnrolment(actor, enrolmentId);
+  const { enrolment, session } = await loadEnrolmentFor(actor, 'decline', enrolmentId);
   if (enrolment.state !== 'requested') throw conflict('enrolments:refused.notRequested');
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { state: 'declined', decidedAt: new Date() } });
   await tell([enrolment.person], 'enrolment.declined', session);
@@ -180,7 +181,7 @@ export async function withdraw(actor: Actor, sessionId: string, now = new Date()
 
 /** A coordinator removes a person from the session, at any time. */
 export async function removeEnrolment(actor: Actor, enrolmentId: string) {
-  const { enrolment, session } = await loadManagedEnrolment(actor, enrolmentId);
+  const { enrolment, session } = await loadEnrolmentFor(actor, 'remove', enrolmentId);
   if (!isLive(enrolment.state)) throw conflict('enrolments:refused.notEnrolled');
   await release(enrolment, session);
   return { enrolment, session };

@@ -2,18 +2,17 @@ import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
 import multer from 'multer';
 import { requireUser } from '../access/guards.ts';
-import { fieldError, FieldValidationError, forbidden, HttpError, type FieldErrors } from '../http/errors.ts';
+import { fieldError, FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm, orRefusal } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
-import { isSessionManager } from '../sessions/session-access.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
-import { loadManagedSession, loadVisibleSession } from './enrolment-access.ts';
+import { loadManagedSession } from './enrolment-access.ts';
 import { candidates, roster } from './enrolment-queries.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
-import { enrolOne, loadManagedEnrolment, removeEnrolment } from './enrolments.service.ts';
+import { enrolOne, loadEnrolmentFor, removeEnrolment } from './enrolments.service.ts';
 import { rosterCsv } from './roster-csv.ts';
 
 // Every route here is for signed-in people only, and decides the rest itself in one order:
@@ -69,8 +68,7 @@ export function rosterRouter(): Router {
   });
 
   router.get('/sessions/:id/enrolments.csv', requireUser, async (req, res) => {
-    await loadVisibleSession(req.user!, String(req.params.id));
-    if (!isSessionManager(req.user!)) throw forbidden();
+    await loadManagedSession(req.user!, String(req.params.id));
     const data = await roster(req.user!, String(req.params.id));
     if (!data.showContacts) throw new HttpError(404, 'errors.notFound');
     const header = ['state', 'seat', 'waitlist', 'name', 'serviceNumber', 'email', 'institution'].map((c) =>
@@ -137,13 +135,13 @@ export function rosterRouter(): Router {
   });
 
   router.get('/enrolments/:id/remove', requireUser, async (req, res) => {
-    const { enrolment, session } = await loadManagedEnrolment(req.user!, String(req.params.id));
+    const { enrolment, session } = await loadEnrolmentFor(req.user!, 'remove', String(req.params.id));
     await enrolment.populate('person', 'fullName');
     res.render('enrolments/remove', { title: req.t('enrolments:remove.title'), enrolment, session });
   });
 
   router.post('/enrolments/:id/remove', requireUser, async (req, res) => {
-    const { session } = await loadManagedEnrolment(req.user!, String(req.params.id));
+    const { session } = await loadEnrolmentFor(req.user!, 'remove', String(req.params.id));
     await orRefusal(req, res, `/sessions/${session.id as string}/enrolments`, async () => {
       await removeEnrolment(req.user!, String(req.params.id));
       flash(req.session, { type: 'success', key: 'enrolments:flash.removed' });

@@ -115,7 +115,10 @@ export function schedulingRouter(): Router {
     });
   });
 
-  router.get('/sessions/new', managers, async (req, res) => {
+  // a copy is about one session: whoever may not see it is told it does not exist (404)
+  const managersOrCopy: RequestHandler = (req, res, next) =>
+    (typeof req.query.copy === 'string' ? requireUser : managers)(req, res, next);
+  router.get('/sessions/new', managersOrCopy, async (req, res) => {
     const copyOf = typeof req.query.copy === 'string' ? req.query.copy : undefined;
     if (!copyOf) return renderForm(req, res, { action: '/sessions', values: newValues(req.user!) });
     const source = await getManagedSession(req.user!, copyOf);
@@ -136,15 +139,16 @@ export function schedulingRouter(): Router {
     await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)));
   });
 
-  router.get('/sessions/:id/edit', managers, async (req, res) => {
+  router.get('/sessions/:id/edit', requireUser, async (req, res) => {
     const session = await getManagedSession(req.user!, String(req.params.id));
     if (!isActive(session.status)) return res.redirect(303, `/sessions/${session.id}`);
     await renderForm(req, res, { action: `/sessions/${session.id}`, values: sessionValues(session), editing: true });
   });
 
-  router.post('/sessions/:id', managers, (req, res) => {
+  router.post('/sessions/:id', requireUser, async (req, res) => {
     const id = String(req.params.id);
-    return handleForm(req, res, {
+    await getManagedSession(req.user!, id); // refused before the form is read
+    await handleForm(req, res, {
       schema: sessionSchema,
       save: (input) => changeSession(req.user!, id, input),
       success: onceSaved('sessions:updated'),
@@ -158,23 +162,23 @@ export function schedulingRouter(): Router {
     });
   });
 
-  // anything but a step (the roster's POST /sessions/:id/enrolments) passes on before the guard,
-  // so that its own router answers it
+  // anything but a step (the roster's POST /sessions/:id/enrolments) passes on, so that its own
+  // router answers it
   const isStep: RequestHandler = (req, _res, next) => next(STEPS[String(req.params.step)] ? undefined : 'route');
-  router.post('/sessions/:id/:step', isStep, managers, async (req, res) => {
+  router.post('/sessions/:id/:step', isStep, requireUser, async (req, res) => {
     const step = STEPS[String(req.params.step)]!;
     const session = await advanceSession(req.user!, String(req.params.id), step);
     flash(req.session, { type: 'success', key: `sessions:steps.done.${step}` });
     res.redirect(303, `/sessions/${session.id}`);
   });
 
-  router.get('/sessions/:id/cancel', managers, async (req, res) => {
+  router.get('/sessions/:id/cancel', requireUser, async (req, res) => {
     const session = await getManagedSession(req.user!, String(req.params.id));
     if (!canCancel(session.status)) return res.redirect(303, `/sessions/${session.id}`);
     res.render('sessions/cancel', { title: req.t('sessions:cancel.title'), session });
   });
 
-  router.post('/sessions/:id/cancel', managers, async (req, res) => {
+  router.post('/sessions/:id/cancel', requireUser, async (req, res) => {
     const session = await getManagedSession(req.user!, String(req.params.id));
     await handleForm(req, res, {
       schema: cancelSchema,

@@ -4,7 +4,8 @@ import { institutionSummary } from '../institutions/institutions.service.ts';
 import { moduleSummary, moduleTitles } from '../modules/module-lookups.service.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
 import { personNames } from '../people/people.service.ts';
-import { canManageSession, canSeeSession, teaches } from '../sessions/session-access.ts';
+import { can } from '../access/policy.ts';
+import { sessionPolicy, teaches } from '../access/session.policy.ts';
 import { canCancel } from './scheduling.service.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
@@ -25,7 +26,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
   ]);
   const clashing = clashIds.length === 0 ? [] : await sessionsByIds(clashIds);
   const clashTitles = await moduleTitles(clashing.map((c) => c.module));
-  const manages = canManageSession(actor, session);
+  const manages = can(actor, sessionPolicy, 'update', session);
   const teaching = teaches(actor, session);
   res.render('sessions/show', {
     title: module?.title ?? '',
@@ -42,7 +43,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
       reason: o.reason,
       clashes: o.clashes.map((id) => {
         const other = clashing.find((c) => c._id.equals(id));
-        if (!other || !canSeeSession(actor, other)) return { hidden: true };
+        if (!other || !can(actor, sessionPolicy, 'read', other)) return { hidden: true };
         return { hidden: false, id: id.toHexString(), title: clashTitles.get(other.module.toHexString()) ?? '' };
       }),
     })),

@@ -1,7 +1,8 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
-import { canSeeSession } from './session-access.ts';
+import { can } from '../access/policy.ts';
+import { sessionPolicy, type SessionRecord } from '../access/session.policy.ts';
 import { TrainingSession } from './training-session.model.ts';
 
 // A trainer or a room (same venue, same room name whatever its case) may not be in two
@@ -24,8 +25,8 @@ export type Clash = {
   startsAt: Date;
   timeZone: string;
   reasons: Reason[];
-  /** what canSeeSession decides by */
-  session: Parameters<typeof canSeeSession>[1];
+  /** what the session policy decides by */
+  session: SessionRecord;
 };
 
 /** A clash as a reader may be told of it: the other session only when they may open it. */
@@ -35,7 +36,7 @@ export type ShownClash =
 
 export function clashesShownTo(actor: Actor, clashes: Clash[]): ShownClash[] {
   return clashes.map(({ session, reasons, ...other }) =>
-    canSeeSession(actor, session) ? { hidden: false, ...other, reasons } : { hidden: true, reasons },
+    can(actor, sessionPolicy, 'read', session) ? { hidden: false, ...other, reasons } : { hidden: true, reasons },
   );
 }
 

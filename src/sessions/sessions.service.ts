@@ -2,13 +2,15 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
 import { findPage } from '../db/find-page.ts';
-import { conflict, fieldError, FieldValidationError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
+import { conflict, fieldError, FieldValidationError, forbidden, StaleFormError } from '../http/errors.ts';
 import { isTimeZone } from '../i18n/time-zones.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
-import { canSeeModule } from '../modules/module-access.ts';
+import { modulePolicy } from '../access/module.policy.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { personSummaries } from '../people/people.service.ts';
-import { canManageSession, canSeeSession, isSessionManager } from './session-access.ts';
+import { authorize, can, type ActionOf } from '../access/policy.ts';
+import { isSessionManager, sessionPolicy } from '../access/session.policy.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 import { clashesShownTo, findClashes, type ShownClash } from './session-conflicts.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import type { PersonOption } from './session-options.ts';
@@ -22,7 +24,6 @@ import {
   type TrainingSessionDocument,
   type TrainingSessionFields,
 } from './training-session.model.ts';
-import { isObjectId } from '../db/object-id.ts';
 
 export type SessionRecord = TrainingSessionFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<SessionRecord>;
@@ -37,22 +38,22 @@ export class SessionClashError extends FieldValidationError {
   }
 }
 
-/** A session the actor may see; anything else is 404, as if it did not exist. */
-export async function getSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
-  if (!isObjectId(id)) throw notFound();
-  const session = await TrainingSession.findById(id);
-  if (!session || !canSeeSession(actor, session)) throw notFound();
+/**
+ * The session, if the actor may do this to it (the session policy): 404 when they may not see
+ * it, 403 when they may only see it.
+ */
+export async function getSession(
+  actor: Actor,
+  id: string,
+  action: ActionOf<typeof sessionPolicy> = 'read',
+): Promise<TrainingSessionDocument> {
+  const session = await findByIdOr404(TrainingSession, id);
+  authorize(actor, sessionPolicy, action, session);
   return session;
 }
 
-/** A session the actor may change: others are refused (403) or, out of scope, 404. */
-export async function getManagedSession(actor: Actor, id: string): Promise<TrainingSessionDocument> {
-  if (!isSessionManager(actor)) throw forbidden();
-  if (!isObjectId(id)) throw notFound();
-  const session = await TrainingSession.findById(id);
-  if (!session || !canManageSession(actor, session)) throw notFound();
-  return session;
-}
+/** A session the actor may change (edit, copy, step, cancel). */
+export const getManagedSession = (actor: Actor, id: string) => getSession(actor, id, 'update');
 
 function managedBy(actor: Actor): Filter {
   const scope = institutionScope(actor);
@@ -109,7 +110,7 @@ type Prepared = {
 async function prepare(actor: Actor, input: SessionInput, current?: TrainingSessionDocument): Promise<Prepared> {
   const module = await moduleSummary(input.module);
   const keepsModule = current?.module.equals(input.module);
-  if (!module || (!keepsModule && (module.status !== 'published' || !canSeeModule(actor, module)))) {
+  if (!module || (!keepsModule && (module.status !== 'published' || !can(actor, modulePolicy, 'read', module)))) {
     throw fieldError('module', 'sessions:errors.moduleUnavailable');
   }
   if (!(module.languages as string[]).includes(input.language)) {

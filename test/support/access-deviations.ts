@@ -10,12 +10,6 @@ const on = (base: string, ...pages: string[]) =>
     return `${method} ${base}${rest}`;
   });
 
-const SESSION_CHANGES = [
-  ...on('/sessions/:id', 'GET /edit', 'POST', 'POST /:step', 'GET /cancel', 'POST /cancel'),
-  'GET /sessions/new', // ?copy=:id
-];
-const ROSTER = on('/sessions/:id', 'GET /enrolments', 'GET /enrolments.csv');
-const DECISIONS = on('/enrolments/:id', 'POST /approve', 'POST /decline', 'GET /remove', 'POST /remove');
 const MODULE_PAGES = on('/modules/:id', 'GET', 'GET /edit', 'POST', 'POST /publish').concat(
   on('/modules/:id', 'GET /archive', 'POST /archive', 'POST /reinstate'),
 );
@@ -31,46 +25,6 @@ const INSTITUTION_CHANGES = on('/institutions/:id', 'GET /edit', 'POST', 'GET /d
 );
 
 const TODAY: { why: string; routes: string[]; today: number; cases: string[] }[] = [
-  {
-    why: 'the role guard answers before the session is looked at',
-    routes: SESSION_CHANGES,
-    today: 403,
-    cases: [
-      'an open session of the academy | foreignStaff',
-      'a draft session of the academy | otherTrainer',
-      'a draft session of the academy | staff',
-      'a draft session of the academy | foreignStaff',
-      'a session in Uganda | trainer',
-      'a session in Uganda | otherTrainer',
-      'a session in Uganda | staff',
-    ],
-  },
-  {
-    why: 'getManagedSession and roster answer 404 to a coordinator who sees the session',
-    routes: [...SESSION_CHANGES, ...ROSTER],
-    today: 404,
-    cases: ['an open session of the academy | otherCoordinator'],
-  },
-  {
-    why: 'roster answers 404 to whoever sees the session but neither manages nor teaches it',
-    routes: ROSTER.slice(0, 1),
-    today: 404,
-    cases: [
-      'an open session of the academy | otherTrainer',
-      'an open session of the academy | staff',
-      'a session in Uganda | foreignStaff',
-    ],
-  },
-  {
-    why: 'assertManagesEnrolmentsOf answers 403 to whoever sees the session and manages none',
-    routes: DECISIONS,
-    today: 403,
-    cases: [
-      "a participant's request | otherTrainer",
-      "a participant's request | staff",
-      "staff's own request | otherTrainer",
-    ],
-  },
   {
     why: 'the role guard answers before the module is looked at',
     routes: MODULE_PAGES,
