@@ -135,7 +135,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
   app.use(enrolmentsRouter());
-  app.use(noticesRouter(config));
+  app.use(noticesRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

@@ -5,7 +5,6 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import { accessWorld, type AccessRole, type AccessWorld, type RecordName } from './support/access-world.ts';
-import { DEVIATIONS } from './support/access-deviations.ts';
 import { buildApp } from './support/context.ts';
 import { csrfToken, formBody, signIn, type Agent } from './support/http.ts';
 
@@ -141,7 +140,7 @@ describe('access by route: out of scope is 404 on every verb, seen but not allow
     for (const kind of Object.values(KIND_OF)) expect(routesOf(app, kind), kind).not.to.be.empty;
   });
 
-  async function run(c: Case, role: Role, hidden: boolean, keep: (key: string) => boolean) {
+  async function run(c: Case, role: Role, hidden: boolean) {
     const w = await accessWorld(uploadsDir);
     const agent: Agent = await signIn(app, w.people[role].email!);
     const token = await csrfToken(agent, '/account');
@@ -150,7 +149,6 @@ describe('access by route: out of scope is 404 on every verb, seen but not allow
     const wrong: string[] = [];
     for (const check of checksFor(routesOf(app, c.kind), role, hidden)) {
       const { route } = check;
-      if (!keep(`${c.record} | ${role} | ${route.method} ${route.path}`)) continue;
       const url = urlOf(route, w, id);
       const res =
         route.method === 'GET'
@@ -177,18 +175,9 @@ describe('access by route: out of scope is 404 on every verb, seen but not allow
       ] as const) {
         for (const role of roles) {
           const what = hidden ? 'hidden from' : 'seen but not changeable by';
-          const prefix = `${c.record} | ${role} | `;
-          const deviating = [...DEVIATIONS].filter(([key]) => key.startsWith(prefix));
           it(`${what} ${role}: ${hidden ? '404 on every route' : '403 on every change'}`, async function () {
             this.timeout(60_000);
-            await run(c, role, hidden, (key) => !DEVIATIONS.has(key));
-          });
-          if (deviating.length === 0) continue;
-          const today = deviating.map(([key, status]) => `${key.slice(prefix.length)} (${status} today)`).join(', ');
-          // fixed when policies are wired in
-          it.skip(`${what} ${role}, where today's code answers otherwise: ${today}`, async function () {
-            this.timeout(60_000);
-            await run(c, role, hidden, (key) => DEVIATIONS.has(key));
+            await run(c, role, hidden);
           });
         }
       }

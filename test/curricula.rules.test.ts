@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { Actor } from '../src/access/actor.ts';
-import { canEditCurriculum, canSeeCurriculum } from '../src/curricula/curriculum-access.ts';
+import { curriculumPolicy, type CurriculumRecord } from '../src/access/curriculum.policy.ts';
+import { can } from '../src/access/policy.ts';
 import { progressFor } from '../src/curricula/curriculum-items.service.ts';
 import { Curriculum } from '../src/curricula/curriculum.model.ts';
 import {
@@ -123,6 +124,9 @@ describe('curricula rules', () => {
       country: institution ? country : undefined,
       status,
     });
+
+    const canEditCurriculum = (who: Actor, c: CurriculumRecord) => can(who, curriculumPolicy, 'update', c);
+    const canSeeCurriculum = (who: Actor, c: CurriculumRecord) => can(who, curriculumPolicy, 'read', c);
 
     it('lets admins edit all, coordinators their scope’s, and no one else anything', () => {
       expect(canEditCurriculum(actor(['admin']), owned(undefined, 'draft'))).to.equal(true);

@@ -253,14 +253,19 @@ describe('curricula: who may reach which page', () => {
     expect((await agent.get(`/curricula/${w.curricula.published.id}/archive`)).status).to.equal(200);
   });
 
-  it('answers 404 to a coordinator for every page and action of a curriculum out of their scope', async () => {
+  it('answers a coordinator 404 for a curriculum out of their scope they cannot see, 403 for one they only read', async () => {
     const agent = await signIn(app, w.coordinator.email!);
-    for (const c of [w.curricula.elsewhereDraft, w.curricula.elsewherePublished, w.curricula.national]) {
-      for (const path of editingPages(c.id).slice(1)) expect((await agent.get(path)).status, path).to.equal(404);
+    const cases = [
+      [w.curricula.elsewhereDraft, 404],
+      [w.curricula.elsewherePublished, 403],
+      [w.curricula.national, 403],
+    ] as const;
+    for (const [c, status] of cases) {
+      for (const path of editingPages(c.id).slice(1)) expect((await agent.get(path)).status, path).to.equal(status);
       const before = await snapshot(c);
       const moduleId = c.items[0]?.module.toHexString() ?? w.modules.national.id;
       for (const [path, fields] of editingActions(w, c.id, moduleId, await version(c)).slice(1)) {
-        expect((await post(agent, path, fields)).status, path).to.equal(404);
+        expect((await post(agent, path, fields)).status, path).to.equal(status);
       }
       expect(await snapshot(c)).to.deep.equal(before);
     }

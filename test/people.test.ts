@@ -129,19 +129,33 @@ describe('people: who may reach which page', () => {
   });
 
   for (const role of ['staff', 'trainer'] as const) {
-    it(`refuses a ${role} every people page and action (403) and changes nothing`, async () => {
-      const agent = await signIn(app, w[role === 'staff' ? 'staff' : 'trainer'].email!);
-      for (const path of pages(w.partnerStaff.id)) {
+    it(`refuses a ${role} every people page and action about a colleague (403) and changes nothing`, async () => {
+      const agent = await signIn(app, w[role].email!);
+      const colleague = role === 'staff' ? w.trainer : w.staff;
+      for (const path of pages(colleague.id)) {
         expect((await agent.get(path)).status, path).to.equal(403);
       }
-      const before = await snapshot(w.partnerStaff._id);
+      const before = await snapshot(colleague._id);
       const count = await Person.countDocuments();
-      for (const path of actions(w.partnerStaff.id)) {
+      for (const path of actions(colleague.id)) {
         const res = await post(agent, path, personForm(w.home, { fullName: 'Changed' }));
         expect(res.status, path).to.equal(403);
       }
-      expect(await snapshot(w.partnerStaff._id)).to.deep.equal(before);
+      expect(await snapshot(colleague._id)).to.deep.equal(before);
       expect(await Person.countDocuments()).to.equal(count);
+    });
+
+    it(`answers a ${role} 404 for every page and action about someone of another institution`, async () => {
+      const agent = await signIn(app, w[role].email!);
+      for (const path of pages(w.partnerStaff.id).slice(2)) {
+        expect((await agent.get(path)).status, path).to.equal(404);
+      }
+      const before = await snapshot(w.partnerStaff._id);
+      for (const path of actions(w.partnerStaff.id).slice(1)) {
+        const res = await post(agent, path, personForm(w.home, { fullName: 'Changed' }));
+        expect(res.status, path).to.equal(404);
+      }
+      expect(await snapshot(w.partnerStaff._id)).to.deep.equal(before);
     });
 
     it(`does not show the people link in the menu to a ${role}`, async () => {

@@ -746,7 +746,8 @@ describe('resource materials', () => {
       const staff = await signIn(app, w.staff.email!);
       expect((await download(staff, `/resources/${id}/download`)).body).to.deep.equal(files.pdf('second'));
       expect((await staff.get(`/resources/${id}/versions/2/download`)).status).to.equal(200);
-      expect((await staff.get(`/resources/${id}/versions/1/download`)).status).to.equal(404);
+      // staff see the material, not its older versions: refused (403), no longer 404
+      expect((await staff.get(`/resources/${id}/versions/1/download`)).status).to.equal(403);
       const staffPage = await staff.get(`/resources/${id}`);
       expect(links(staffPage.text)).not.to.include(`/resources/${id}/versions/1/download`);
       expect(staffPage.text).not.to.include('enctype="multipart/form-data"');

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
 import { connectDatabase, disconnectDatabase } from '../src/db/connection.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../src/db/resolve.ts';
+import { configureNotices } from '../src/notices/notices.service.ts';
 import { testConfig } from './support/context.ts';
 
 // Root hooks: one throwaway database for the whole run, resolved the same way as the
@@ -38,6 +39,7 @@ export const mochaHooks = {
     console.log(`  [database] ${database.description}, database ${dbName}`);
     await connectDatabase(database.uri, dbName, { monitorCommands: true });
     mongoose.connection.getClient().on('commandStarted', watchForUnacknowledgedWrites);
+    configureNotices({ config: testConfig }); // as server.ts does at start-up
   },
   async beforeEach() {
     const db = mongoose.connection.db!;

@@ -6,10 +6,10 @@ import { handleForm } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { keepLanguageChoice } from '../i18n/language-cookie.ts';
 import { preferencesSchema } from '../people/people.schemas.ts';
-import { checkPasswordLink, getPerson, setOwnLanguage } from '../people/people.service.ts';
+import { getPerson, setOwnLanguage } from '../people/people.service.ts';
 import { changePasswordSchema, resetPasswordSchema } from './auth.schemas.ts';
 import { changeOwnPassword, findByResetToken, issuePasswordReset, resetPassword } from './account.service.ts';
-import { requireRole, requireUser, safeReturnTo } from '../access/guards.ts';
+import { requireUser, safeReturnTo } from '../access/guards.ts';
 
 export function accountRouter(config: Config): Router {
   const router = Router();
@@ -82,11 +82,11 @@ export function accountRouter(config: Config): Router {
   });
 
   // the link is shown once, to the person who issued it, to hand over in person; its address
-  // comes from the configuration, never from the request's Host header
-  router.post('/people/:id/reset-link', requireRole('admin', 'coordinator'), async (req, res) => {
+  // comes from the configuration, never from the request's Host header; who may have one issued
+  // is the person policy's (404 for someone unseen, 403 with the reason for someone only seen)
+  router.post('/people/:id/reset-link', requireUser, async (req, res) => {
     const base = linkBaseUrl(config);
-    const person = await getPerson(req.user!, String(req.params.id));
-    checkPasswordLink(req.user!, person);
+    const person = await getPerson(req.user!, String(req.params.id), 'issuePasswordLink');
     if (!base) throw new HttpError(503, 'people:reset.noPublicUrl');
     const { token, expiresAt } = await issuePasswordReset(req.user!, person.id);
     res.render('people/reset-link', {

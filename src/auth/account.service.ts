@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { fieldError, forbidden, notFound } from '../http/errors.ts';
+import { fieldError, notFound } from '../http/errors.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import {
   createFirstAdministrator,
@@ -9,7 +9,7 @@ import {
   replacePassword,
   storePasswordLink,
 } from '../people/credentials.service.ts';
-import { canManage, getPerson } from '../people/people.service.ts';
+import { getPerson } from '../people/people.service.ts';
 import type { Actor } from '../access/actor.ts';
 import { PasswordLinkUse } from './password-link-use.model.ts';
 import { generatePassword, hashPassword, verifyPassword } from './password.ts';
@@ -45,10 +45,7 @@ export async function changeOwnPassword(actor: Actor, current: string, next: str
  * Only its hash is stored; the link is shown once to whoever issued it.
  */
 export async function issuePasswordReset(actor: Actor, personId: string): Promise<{ token: string; expiresAt: Date }> {
-  const person = await getPerson(actor, personId);
-  if (!canManage(actor, person)) throw forbidden();
-  if (!person.email) throw forbidden('people:reset.noEmail');
-  if (!person.active) throw forbidden('people:reset.inactive');
+  const person = await getPerson(actor, personId, 'issuePasswordLink');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + RESET_LINK_LIFETIME_MS);
   await storePasswordLink(person._id, sha256(token), expiresAt);

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { fillRates } from '../enrolments/enrolment-queries.service.ts';
-import { canEditModule } from '../modules/module-access.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { can } from '../access/policy.ts';
 import { DELIVERY_MODES } from '../modules/module-lookups.service.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
@@ -54,7 +55,7 @@ export function catalogueRouter(): Router {
         fill: fill.get(s._id.toHexString())!,
       })),
       canEdit: false,
-      canManage: canEditModule(req.user!, module),
+      canManage: can(req.user!, modulePolicy, 'update', module),
     });
   });
 

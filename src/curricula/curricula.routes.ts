@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
+import { isCurriculumEditor } from '../access/curriculum.policy.ts';
 import { requireRole, requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
-import { isCurriculumEditor } from './curriculum-access.ts';
 import { curriculumItemsRouter } from './curriculum-items.routes.ts';
 import { archiveCurriculum, publishCurriculum, reinstateCurriculum } from './curriculum-lifecycle.service.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
-import { renderCurriculumPage } from './curriculum-page.ts';
+import { editableCurriculum, renderCurriculumPage } from './curriculum-page.ts';
 import {
   CURRICULUM_STATUS_FILTERS,
   curriculumFilterSchema,
@@ -23,6 +23,8 @@ import {
   updateCurriculum,
 } from './curricula.service.ts';
 
+// the list and a new curriculum concern no curriculum: the role is enough; a curriculum's own
+// routes load it first and ask the curriculum policy (404 when unseen, 403 when only seen)
 const editors = requireRole('admin', 'coordinator');
 
 type FormLocals = { curriculum?: CurriculumDocument; values: Record<string, unknown>; errors?: FieldErrors };
@@ -69,14 +71,14 @@ export function curriculaRouter(): Router {
     await renderCurriculumPage(req, res, await getCurriculum(req.user!, String(req.params.id)));
   });
 
-  router.get('/curricula/:id/edit', editors, async (req, res) => {
+  router.get('/curricula/:id/edit', requireUser, async (req, res) => {
     const curriculum = await getEditableCurriculum(req.user!, String(req.params.id));
     if (curriculum.status === 'archived') return res.redirect(303, `/curricula/${curriculum.id}`);
     const values = { ...curriculum.toObject(), institution: curriculum.institution?.toHexString() };
     await renderForm(req, res, 'edit', { curriculum, values: { ...values, version: curriculum.__v } });
   });
 
-  router.post('/curricula/:id', editors, (req, res) => {
+  router.post('/curricula/:id', requireUser, editableCurriculum, (req, res) => {
     const current = () => getEditableCurriculum(req.user!, String(req.params.id));
     return handleForm(req, res, {
       schema: curriculumUpdateSchema,
@@ -91,25 +93,25 @@ export function curriculaRouter(): Router {
     });
   });
 
-  router.post('/curricula/:id/publish', editors, async (req, res) => {
+  router.post('/curricula/:id/publish', requireUser, async (req, res) => {
     const curriculum = await publishCurriculum(req.user!, String(req.params.id));
     flash(req.session, { type: 'success', key: 'curricula:published', params: { title: curriculum.title } });
     res.redirect(303, `/curricula/${curriculum.id}`);
   });
 
-  router.get('/curricula/:id/archive', editors, async (req, res) => {
+  router.get('/curricula/:id/archive', requireUser, async (req, res) => {
     const curriculum = await getEditableCurriculum(req.user!, String(req.params.id));
     if (curriculum.status !== 'published') return res.redirect(303, `/curricula/${curriculum.id}`);
     res.render('curricula/archive', { title: req.t('curricula:archive.title'), curriculum });
   });
 
-  router.post('/curricula/:id/archive', editors, async (req, res) => {
+  router.post('/curricula/:id/archive', requireUser, async (req, res) => {
     const curriculum = await archiveCurriculum(req.user!, String(req.params.id));
     flash(req.session, { type: 'success', key: 'curricula:archived', params: { title: curriculum.title } });
     res.redirect(303, `/curricula/${curriculum.id}`);
   });
 
-  router.post('/curricula/:id/reinstate', editors, async (req, res) => {
+  router.post('/curricula/:id/reinstate', requireUser, async (req, res) => {
     const curriculum = await reinstateCurriculum(req.user!, String(req.params.id));
     flash(req.session, { type: 'success', key: 'curricula:reinstated', params: { title: curriculum.title } });
     res.redirect(303, `/curricula/${curriculum.id}`);

@@ -1,12 +1,13 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
-import { conflict, fieldError, forbidden, HttpError, notFound, StaleFormError } from '../http/errors.ts';
+import { conflict, fieldError, forbidden, HttpError, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { moduleSummaries } from '../modules/module-lookups.service.ts';
-import { canEditCurriculum, canSeeCurriculum, isCurriculumEditor } from './curriculum-access.ts';
+import { curriculumPolicy, isCurriculumEditor } from '../access/curriculum.policy.ts';
+import { authorize } from '../access/policy.ts';
 import {
   Curriculum,
   type CurriculumDocument,
@@ -17,7 +18,7 @@ import type { CurriculumFilter, CurriculumInput, CurriculumUpdateInput } from '.
 import { CurriculumRevision } from './curriculum-revision.model.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { isObjectId } from '../db/object-id.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 export type CurriculumRecord = CurriculumFields & { _id: mongoose.Types.ObjectId };
 type Filter = mongoose.QueryFilter<CurriculumRecord>;
@@ -66,18 +67,15 @@ export async function listCurricula(actor: Actor, filter: CurriculumFilter): Pro
 
 /** A curriculum the actor may see; anything else is 404, as if it did not exist. */
 export async function getCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
-  if (!isObjectId(id)) throw notFound();
-  const curriculum = await Curriculum.findById(id);
-  if (!curriculum || !canSeeCurriculum(actor, curriculum)) throw notFound();
+  const curriculum = await findByIdOr404(Curriculum, id);
+  authorize(actor, curriculumPolicy, 'read', curriculum);
   return curriculum;
 }
 
-/** A curriculum the actor may change: staff and trainers are refused (403), out of scope is 404. */
+/** A curriculum the actor may change (the curriculum policy): 404 when unseen, 403 when only seen. */
 export async function getEditableCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
-  if (!isCurriculumEditor(actor)) throw forbidden();
-  if (!isObjectId(id)) throw notFound();
-  const curriculum = await Curriculum.findById(id);
-  if (!curriculum || !canEditCurriculum(actor, curriculum)) throw notFound();
+  const curriculum = await findByIdOr404(Curriculum, id);
+  authorize(actor, curriculumPolicy, 'update', curriculum);
   return curriculum;
 }
 

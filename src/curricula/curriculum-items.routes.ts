@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../access/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import { notFound } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
@@ -10,13 +10,13 @@ import {
   removeCurriculumItem,
   setCurriculumItemRequired,
 } from './curriculum-items.service.ts';
-import { renderCurriculumPage } from './curriculum-page.ts';
+import { editableCurriculum, renderCurriculumPage } from './curriculum-page.ts';
 import { addItemSchema, itemChangeSchema, itemKindSchema, moduleIdParam } from './curricula.schemas.ts';
 import { getEditableCurriculum } from './curricula.service.ts';
 
-// The small forms beside each module of a curriculum page: no JavaScript, one POST each.
-
-const editors = requireRole('admin', 'coordinator');
+// The small forms beside each module of a curriculum page: no JavaScript, one POST each. The
+// curriculum is loaded and the curriculum policy asked (404 unseen, 403 only seen) before the
+// form is read, so that no answer about the form tells a curriculum exists.
 
 /** The module of an item action, from the path; a malformed id names no item (404). */
 function moduleOf(value: unknown): string {
@@ -28,7 +28,7 @@ function moduleOf(value: unknown): string {
 export function curriculumItemsRouter(): Router {
   const router = Router();
 
-  router.post('/curricula/:id/items', editors, (req, res) => {
+  router.post('/curricula/:id/items', requireUser, editableCurriculum, (req, res) => {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: addItemSchema,
@@ -44,7 +44,7 @@ export function curriculumItemsRouter(): Router {
   // the buttons beside an item: nothing typed to keep, so a stale page (409) or a tampered
   // version (422) is the error page, not handleForm's re-render
   for (const direction of ['up', 'down'] as const) {
-    router.post(`/curricula/:id/items/:module/${direction}`, editors, async (req, res) => {
+    router.post(`/curricula/:id/items/:module/${direction}`, requireUser, editableCurriculum, async (req, res) => {
       const { version } = parse(itemChangeSchema, req.body);
       const moduleId = moduleOf(req.params.module);
       const curriculum = await moveCurriculumItem(req.user!, String(req.params.id), moduleId, direction, version);
@@ -53,7 +53,7 @@ export function curriculumItemsRouter(): Router {
     });
   }
 
-  router.post('/curricula/:id/items/:module/kind', editors, async (req, res) => {
+  router.post('/curricula/:id/items/:module/kind', requireUser, editableCurriculum, async (req, res) => {
     const { kind, version } = parse(itemKindSchema, req.body);
     const moduleId = moduleOf(req.params.module);
     const required = kind === 'required';
@@ -65,7 +65,7 @@ export function curriculumItemsRouter(): Router {
     res.redirect(303, `/curricula/${curriculum.id}#items`);
   });
 
-  router.post('/curricula/:id/items/:module/remove', editors, async (req, res) => {
+  router.post('/curricula/:id/items/:module/remove', requireUser, editableCurriculum, async (req, res) => {
     const { version } = parse(itemChangeSchema, req.body);
     const moduleId = moduleOf(req.params.module);
     const curriculum = await removeCurriculumItem(req.user!, String(req.params.id), moduleId, version);

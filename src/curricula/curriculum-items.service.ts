@@ -1,6 +1,8 @@
 import type { Actor } from '../access/actor.ts';
 import { conflict, fieldError } from '../http/errors.ts';
-import { canSeeModule } from '../modules/module-access.ts';
+import { curriculumPolicy } from '../access/curriculum.policy.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { can } from '../access/policy.ts';
 import {
   moduleChoices as moduleChoicesFor,
   moduleSummaries,
@@ -8,7 +10,6 @@ import {
   type ModuleStatus,
   type ModuleSummary,
 } from '../modules/module-lookups.service.ts';
-import { canEditCurriculum } from './curriculum-access.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
 import {
   addItem,
@@ -57,7 +58,7 @@ async function saveItems(curriculum: CurriculumDocument, items: PlainItem[]): Pr
 export async function addCurriculumItem(actor: Actor, id: string, input: AddItemInput) {
   const curriculum = await editableAt(actor, id, input.version);
   const module = await moduleSummary(input.module);
-  if (!module || !canSeeModule(actor, module)) throw fieldError('module', 'curricula:items.unknownModule');
+  if (!module || !can(actor, modulePolicy, 'read', module)) throw fieldError('module', 'curricula:items.unknownModule');
   if (module.status === 'archived') throw fieldError('module', 'curricula:items.archivedModule');
   if (curriculum.status === 'published' && module.status !== 'published') {
     throw fieldError('module', 'curricula:items.draftModule');
@@ -115,7 +116,7 @@ export async function describeItems(actor: Actor, curriculum: CurriculumDocument
   const byId = new Map(modules.map((m) => [m._id.toHexString(), m]));
   const rows: CurriculumRow[] = plainItems(curriculum).map((item) => {
     const module = byId.get(item.module);
-    const visible = module !== undefined && canSeeModule(actor, module);
+    const visible = module !== undefined && can(actor, modulePolicy, 'read', module);
     // a published or archived module is no secret; a draft is, to those who may not see it
     const shown = module && (visible || module.status !== 'draft');
     return {
@@ -137,7 +138,7 @@ export async function describeItems(actor: Actor, curriculum: CurriculumDocument
  * its country; published ones only once the curriculum is published.
  */
 export async function moduleChoices(actor: Actor, curriculum: CurriculumDocument) {
-  if (!canEditCurriculum(actor, curriculum) || curriculum.status === 'archived') return [];
+  if (!can(actor, curriculumPolicy, 'update', curriculum) || curriculum.status === 'archived') return [];
   const statuses: ModuleStatus[] = curriculum.status === 'published' ? ['published'] : ['draft', 'published'];
   return moduleChoicesFor(actor, {
     excluding: curriculum.items.map((item) => item.module),

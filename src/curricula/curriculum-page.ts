@@ -1,10 +1,12 @@
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { FieldErrors } from '../http/errors.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
-import { canEditCurriculum } from './curriculum-access.ts';
+import { curriculumPolicy } from '../access/curriculum.policy.ts';
+import { can } from '../access/policy.ts';
 import { describeItems, moduleChoices, progressFor } from './curriculum-items.service.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
 import { ITEM_KINDS } from './curricula.schemas.ts';
+import { getEditableCurriculum } from './curricula.service.ts';
 
 type PageLocals = { values?: Record<string, unknown>; errors?: FieldErrors };
 
@@ -16,7 +18,7 @@ export async function renderCurriculumPage(
   locals: PageLocals = {},
 ): Promise<void> {
   const actor = req.user!;
-  const canEdit = canEditCurriculum(actor, curriculum);
+  const canEdit = can(actor, curriculumPolicy, 'update', curriculum);
   const [items, choices, progress, owner] = await Promise.all([
     describeItems(actor, curriculum),
     canEdit ? moduleChoices(actor, curriculum) : [],
@@ -38,3 +40,9 @@ export async function renderCurriculumPage(
     errors: locals.errors ?? {},
   });
 }
+
+/** The curriculum of the path, if the actor may change it: checked before any form is read. */
+export const editableCurriculum: RequestHandler = async (req, res, next) => {
+  res.locals.curriculum = await getEditableCurriculum(req.user!, String(req.params.id));
+  next();
+};

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { isObjectId } from './object-id.ts';
 
 // sanitizeFilter (see connection.ts) neutralises every $-operator in a filter, so that one
 // smuggled in through input can do nothing. Operators that our own code writes are marked
@@ -38,4 +39,15 @@ export async function findByIds<Row>(
 /** A case-insensitive "contains" pattern from what a person typed, with regex syntax escaped. */
 export function containsPattern(words: string): RegExp {
   return new RegExp(words.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i');
+}
+
+/** One document by its id (hex string), as plain data; null for a malformed or unknown id. */
+export function findLeanById<Row>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
+  model: mongoose.Model<any>,
+  id: unknown,
+  projection: string,
+): Promise<Row | null> {
+  if (!isObjectId(String(id))) return Promise.resolve(null);
+  return model.findById(String(id), projection).lean<Row>().exec() as Promise<Row | null>;
 }

@@ -54,7 +54,9 @@ export async function enrolPeople(actor: Actor, sessionId: string, personIds: st
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
   const people = await personSummaries(personIds);
-  const names = new Map(people.filter((p) => can(actor, personPolicy, 'enrol', p)).map((p) => [p._id.toHexString(), p.fullName]));
+  const names = new Map(
+    people.filter((p) => can(actor, personPolicy, 'enrol', p)).map((p) => [p._id.toHexString(), p.fullName]),
+  );
   const rows = personIds.map((id, i) => {
     const name = names.get(id);
     return name === undefined ? { line: i + 1, label: id } : { line: i + 1, label: name, personId: id };

@@ -1,5 +1,7 @@
 import mongoose from 'mongoose';
-import { hasRole, type Actor } from '../access/actor.ts';
+import type { Actor } from '../access/actor.ts';
+import { countryPolicy, isInstitutionAdmin } from '../access/institution.policy.ts';
+import { authorize, type ActionOf } from '../access/policy.ts';
 import { conflict, fieldError, forbidden } from '../http/errors.ts';
 import { Institution } from './institution.model.ts';
 import { Country } from './country.model.ts';
@@ -23,14 +25,17 @@ export async function listCountries() {
   return countries.map((country) => ({ ...country, institutionCount: byCountry.get(country._id.toHexString()) ?? 0 }));
 }
 
-export async function getCountry(id: string) {
-  return findByIdOr404(Country, id);
+/** A country, if the actor may do this to it (the country policy: everyone sees, admins change). */
+export async function getCountry(actor: Actor, id: string, action: ActionOf<typeof countryPolicy> = 'read') {
+  const country = await findByIdOr404(Country, id);
+  authorize(actor, countryPolicy, action, country);
+  return country;
 }
 
 /** Countries are few and set up once: admins only. */
 export async function saveCountry(actor: Actor, id: string | undefined, input: CountryInput) {
-  if (!hasRole(actor, 'admin')) throw forbidden();
-  const country = id ? await getCountry(id) : new Country();
+  if (!id && !isInstitutionAdmin(actor)) throw forbidden();
+  const country = id ? await getCountry(actor, id, 'update') : new Country();
   // the check names the clash; the unique index still decides when two saves race
   if (await Country.exists({ _id: mongoose.trusted({ $ne: country._id }), code: input.code })) {
     throw fieldError('code', 'countries:code.taken');
@@ -54,8 +59,7 @@ export async function countInstitutions(countryId: mongoose.Types.ObjectId) {
  * whose service numbers are unique per country) point at it.
  */
 export async function deleteCountry(actor: Actor, id: string) {
-  if (!hasRole(actor, 'admin')) throw forbidden();
-  const country = await getCountry(id);
+  const country = await getCountry(actor, id, 'update');
   if ((await countInstitutions(country._id)) > 0) throw conflict('countries:delete.inUse');
   await country.deleteOne();
   return country;

@@ -1,6 +1,7 @@
-import { Router, type Request, type Response } from 'express';
-import { hasRole } from '../access/actor.ts';
-import { requireRole } from '../access/guards.ts';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { hasRole, type Role } from '../access/actor.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
+import { forbidden } from '../http/errors.ts';
 import { listCountryOptions } from './countries.service.ts';
 import { handleForm } from '../http/form.ts';
 import { flash } from '../http/flash.ts';
@@ -16,8 +17,17 @@ import {
   type InstitutionMembers,
 } from './institutions.service.ts';
 
-const readers = requireRole('admin', 'coordinator', 'trainer');
+// the list and a new institution concern no institution: the role is enough; an institution's
+// own routes load it first and ask the institution policy (404 when unseen, 403 when only seen)
+const READER_ROLES: Role[] = ['admin', 'coordinator', 'trainer'];
+const readers = requireRole(...READER_ROLES);
 const admins = requireRole('admin');
+
+/** The institution of the path, if the actor may change it: checked before any form is read. */
+const changeable: RequestHandler = async (req, res, next) => {
+  await getInstitution(req.user!, String(req.params.id), 'update');
+  next();
+};
 
 async function renderForm(req: Request, res: Response, view: 'new' | 'edit', locals: Record<string, unknown>) {
   res.render(`institutions/${view}`, {
@@ -60,8 +70,10 @@ export function institutionsRouter(members: InstitutionMembers): Router {
     });
   });
 
-  router.get('/institutions/:id', readers, async (req, res) => {
+  router.get('/institutions/:id', requireUser, async (req, res) => {
     const institution = await getInstitution(req.user!, String(req.params.id));
+    // staff see their institution on other pages, not this one
+    if (!hasRole(req.user!, ...READER_ROLES)) throw forbidden();
     // trainers may read institutions but not people: no count, no link for them
     const peopleCount = hasRole(req.user!, 'admin', 'coordinator')
       ? await members.countActive(institution.id as string)
@@ -70,8 +82,8 @@ export function institutionsRouter(members: InstitutionMembers): Router {
     res.render('institutions/show', { title: institution.name, institution, peopleCount });
   });
 
-  router.get('/institutions/:id/edit', admins, async (req, res) => {
-    const institution = await getInstitution(req.user!, String(req.params.id));
+  router.get('/institutions/:id/edit', requireUser, async (req, res) => {
+    const institution = await getInstitution(req.user!, String(req.params.id), 'update');
     const values = {
       ...institution.toObject(),
       country: institution.country?.toHexString(),
@@ -80,7 +92,7 @@ export function institutionsRouter(members: InstitutionMembers): Router {
     await renderForm(req, res, 'edit', { institution, values });
   });
 
-  router.post('/institutions/:id', admins, async (req, res) => {
+  router.post('/institutions/:id', requireUser, changeable, async (req, res) => {
     const id = String(req.params.id);
     await handleForm(req, res, {
       schema: institutionSchema,
@@ -95,19 +107,19 @@ export function institutionsRouter(members: InstitutionMembers): Router {
     });
   });
 
-  router.get('/institutions/:id/deactivate', admins, async (req, res) => {
-    const institution = await getInstitution(req.user!, String(req.params.id));
+  router.get('/institutions/:id/deactivate', requireUser, async (req, res) => {
+    const institution = await getInstitution(req.user!, String(req.params.id), 'update');
     if (!institution.active) return res.redirect(303, `/institutions/${institution.id}`);
     res.render('institutions/deactivate', { title: req.t('institutions:deactivate.title'), institution });
   });
 
-  router.post('/institutions/:id/deactivate', admins, async (req, res) => {
+  router.post('/institutions/:id/deactivate', requireUser, async (req, res) => {
     const institution = await setInstitutionActive(req.user!, String(req.params.id), false);
     flash(req.session, { type: 'success', key: 'institutions:deactivated', params: { name: institution.name } });
     res.redirect(303, `/institutions/${institution.id}`);
   });
 
-  router.post('/institutions/:id/activate', admins, async (req, res) => {
+  router.post('/institutions/:id/activate', requireUser, async (req, res) => {
     const institution = await setInstitutionActive(req.user!, String(req.params.id), true);
     flash(req.session, { type: 'success', key: 'institutions:activated', params: { name: institution.name } });
     res.redirect(303, `/institutions/${institution.id}`);

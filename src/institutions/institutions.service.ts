@@ -1,14 +1,16 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, type Actor } from '../access/actor.ts';
+import { institutionScope, type Actor } from '../access/actor.ts';
+import { institutionPolicy, isInstitutionAdmin } from '../access/institution.policy.ts';
+import { authorize, type ActionOf } from '../access/policy.ts';
 import { Country } from './country.model.ts';
-import { anyOfIds, containsPattern, findByIds } from '../db/query.ts';
-import { fieldError, forbidden, notFound, StaleFormError } from '../http/errors.ts';
+import { anyOfIds, containsPattern, findByIds, findLeanById } from '../db/query.ts';
+import { fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { findByIdOr404, isObjectId } from '../db/object-id.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -48,10 +50,14 @@ export async function listInstitutionOptions(actor: Actor, wanted: OptionsWanted
     .lean<Pick<InstitutionRecord, '_id' | 'name' | 'code' | 'active'>[]>();
 }
 
-/** An institution in the actor's scope; anything else is 404, as if it did not exist. */
-export async function getInstitution(actor: Actor, id: string) {
-  if (!isObjectId(id) || !canActIn(actor, id.toLowerCase())) throw notFound();
-  return findByIdOr404(Institution, id);
+/**
+ * An institution the actor may do this to (see it, unless another action is named; the
+ * institution policy): out of scope is 404, as if it did not exist; seen but not allowed, 403.
+ */
+export async function getInstitution(actor: Actor, id: string, action: ActionOf<typeof institutionPolicy> = 'read') {
+  const institution = await findByIdOr404(Institution, id);
+  authorize(actor, institutionPolicy, action, institution);
+  return institution;
 }
 
 /**
@@ -69,18 +75,13 @@ export type InstitutionSummary = Pick<InstitutionRecord, '_id' | 'name' | 'code'
 const SUMMARY = 'name code country timeZone active';
 
 /** An institution's name, code, country, zone and state, for other features; null when there is none. */
-export async function institutionSummary(id: unknown): Promise<InstitutionSummary | null> {
-  if (!isObjectId(String(id))) return null;
-  return Institution.findById(String(id), SUMMARY).lean<InstitutionSummary>();
+export function institutionSummary(id: unknown): Promise<InstitutionSummary | null> {
+  return findLeanById<InstitutionSummary>(Institution, id, SUMMARY);
 }
 
 /** The same for several institutions, in no particular order; unknown ids are left out. */
 export function institutionSummaries(ids: readonly unknown[]): Promise<InstitutionSummary[]> {
   return findByIds<InstitutionSummary>(Institution, ids.map(String), SUMMARY);
-}
-
-function requireAdmin(actor: Actor) {
-  if (!hasRole(actor, 'admin')) throw forbidden();
 }
 
 async function save(
@@ -112,7 +113,7 @@ async function save(
 }
 
 export async function createInstitution(actor: Actor, input: InstitutionInput) {
-  requireAdmin(actor);
+  if (!isInstitutionAdmin(actor)) throw forbidden();
   return save(new Institution(), input);
 }
 
@@ -124,16 +125,14 @@ export async function updateInstitution(
   input: InstitutionInput,
   members: InstitutionMembers,
 ) {
-  requireAdmin(actor);
-  const institution = await getInstitution(actor, id);
+  const institution = await getInstitution(actor, id, 'update');
   if (input.revision !== undefined && input.revision !== institution.__v) throw staleInstitution();
   return save(institution, input, members);
 }
 
 /** Deactivated institutions leave pick lists; their people and records stay. */
 export async function setInstitutionActive(actor: Actor, id: string, active: boolean) {
-  requireAdmin(actor);
-  const institution = await getInstitution(actor, id);
+  const institution = await getInstitution(actor, id, 'update');
   if (institution.active === active) return institution;
   institution.active = active;
   await institution.save();

@@ -3,7 +3,8 @@ import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import { notFound } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
-import { canSeeModule } from './module-access.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { authorize } from '../access/policy.ts';
 import {
   TrainingModule,
   type DeliveryLanguage,
@@ -14,7 +15,7 @@ import { findPage } from '../db/find-page.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 
 // The catalogue every signed-in person browses: published modules they may see, that is
-// canSeeModule (module-access.ts) written as a query. Drafts and archived modules are never
+// the module policy's read (src/access/module.policy.ts) written as a query. Drafts and archived modules are never
 // in it, not even for their editors, who manage them under /modules.
 
 export type CatalogueModule = TrainingModuleFields & { _id: mongoose.Types.ObjectId };
@@ -71,7 +72,8 @@ export async function listCatalogueTags(actor: Actor): Promise<string[]> {
 /** A module of the catalogue; a draft, an archived or another country's module is 404. */
 export async function getCatalogueModule(actor: Actor, id: string) {
   const module = await findByIdOr404(TrainingModule, id);
-  if (module.status !== 'published' || !canSeeModule(actor, module)) throw notFound();
+  if (module.status !== 'published') throw notFound();
+  authorize(actor, modulePolicy, 'read', module);
   return module;
 }
 

@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { isObjectId } from '../db/object-id.ts';
-import { anyOf, findByIds } from '../db/query.ts';
-import { canSeeModule } from './module-access.ts';
+import { anyOf, findByIds, findLeanById } from '../db/query.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { can } from '../access/policy.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
 
 // Modules as other features read them (decision 8): what a module is called, who owns it, its
@@ -18,9 +19,8 @@ export type ModuleSummary = Pick<
 const SUMMARY = 'code title hours status institution country languages version';
 
 /** One module's summary; null for a malformed or unknown id. */
-export async function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
-  if (!isObjectId(String(id))) return null;
-  return TrainingModule.findById(String(id), SUMMARY).lean<ModuleSummary>();
+export function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
+  return findLeanById<ModuleSummary>(TrainingModule, id, SUMMARY);
 }
 
 /** Several modules' summaries, in no particular order; unknown ids are left out. */
@@ -38,7 +38,7 @@ export async function schedulableModules(actor: Actor): Promise<ModuleSummary[]>
   const modules = await TrainingModule.find({ status: 'published' }, SUMMARY)
     .sort({ title: 1 })
     .lean<ModuleSummary[]>();
-  return modules.filter((m) => canSeeModule(actor, m));
+  return modules.filter((m) => can(actor, modulePolicy, 'read', m));
 }
 
 export type ModuleChoice = {
@@ -62,5 +62,5 @@ export async function moduleChoices(actor: Actor, choice: ModuleChoice): Promise
     .sort({ code: 1 })
     .limit(1000)
     .lean<ModuleSummary[]>();
-  return modules.filter((m) => canSeeModule(actor, m));
+  return modules.filter((m) => can(actor, modulePolicy, 'read', m));
 }

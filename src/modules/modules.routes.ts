@@ -1,6 +1,6 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { hasRole } from '../access/actor.ts';
-import { requireRole } from '../access/guards.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { toHttpError } from '../http/error-handler.ts';
 import { flash } from '../http/flash.ts';
@@ -22,6 +22,8 @@ import { DELIVERY_MODES } from './training-module.model.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { handleForm } from '../http/form.ts';
 
+// the list and a new module concern no module: the role is enough; a module's own routes load it
+// first and ask the module policy (404 when unseen, 403 when only seen)
 const editors = requireRole('admin', 'coordinator');
 
 type FormLocals = { module?: ModuleDocument; values: Record<string, unknown>; errors?: FieldErrors };
@@ -59,6 +61,12 @@ function storedValues(module: ModuleDocument): Record<string, unknown> {
 }
 
 const moduleUrl = (req: Request) => `/modules/${String(req.params.id)}`;
+
+/** The module of the path, if the actor may change it: checked before any form is read. */
+const editable: RequestHandler = async (req, res, next) => {
+  res.locals.module = await getModule(req.user!, String(req.params.id));
+  next();
+};
 
 /** A change of status: done, or refused with a message (409) shown on the module's page. */
 function statusChange(change: typeof publishModule, successKey: string) {
@@ -116,13 +124,13 @@ export function modulesRouter(): Router {
     }),
   );
 
-  router.get('/modules/:id/edit', editors, async (req, res) => {
+  router.get('/modules/:id/edit', requireUser, async (req, res) => {
     const module = await getModule(req.user!, String(req.params.id));
     if (module.status === 'archived') return res.redirect(303, `/modules/${module.id}`);
     await renderForm(req, res, { module, values: storedValues(module) });
   });
 
-  router.post('/modules/:id', editors, (req, res) => {
+  router.post('/modules/:id', requireUser, editable, (req, res) => {
     const current = () => getModule(req.user!, String(req.params.id));
     return handleForm(req, res, {
       schema: moduleSchema,
@@ -142,16 +150,16 @@ export function modulesRouter(): Router {
     });
   });
 
-  router.post('/modules/:id/publish', editors, statusChange(publishModule, 'modules:published'));
+  router.post('/modules/:id/publish', requireUser, statusChange(publishModule, 'modules:published'));
 
-  router.get('/modules/:id/archive', editors, async (req, res) => {
-    const module = await getModule(req.user!, String(req.params.id));
+  router.get('/modules/:id/archive', requireUser, async (req, res) => {
+    const module = await getModule(req.user!, String(req.params.id), 'archive');
     if (module.status !== 'published') return res.redirect(303, `/modules/${module.id}`);
     res.render('modules/archive', { title: req.t('modules:archive.title'), module });
   });
 
-  router.post('/modules/:id/archive', editors, statusChange(archiveModule, 'modules:archived'));
-  router.post('/modules/:id/reinstate', editors, statusChange(reinstateModule, 'modules:reinstated'));
+  router.post('/modules/:id/archive', requireUser, statusChange(archiveModule, 'modules:archived'));
+  router.post('/modules/:id/reinstate', requireUser, statusChange(reinstateModule, 'modules:reinstated'));
 
   return router;
 }

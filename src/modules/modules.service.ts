@@ -1,5 +1,7 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
+import { isModuleEditor, modulePolicy } from '../access/module.policy.ts';
+import { authorize, type ActionOf } from '../access/policy.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import {
   conflict,
@@ -7,12 +9,10 @@ import {
   type FieldErrors,
   FieldValidationError,
   forbidden,
-  notFound,
   StaleFormError,
 } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
-import { canEditModule } from './module-access.ts';
 import { findCycle } from './module-prerequisites.ts';
 import { contentOf, editConflict, insertSnapshot, saveEdit } from './module-versioning.ts';
 import type { ModuleFilter, ModuleInput } from './modules.schemas.ts';
@@ -21,8 +21,9 @@ import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 
-// Modules as coordinators and admins manage them. Coordinators manage the modules owned by an
-// institution in their scope; anything else answers 404 to them, as if it did not exist.
+// Modules as coordinators and admins manage them. Who may do what to a module is the module
+// policy's (src/access/module.policy.ts): a module the actor cannot see answers 404, as if it did
+// not exist; one they see but may not change, 403.
 
 export type ModuleRecord = TrainingModuleFields & { _id: mongoose.Types.ObjectId };
 export type ModuleDocument = InstanceType<typeof TrainingModule>;
@@ -31,7 +32,7 @@ type Filter = mongoose.QueryFilter<ModuleRecord>;
 const CURRENT: ModuleStatus[] = ['draft', 'published'];
 
 function requireEditor(actor: Actor): void {
-  if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
+  if (!isModuleEditor(actor)) throw forbidden();
 }
 
 /** The modules the actor manages: every one for admins, those owned in scope for coordinators. */
@@ -62,11 +63,15 @@ export async function listModuleTags(actor: Actor): Promise<string[]> {
   return tags.sort((a, b) => a.localeCompare(b));
 }
 
-/** A module the actor manages; anything else (missing, malformed, out of scope) is 404. */
-export async function getModule(actor: Actor, id: string): Promise<ModuleDocument> {
-  requireEditor(actor);
+export type ModuleAction = ActionOf<typeof modulePolicy>;
+
+/**
+ * A module the actor may do this to (change it, unless another action is named): missing,
+ * malformed or unseen is 404; seen but not allowed is 403.
+ */
+export async function getModule(actor: Actor, id: string, action: ModuleAction = 'update'): Promise<ModuleDocument> {
   const module = await findByIdOr404(TrainingModule, id);
-  if (!canEditModule(actor, module)) throw notFound();
+  authorize(actor, modulePolicy, action, module);
   return module;
 }
 
@@ -199,7 +204,7 @@ export async function updateModule(actor: Actor, id: string, input: ModuleInput)
 
 /** Draft → published: the content at publication becomes version 1. Publishing twice changes nothing. */
 export async function publishModule(actor: Actor, id: string): Promise<ModuleDocument> {
-  const module = await getModule(actor, id);
+  const module = await getModule(actor, id, 'publish');
   if (module.status === 'published') return module;
   if (module.status !== 'draft') throw conflict('modules:status.notDraft');
   if (Object.keys(publishProblems(module)).length > 0) throw conflict('modules:publish.incomplete');
@@ -216,7 +221,7 @@ export async function publishModule(actor: Actor, id: string): Promise<ModuleDoc
 
 /** Published → archived: gone from the catalogue, still readable by editors and by records. */
 export async function archiveModule(actor: Actor, id: string): Promise<ModuleDocument> {
-  const module = await getModule(actor, id);
+  const module = await getModule(actor, id, 'archive');
   if (module.status === 'archived') return module;
   if (module.status !== 'published') throw conflict('modules:status.notPublished');
   module.set({ status: 'archived', archivedAt: new Date() });
@@ -226,7 +231,7 @@ export async function archiveModule(actor: Actor, id: string): Promise<ModuleDoc
 
 /** Archived → published again, at the version it had: archived modules cannot change. */
 export async function reinstateModule(actor: Actor, id: string): Promise<ModuleDocument> {
-  const module = await getModule(actor, id);
+  const module = await getModule(actor, id, 'reinstate');
   if (module.status === 'published') return module;
   if (module.status !== 'archived') throw conflict('modules:status.notArchived');
   module.set({ status: 'published', archivedAt: undefined });

@@ -9,7 +9,6 @@ export const DELIVERY_MODES = ['classroom', 'blended', 'self_paced'] as const;
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 export const MODULE_STATUSES = ['draft', 'published', 'archived'] as const;
 export type ModuleStatus = (typeof MODULE_STATUSES)[number];
-/** Languages a module can be delivered in: wider than the interface's (Kazakh, for one). */
 
 /** The fields whose change, once published, makes a new version (what completions point to). */
 export const VERSIONED_FIELDS = [

@@ -1,15 +1,13 @@
 import { Router, type RequestHandler } from 'express';
 import { requireUser } from '../access/guards.ts';
-import type { Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { formatWhen, noticeText } from './notice-text.ts';
 import { markReadSchema, noticeListSchema } from './notices.schemas.ts';
-import { configureNotices, listNotices, markAllRead, markRead, unreadCount } from './notices.service.ts';
+import { listNotices, markAllRead, markRead, unreadCount } from './notices.service.ts';
 
 // Every signed-in person's own notices, whatever their role. Nobody sees anyone else's.
 
-export function noticesRouter(config: Config): Router {
-  configureNotices({ config });
+export function noticesRouter(): Router {
   const router = Router();
 
   router.get('/notices', requireUser, async (req, res) => {

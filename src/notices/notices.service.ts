@@ -32,8 +32,8 @@ export type NoticeRequest = {
 };
 
 // notify() is a plain function that other services call, so what it needs beyond the
-// database (configuration, logger, translations, mailer) is set once at start-up:
-// noticesRouter(config) sets the configuration; server.ts adds its logger and i18n.
+// database (configuration, logger, translations, mailer) is set once at start-up, by
+// configureNotices: server.ts, the CLI scripts that send notices, and the tests' setup.
 
 type NoticeDeps = { config?: Config; logger?: Logger; i18n?: i18n; mailer?: Mailer | null };
 const deps: NoticeDeps = {};

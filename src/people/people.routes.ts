@@ -1,26 +1,27 @@
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { linkBaseUrl, type Config } from '../config.ts';
 import { ROLES } from '../access/actor.ts';
-import { requireRole } from '../access/guards.ts';
-import { type FieldErrors } from '../http/errors.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
+import { assignableRoles, isPeopleManager, personPolicy } from '../access/person.policy.ts';
+import { can } from '../access/policy.ts';
+import { forbidden, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { GENDERS, type Person } from './person.model.ts';
 import { peopleFilterSchema, personSchema } from './people.schemas.ts';
-import {
-  assignableRoles,
-  canManage,
-  checkDeactivation,
-  createPerson,
-  getPerson,
-  listPeople,
-  setPersonActive,
-  updatePerson,
-} from './people.service.ts';
+import { createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
+// the list and a new person concern no one in particular: the role is enough; a person's own
+// routes load them first and ask the person policy (404 when unseen, 403 when only seen)
 const staffManagers = requireRole('admin', 'coordinator');
+
+/** The person of the path, if the actor may change them: checked before any form is read. */
+const changeable: RequestHandler = async (req, res, next) => {
+  await getPerson(req.user!, String(req.params.id), 'update');
+  next();
+};
 
 type Person = InstanceType<typeof Person>;
 
@@ -89,10 +90,12 @@ export function peopleRouter(config: Config): Router {
     }),
   );
 
-  router.get('/people/:id', staffManagers, async (req, res) => {
+  router.get('/people/:id', requireUser, async (req, res) => {
     const person = await getPerson(req.user!, String(req.params.id));
+    // the people pages are for admins and coordinators; others learn no more than that the person exists
+    if (!isPeopleManager(req.user!)) throw forbidden();
     // decided on the stored ids, before populate turns them into documents
-    const manageable = canManage(req.user!, person);
+    const manageable = can(req.user!, personPolicy, 'update', person);
     await person.populate([
       { path: 'institution', select: 'name code active' },
       { path: 'scopeInstitutions', select: 'name code active' },
@@ -106,9 +109,8 @@ export function peopleRouter(config: Config): Router {
     });
   });
 
-  router.get('/people/:id/edit', staffManagers, async (req, res) => {
-    const person = await getPerson(req.user!, String(req.params.id));
-    if (!canManage(req.user!, person)) return res.redirect(303, `/people/${person.id}`);
+  router.get('/people/:id/edit', requireUser, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id), 'update');
     const values = {
       ...person.toObject(),
       institution: person.institution?.toHexString(),
@@ -118,7 +120,7 @@ export function peopleRouter(config: Config): Router {
     await renderForm(req, res, 'edit', { person, values });
   });
 
-  router.post('/people/:id', staffManagers, (req, res) => {
+  router.post('/people/:id', requireUser, changeable, (req, res) => {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: personSchema,
@@ -133,20 +135,19 @@ export function peopleRouter(config: Config): Router {
     });
   });
 
-  router.get('/people/:id/deactivate', staffManagers, async (req, res) => {
-    const person = await getPerson(req.user!, String(req.params.id));
-    checkDeactivation(req.user!, person);
+  router.get('/people/:id/deactivate', requireUser, async (req, res) => {
+    const person = await getPerson(req.user!, String(req.params.id), 'deactivate');
     if (!person.active) return res.redirect(303, `/people/${person.id}`);
     res.render('people/deactivate', { title: req.t('people:deactivate.title'), person });
   });
 
-  router.post('/people/:id/deactivate', staffManagers, async (req, res) => {
+  router.post('/people/:id/deactivate', requireUser, async (req, res) => {
     const person = await setPersonActive(req.user!, String(req.params.id), false);
     flash(req.session, { type: 'success', key: 'people:deactivated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
   });
 
-  router.post('/people/:id/activate', staffManagers, async (req, res) => {
+  router.post('/people/:id/activate', requireUser, async (req, res) => {
     const person = await setPersonActive(req.user!, String(req.params.id), true);
     flash(req.session, { type: 'success', key: 'people:activated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);

@@ -1,14 +1,9 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, ROLES, type Actor, type Role } from '../access/actor.ts';
-import { anyOf, anyOfIds, containsPattern, findByIds } from '../db/query.ts';
-import {
-  fieldError,
-  FieldValidationError,
-  forbidden,
-  notFound,
-  StaleFormError,
-  type FieldErrors,
-} from '../http/errors.ts';
+import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
+import { assignableRoles, personPolicy } from '../access/person.policy.ts';
+import { authorize, type ActionOf } from '../access/policy.ts';
+import { anyOf, anyOfIds, containsPattern, findByIds, findLeanById } from '../db/query.ts';
+import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import {
@@ -23,9 +18,6 @@ import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
-
-/** Roles a coordinator may give and people a coordinator may change; the rest is for admins. */
-const COORDINATOR_MANAGEABLE_ROLES: readonly Role[] = ['staff', 'trainer'];
 
 export function toActor(user: PersonRecord): Actor {
   const institutionId = user.institution?.toHexString();
@@ -42,16 +34,6 @@ export function toActor(user: PersonRecord): Actor {
     language: isLanguage(user.language) ? user.language : 'en',
     mustChangePassword: user.mustChangePassword,
   };
-}
-
-/** Whether the actor may edit this person: admins anyone, coordinators staff and trainers in their scope. */
-export function canManage(actor: Actor, person: Pick<PersonRecord, 'institution' | 'roles'>): boolean {
-  if (hasRole(actor, 'admin')) return true;
-  if (!hasRole(actor, 'coordinator')) return false;
-  return (
-    canActIn(actor, person.institution?.toHexString()) &&
-    person.roles.every((role) => COORDINATOR_MANAGEABLE_ROLES.includes(role as Role))
-  );
 }
 
 export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonRecord>> {
@@ -76,19 +58,20 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
   });
 }
 
-/** A person the actor may see; out of scope answers 404 like a missing one, so ids reveal nothing. */
-export async function getPerson(actor: Actor, id: string) {
+export type PersonAction = ActionOf<typeof personPolicy>;
+
+/**
+ * A person the actor may do this to (see them, unless another action is named; the person
+ * policy): out of scope answers 404 like a missing one, so ids reveal nothing; seen but not
+ * allowed is 403, with the reason when there is one (oneself, no e-mail address…).
+ */
+export async function getPerson(actor: Actor, id: string, action: PersonAction = 'read') {
   const person = await findByIdOr404(Person, id);
-  if (!canActIn(actor, person.institution?.toHexString()) && person._id.toHexString() !== actor.id) throw notFound();
+  authorize(actor, personPolicy, action, person);
   return person;
 }
 
 type Person = InstanceType<typeof Person>;
-
-/** The roles the actor may give: coordinators give staff and trainer only. */
-export function assignableRoles(actor: Actor): readonly Role[] {
-  return hasRole(actor, 'admin') ? ROLES : COORDINATOR_MANAGEABLE_ROLES;
-}
 
 /** Scope institutions mean something only to coordinators and trainers. */
 const usesScope = (roles: readonly Role[]) => roles.includes('coordinator') || roles.includes('trainer');
@@ -101,7 +84,7 @@ async function checkAssignment(actor: Actor, input: PersonInput, current?: Perso
   const isAdminOnly = input.roles.length === 1 && input.roles[0] === 'admin';
   if (!input.institution && !isAdminOnly) throw fieldError('institution', 'validation.required');
   if (!hasRole(actor, 'admin')) {
-    if (!input.roles.every((role) => COORDINATOR_MANAGEABLE_ROLES.includes(role))) {
+    if (!input.roles.every((role) => assignableRoles(actor).includes(role))) {
       throw fieldError('roles', 'people:roles.notAllowed');
     }
     if (!canActIn(actor, input.institution)) throw fieldError('institution', 'people:institution.outOfScope');
@@ -189,8 +172,7 @@ export async function createPerson(actor: Actor, input: PersonInput) {
 }
 
 export async function updatePerson(actor: Actor, id: string, input: PersonInput) {
-  const person = await getPerson(actor, id);
-  if (!canManage(actor, person)) throw forbidden();
+  const person = await getPerson(actor, id, 'update');
   if (person._id.toHexString() === actor.id && !input.roles.includes('admin') && person.roles.includes('admin')) {
     throw fieldError('roles', 'people:roles.keepOwnAdmin');
   }
@@ -204,20 +186,12 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput)
   return person;
 }
 
-/** Whether the actor may deactivate this person: those they manage, never themself. */
-export function checkDeactivation(actor: Actor, person: Person): void {
-  if (!canManage(actor, person)) throw forbidden();
-  if (person._id.toHexString() === actor.id) throw forbidden('people:deactivate.self');
-}
-
 /**
  * Deactivated people cannot sign in, their open login sessions end at once, and so does their
  * password link: an activation later does not bring an old link back.
  */
 export async function setPersonActive(actor: Actor, id: string, active: boolean) {
-  const person = await getPerson(actor, id);
-  if (active && !canManage(actor, person)) throw forbidden();
-  if (!active) checkDeactivation(actor, person);
+  const person = await getPerson(actor, id, active ? 'activate' : 'deactivate');
   if (person.active === active) return person;
   person.active = active;
   if (!active) {
@@ -227,13 +201,6 @@ export async function setPersonActive(actor: Actor, id: string, active: boolean)
   }
   await person.save();
   return person;
-}
-
-/** A password link is for someone who can sign in once they have set a password. */
-export function checkPasswordLink(actor: Actor, person: Person): void {
-  if (!canManage(actor, person)) throw forbidden();
-  if (!person.active) throw forbidden('people:reset.inactive');
-  if (!person.email) throw forbidden('people:reset.noEmail');
 }
 
 export async function setOwnLanguage(actor: Actor, language: string) {
@@ -256,9 +223,8 @@ export type PersonSummary = Pick<
 const SUMMARY = 'fullName email language active roles institution serviceNumber';
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
-export async function personSummary(id: unknown): Promise<PersonSummary | null> {
-  if (!isObjectId(String(id))) return null;
-  return Person.findById(String(id), SUMMARY).lean<PersonSummary>();
+export function personSummary(id: unknown): Promise<PersonSummary | null> {
+  return findLeanById<PersonSummary>(Person, id, SUMMARY);
 }
 
 /** The same for several people, in no particular order; unknown ids are left out. */

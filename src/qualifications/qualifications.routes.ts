@@ -1,18 +1,24 @@
-import { Router, type Request, type Response } from 'express';
-import { requireRole } from '../access/guards.ts';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
 import {
   addQualification,
   getQualification,
+  getTrainer,
   listQualifications,
   removeQualification,
 } from './qualifications.service.ts';
 import { schedulableModules } from '../modules/module-lookups.service.ts';
 import { qualificationSchema } from './qualifications.schemas.ts';
 
-const managers = requireRole('admin', 'coordinator');
+// every page is about one trainer, whom the service loads first and asks the person policy
+// about (404 unseen, 403 only seen); a form is read only after that
+const trainerOfPath: RequestHandler = async (req, res, next) => {
+  await getTrainer(req.user!, String(req.params.id));
+  next();
+};
 
 async function renderPage(req: Request, res: Response, values: Record<string, unknown> = {}, errors: FieldErrors = {}) {
   const { trainer, qualifications } = await listQualifications(req.user!, String(req.params.id));
@@ -29,11 +35,11 @@ async function renderPage(req: Request, res: Response, values: Record<string, un
 export function qualificationsRouter(): Router {
   const router = Router();
 
-  router.get('/people/:id/qualifications', managers, async (req, res) => {
+  router.get('/people/:id/qualifications', requireUser, async (req, res) => {
     await renderPage(req, res);
   });
 
-  router.post('/people/:id/qualifications', managers, (req, res) => {
+  router.post('/people/:id/qualifications', requireUser, trainerOfPath, (req, res) => {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: qualificationSchema,
@@ -43,7 +49,7 @@ export function qualificationsRouter(): Router {
     });
   });
 
-  router.get('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {
+  router.get('/people/:id/qualifications/:qualification/remove', requireUser, async (req, res) => {
     const { trainer, qualification } = await getQualification(
       req.user!,
       String(req.params.id),
@@ -56,7 +62,7 @@ export function qualificationsRouter(): Router {
     });
   });
 
-  router.post('/people/:id/qualifications/:qualification/remove', managers, async (req, res) => {
+  router.post('/people/:id/qualifications/:qualification/remove', requireUser, async (req, res) => {
     const id = String(req.params.id);
     await removeQualification(req.user!, id, String(req.params.qualification));
     flash(req.session, { type: 'success', key: 'sessions:qualifications.removed' });

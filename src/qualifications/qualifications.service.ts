@@ -1,7 +1,9 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, type Actor } from '../access/actor.ts';
-import { fieldError, forbidden, notFound } from '../http/errors.ts';
-import { canSeeModule } from '../modules/module-access.ts';
+import type { Actor } from '../access/actor.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { personPolicy } from '../access/person.policy.ts';
+import { authorize, can } from '../access/policy.ts';
+import { fieldError, notFound } from '../http/errors.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { personSummaries, personSummary } from '../people/people.service.ts';
 import { anyOf } from '../db/query.ts';
@@ -11,13 +13,14 @@ import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 // Which modules a trainer is qualified to deliver, and since when. Admins, and coordinators
-// of the trainer's institution, record them.
+// of the trainer's institution, record them (the person policy's recordQualifications).
 
+/** A trainer whose qualifications the actor records: 404 when unseen or not a trainer, 403 when only seen. */
 export async function getTrainer(actor: Actor, id: string) {
-  if (!hasRole(actor, 'admin', 'coordinator')) throw forbidden();
   const trainer = await personSummary(id);
-  if (!trainer || !trainer.roles.includes('trainer')) throw notFound();
-  if (!hasRole(actor, 'admin') && !canActIn(actor, trainer.institution?.toHexString())) throw notFound();
+  if (!trainer) throw notFound();
+  authorize(actor, personPolicy, 'recordQualifications', trainer);
+  if (!trainer.roles.includes('trainer')) throw notFound();
   return trainer;
 }
 
@@ -33,7 +36,7 @@ export async function listQualifications(actor: Actor, trainerId: string) {
 export async function addQualification(actor: Actor, trainerId: string, input: QualificationInput) {
   const trainer = await getTrainer(actor, trainerId);
   const module = await moduleSummary(input.module);
-  if (!module || module.status !== 'published' || !canSeeModule(actor, module)) {
+  if (!module || module.status !== 'published' || !can(actor, modulePolicy, 'read', module)) {
     throw fieldError('module', 'sessions:errors.moduleUnavailable');
   }
   const qualifiedOn = new Date(`${input.qualifiedOn}T00:00:00Z`);

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { requireRole } from '../access/guards.ts';
+import { requireUser } from '../access/guards.ts';
 import { listVersions } from '../modules/module-versioning.ts';
 import { getModule, listPrerequisites } from '../modules/modules.service.ts';
 import { listResourcesForModule } from './resources.service.ts';
@@ -11,7 +11,8 @@ import { listResourcesForModule } from './resources.service.ts';
 export function modulePageRouter(): Router {
   const router = Router();
 
-  router.get('/modules/:id', requireRole('admin', 'coordinator'), async (req, res) => {
+  // the module policy answers: 404 to whoever cannot see it, 403 to whoever sees it in the catalogue only
+  router.get('/modules/:id', requireUser, async (req, res) => {
     const module = await getModule(req.user!, String(req.params.id));
     const [prerequisites, versions, resources] = await Promise.all([
       listPrerequisites(module),

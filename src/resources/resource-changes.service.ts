@@ -95,7 +95,7 @@ export async function updateDetails(actor: Actor, id: string, input: DetailsInpu
 
 /** Deletes a resource, every version and every stored file of it. */
 export async function deleteResource(storage: FileStorage, actor: Actor, id: string) {
-  const { resource } = await getEditableResource(actor, id);
+  const { resource } = await getEditableResource(actor, id, 'delete');
   // the resource goes first: from then on nobody sees it, whatever happens to the rest
   await Resource.deleteOne({ _id: resource._id });
   const versions = await ResourceVersion.find({ resource: resource._id }, { storageKey: 1 }).lean();

@@ -48,7 +48,7 @@ export function resourcesRouter(config: Config): Router {
     res.render('resources/show', {
       title: found.resource.title,
       ...found,
-      versions: await listVersions(found),
+      versions: await listVersions(req.user!, found),
       back: moduleUrl(found.module, found.canEdit),
       ...options(req),
       ...refusal,
@@ -72,10 +72,12 @@ export function resourcesRouter(config: Config): Router {
     res.locals.module = await getModuleForUpload(req.user!, id(req));
     next();
   };
-  const editableResource: RequestHandler = async (req, res, next) => {
-    res.locals.found = await getEditableResource(req.user!, id(req));
-    next();
-  };
+  const editableResource =
+    (action: 'update' | 'delete' = 'update'): RequestHandler =>
+    async (req, res, next) => {
+      res.locals.found = await getEditableResource(req.user!, id(req), action);
+      next();
+    };
 
   router.get('/modules/:id/resources/new', requireUser, uploadTarget, (req, res) => {
     renderUploadForm(req, res, res.locals.module as ModuleOwner);
@@ -103,7 +105,7 @@ export function resourcesRouter(config: Config): Router {
   router.post(
     '/resources/:id/versions',
     requireUser,
-    editableResource,
+    editableResource(),
     parseUpload(config.uploadsDir, config.uploadMaxBytes, 'file', 1),
     async (req: Request, res: Response) => {
       const { version } = await replaceFile(storage, req.user!, id(req), uploadedFiles(req));
@@ -113,13 +115,13 @@ export function resourcesRouter(config: Config): Router {
     onRefusal((req, res, refusal) => renderDetails(req, res, res.locals.found as VisibleResource, refusal)),
   );
 
-  router.get('/resources/:id/edit', requireUser, editableResource, (req, res) => {
+  router.get('/resources/:id/edit', requireUser, editableResource(), (req, res) => {
     const { resource } = res.locals.found as VisibleResource;
     res.render('resources/edit', { title: req.t('resources:edit.title'), resource, values: resource, ...options(req) });
   });
 
   // the details are a plain form; the uploads above are multipart, refused file by file (onRefusal)
-  router.post('/resources/:id', requireUser, editableResource, (req, res) =>
+  router.post('/resources/:id', requireUser, editableResource(), (req, res) =>
     handleForm(req, res, {
       schema: detailsSchema,
       save: (input) => updateDetails(req.user!, id(req), input),
@@ -134,14 +136,14 @@ export function resourcesRouter(config: Config): Router {
     }),
   );
 
-  router.get('/resources/:id/delete', requireUser, editableResource, (req, res) => {
+  router.get('/resources/:id/delete', requireUser, editableResource('delete'), (req, res) => {
     res.render('resources/delete', {
       title: req.t('resources:delete.title'),
       ...(res.locals.found as VisibleResource),
     });
   });
 
-  router.post('/resources/:id/delete', requireUser, editableResource, async (req, res) => {
+  router.post('/resources/:id/delete', requireUser, editableResource('delete'), async (req, res) => {
     const resource = await deleteResource(storage, req.user!, id(req));
     flash(req.session, { type: 'success', key: 'resources:deleted', params: { title: resource.title } });
     res.redirect(303, `/modules/${resource.module.toHexString()}#materials`);

@@ -1,7 +1,9 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
-import { forbidden, notFound } from '../http/errors.ts';
-import { canEditModule, canSeeModule, canSeeTrainerMaterials } from '../modules/module-access.ts';
+import { modulePolicy } from '../access/module.policy.ts';
+import { authorize, can, type ActionOf } from '../access/policy.ts';
+import { materialsAccess, resourcePolicy, type ResourceRecord as ResourceAccess } from '../access/resource.policy.ts';
+import { notFound } from '../http/errors.ts';
 import { seatedSessionIds } from '../enrolments/person-places.service.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { anyOfModule, teachesModule } from '../sessions/session-queries.service.ts';
@@ -9,10 +11,11 @@ import { Resource, type ResourceAudience, type ResourceFields } from './resource
 import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
 import { isObjectId } from '../db/object-id.ts';
 
-// Who sees which materials. A module a person cannot see, and trainer-only material for
-// someone who is neither a trainer nor the module's editor, answer 404 as if they did not
-// exist, so guessing an id reveals nothing. Whoever taught or took a session of a module keeps
-// its materials after the module leaves the catalogue (archived): records stay readable.
+// Who sees which materials is the resource policy's (src/access/resource.policy.ts): a module a
+// person cannot see, and trainer-only material for someone who is neither a trainer nor the
+// module's editor, answer 404 as if they did not exist, so guessing an id reveals nothing.
+// Whoever taught or took a session of a module keeps its materials after the module leaves the
+// catalogue (archived): records stay readable. That fact is read here, for the policy to weigh.
 
 export type ResourceSummary = {
   id: string;
@@ -33,14 +36,11 @@ export type ResourceDocument = InstanceType<typeof Resource>;
 
 const findModule = (id: mongoose.Types.ObjectId | string) => moduleSummary(id);
 
-type MaterialsAccess = 'all' | 'participants' | 'none';
-
-/** Which of a module's materials this person may read. */
-async function materialsAccess(actor: Actor, module: ModuleOwner): Promise<MaterialsAccess> {
-  if (canSeeModule(actor, module)) return canSeeTrainerMaterials(actor, module) ? 'all' : 'participants';
-  if (await teachesModule(actor.id, module._id)) return 'all';
-  const took = await anyOfModule(await seatedSessionIds(actor.id), module._id);
-  return took ? 'participants' : 'none';
+/** Whether the person taught or took a session of the module: only asked when they cannot see it. */
+async function keptBy(actor: Actor, module: ModuleOwner): Promise<ResourceAccess['keptBy']> {
+  if (can(actor, modulePolicy, 'read', module)) return undefined;
+  if (await teachesModule(actor.id, module._id)) return 'trainer';
+  return (await anyOfModule(await seatedSessionIds(actor.id), module._id)) ? 'participant' : undefined;
 }
 export type ModuleOwner = NonNullable<Awaited<ReturnType<typeof findModule>>>;
 
@@ -51,7 +51,7 @@ export async function listResourcesForModule(
 ): Promise<ResourceSummary[]> {
   // read again: the rules need the owner and status, whatever the caller loaded
   const owner = await findModule(module._id.toHexString());
-  const access = owner ? await materialsAccess(actor, owner) : 'none';
+  const access = owner ? materialsAccess(actor, owner, await keptBy(actor, owner)) : 'none';
   if (!owner || access === 'none') return [];
   const filter: mongoose.QueryFilter<ResourceRecord> = { module: owner._id };
   if (access === 'participants') filter.audience = 'participants';
@@ -84,35 +84,42 @@ export async function listResourcesForModule(
 /** A module the actor may add materials to: 404 when they cannot see it, 403 when they only see it. */
 export async function getModuleForUpload(actor: Actor, moduleId: string): Promise<ModuleOwner> {
   const module = isObjectId(moduleId) ? await findModule(moduleId) : null;
-  if (!module || !canSeeModule(actor, module)) throw notFound();
-  if (!canEditModule(actor, module)) throw forbidden();
+  if (!module) throw notFound();
+  authorize(actor, modulePolicy, 'addMaterials', module);
   return module;
 }
 
-export type VisibleResource = { resource: ResourceDocument; module: ModuleOwner; canEdit: boolean };
+/** A resource as the actor found it: `access` is what the resource policy is asked about it. */
+export type VisibleResource = {
+  resource: ResourceDocument;
+  module: ModuleOwner;
+  access: ResourceAccess;
+  canEdit: boolean;
+};
+export type ResourceAction = ActionOf<typeof resourcePolicy>;
 
-/** A resource this person may see (module visible, audience allowed); anything else is 404. */
-export async function getVisibleResource(actor: Actor, id: string): Promise<VisibleResource> {
+/**
+ * A resource the actor may do this to (read it, unless another action is named): 404 when they
+ * may not see it (module unseen, audience not theirs), 403 when they may only see it.
+ */
+export async function getVisibleResource(actor: Actor, id: string, action: ResourceAction = 'read') {
   const resource = isObjectId(id) ? await Resource.findById(id) : null;
-  if (!resource) throw notFound();
-  const module = await findModule(resource.module);
-  const access = module ? await materialsAccess(actor, module) : 'none';
-  if (!module || access === 'none') throw notFound();
-  if (resource.audience === 'trainers' && access !== 'all') throw notFound();
-  return { resource, module, canEdit: canEditModule(actor, module) };
+  const module = resource ? await findModule(resource.module) : null;
+  if (!resource || !module) throw notFound();
+  const access = { audience: resource.audience, module, keptBy: await keptBy(actor, module) };
+  authorize(actor, resourcePolicy, action, access);
+  return { resource, module, access, canEdit: can(actor, resourcePolicy, 'update', access) } satisfies VisibleResource;
 }
 
-/** A resource the actor may change: as getVisibleResource, then 403 for those who only read it. */
-export async function getEditableResource(actor: Actor, id: string): Promise<VisibleResource> {
-  const found = await getVisibleResource(actor, id);
-  if (!found.canEdit) throw forbidden();
-  return found;
+/** A resource the actor may change or delete: as getVisibleResource, then 403 for those who only read it. */
+export function getEditableResource(actor: Actor, id: string, action: 'update' | 'delete' = 'update') {
+  return getVisibleResource(actor, id, action);
 }
 
 /** Every version for editors, newest first, with who uploaded it; only the current one for everyone else. */
-export async function listVersions(found: VisibleResource) {
+export async function listVersions(actor: Actor, found: VisibleResource) {
   const filter: mongoose.QueryFilter<VersionRecord> = { resource: found.resource._id };
-  if (!found.canEdit) filter.version = found.resource.currentVersion;
+  if (!can(actor, resourcePolicy, 'seeOldVersions', found.access)) filter.version = found.resource.currentVersion;
   return ResourceVersion.find(filter)
     .sort({ version: -1 })
     .populate<{ uploadedBy: { fullName: string } | null }>('uploadedBy', 'fullName')
@@ -121,12 +128,12 @@ export async function listVersions(found: VisibleResource) {
 
 /**
  * The stored file to send: the current version, or an older one for the module's editors only
- * (replaced files are kept for them, not handed out to participants).
+ * (replaced files are kept for them, not handed out to participants: 403 to those who only read).
  */
 export async function getDownload(actor: Actor, id: string, version?: number): Promise<VersionRecord> {
-  const { resource, canEdit } = await getVisibleResource(actor, id);
+  const { resource, access } = await getVisibleResource(actor, id, 'download');
   const wanted = version ?? resource.currentVersion;
-  if (wanted !== resource.currentVersion && !canEdit) throw notFound();
+  if (wanted !== resource.currentVersion) authorize(actor, resourcePolicy, 'seeOldVersions', access);
   const record = await ResourceVersion.findOne({ resource: resource._id, version: wanted }).lean<VersionRecord>();
   if (!record) throw notFound();
   return record;

@@ -6,7 +6,6 @@ import { handleForm } from '../http/form.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { cancelSession, canCancel, changeSession, listSessionsWithPlaces } from './scheduling.service.ts';
-import { advanceSession, type Step } from '../sessions/sessions.service.ts';
 import { moduleOptions, trainerOptions, venueOptions, type PersonOption } from '../sessions/session-options.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { renderSessionPage } from './session-page.ts';
@@ -23,12 +22,14 @@ import {
   sessionSchema,
 } from '../sessions/sessions.schemas.ts';
 import {
+  advanceSession,
   createSession,
   getManagedSession,
   getSession,
-  SessionClashError,
   type Saved,
+  type Step,
 } from '../sessions/sessions.service.ts';
+import { SessionClashError } from '../sessions/session-changes.ts';
 import mongoose from 'mongoose';
 import { isObjectId } from '../db/object-id.ts';
 
