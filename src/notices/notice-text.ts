@@ -24,13 +24,25 @@ export function formatWhen(iso: string | undefined, zone: string | undefined, la
 /** The interpolation values of a notice for one reader. */
 export function messageParams(params: Record<string, string>, language: string): Record<string, string> {
   const values: Record<string, string> = Object.fromEntries(KNOWN_PARAMS.map((name) => [name, '']));
-  Object.assign(values, params);
+  for (const [name, value] of Object.entries(params)) values[name] = value.trim();
   values.when = formatWhen(params.startsAt, params.timeZone, language) ?? params.when ?? '';
   values.until = formatWhen(params.endsAt, params.timeZone, language) ?? params.until ?? '';
   return values;
 }
 
 export type NoticeText = { subject: string; body: string };
+
+/**
+ * Sentences added after the body when their value is there, in this order: a value that a
+ * notice may lack (a reason not given, a queue place already left) never leaves a gap in it.
+ */
+const OPTIONAL_SENTENCES = ['position', 'venue', 'reason'] as const;
+
+/** The body's own key: an approval that ends on the waiting list says so. */
+function bodyKey(kind: NoticeKind, values: Record<string, string>): string {
+  if (kind === 'enrolment.approved' && values.placement === 'waitlisted') return 'bodyWaitlisted';
+  return 'body';
+}
 
 /** Subject and body of a notice, with t fixed to the reader's language. */
 export function noticeText(
@@ -41,9 +53,13 @@ export function noticeText(
 ): NoticeText {
   const plain = params instanceof Map ? Object.fromEntries(params) : { ...params };
   const values = messageParams(plain, language);
+  const sentences = [t(`notices:kinds.${kind}.${bodyKey(kind, values)}`, values)];
+  for (const name of OPTIONAL_SENTENCES) {
+    if (values[name]) sentences.push(t(`notices:optional.${name}`, values));
+  }
   return {
     subject: t(`notices:kinds.${kind}.subject`, values),
-    body: t(`notices:kinds.${kind}.body`, values),
+    body: sentences.join(' '),
   };
 }
 

@@ -99,7 +99,7 @@ export async function listSessions(actor: Actor, filter: SessionFilter) {
 }
 
 type Prepared = {
-  module: { _id: mongoose.Types.ObjectId; version: number };
+  module: { _id: mongoose.Types.ObjectId; version: number; title: string };
   institution: { _id: mongoose.Types.ObjectId; country: mongoose.Types.ObjectId };
   timeZone: string;
   days: { date: string; start: string; end: string; startsAt: Date; endsAt: Date }[];
@@ -153,7 +153,7 @@ async function prepare(actor: Actor, input: SessionInput, current?: TrainingSess
   }
   const trainers = trainerIds.map((id) => ({ person: new mongoose.Types.ObjectId(id), lead: id === input.lead }));
   return {
-    module: { _id: module._id, version: module.version },
+    module: { _id: module._id, version: module.version, title: module.title },
     institution: { _id: venue._id, country: venue.country },
     timeZone,
     days,
@@ -258,7 +258,11 @@ export async function updateSession(actor: Actor, id: string, input: SessionInpu
       people: await peopleInSession(session.id),
       kind: 'session.changed',
       sessionId: session.id,
-      params: { startsAt: session.startsAt.toISOString(), timeZone: session.timeZone },
+      params: {
+        module: prepared.module.title,
+        startsAt: session.startsAt.toISOString(),
+        timeZone: session.timeZone,
+      },
     });
   }
   return {

@@ -3,6 +3,7 @@ import { peopleInSession } from '../enrolments/enrolment-queries.service.ts';
 import { releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';
 import { notify } from '../notices/notices.service.ts';
+import { TrainingModule } from '../modules/training-module.model.ts';
 import { getManagedSession } from './scheduling.service.ts';
 import { isActive, type SessionStatus } from '../sessions/training-session.model.ts';
 
@@ -35,11 +36,17 @@ export async function cancelSession(actor: Actor, id: string, reason: string) {
   session.sequence += 1;
   await session.save();
   await releaseCancelledSession(session);
+  const module = await TrainingModule.findById(session.module, { title: 1 }).lean();
   await notify({
     people,
     kind: 'session.cancelled',
     sessionId: session.id,
-    params: { reason, startsAt: session.startsAt.toISOString(), timeZone: session.timeZone },
+    params: {
+      module: module?.title ?? '',
+      reason,
+      startsAt: session.startsAt.toISOString(),
+      timeZone: session.timeZone,
+    },
   });
   return session;
 }
