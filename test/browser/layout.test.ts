@@ -10,6 +10,7 @@ import { busySession } from './pages-world.ts';
 
 const PHONE = { width: 390, height: 844 };
 
+type StyleGlobals = { getComputedStyle: (el: unknown) => { display: string } };
 type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
 
 /** How much wider than the window the page is (0 when it fits). */
@@ -62,6 +63,75 @@ describe('page layout in a browser', function () {
       await page.context().close();
     });
   }
+
+  for (const [who, language] of [
+    ['coordinator', 'English'],
+    ['arabicCoordinator', 'Arabic'],
+  ] as const) {
+    it(`on the roster in ${language}, each row's actions sit on the row's line, at desktop and phone width`, async () => {
+      const page = await phonePage(who);
+      for (const width of [1280, PHONE.width]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${harness.baseUrl}/sessions/${world.session.id as string}/enrolments`);
+        const rows = await page.locator('.roster-section tbody tr').all();
+        expect(rows, 'rows: four seated, two waiting, one request').to.have.length(7);
+        for (const row of rows) {
+          const cells = row.locator('td');
+          const first = (await cells.first().boundingBox())!;
+          const actions = cells.last(); // Remove, and Approve and Decline on a request
+          expect(
+            await actions.evaluate((el) => (globalThis as unknown as StyleGlobals).getComputedStyle(el).display),
+            `${width} px`,
+          ).to.equal('table-cell');
+          const box = (await actions.boundingBox())!;
+          const name = await cells.nth(1).textContent();
+          expect(Math.abs(box.y - first.y), `${name}: the actions start below their row at ${width} px`).to.be.below(1);
+          expect(Math.abs(box.height - first.height), `${name}: the actions cell is taller than its row`).to.be.below(
+            1,
+          );
+          // and its first link or button is on the same line as the row's first text
+          const control = (await actions.locator('a, button').first().boundingBox())!;
+          expect(control.y - first.y, `${name}: the first action is pushed down at ${width} px`).to.be.below(12);
+        }
+      }
+      await page.context().close();
+    });
+  }
+
+  it('printed, the roster is the sign-in sheet: the seated people with attendance and signature columns, nothing else', async () => {
+    const page = await phonePage('coordinator');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(`${harness.baseUrl}/sessions/${world.session.id as string}/enrolments`);
+    expect(await page.getByRole('columnheader', { name: 'Signature' }).count(), 'on screen').to.equal(0);
+    await page.emulateMedia({ media: 'print' });
+    const main = page.getByRole('main');
+    for (const hidden of ['Add people', 'Back to the session', 'Waiting list', 'Requests', 'Actions', 'E-mail']) {
+      expect(
+        await main.getByText(hidden, { exact: true }).filter({ visible: true }).count(),
+        `${hidden} is printed`,
+      ).to.equal(0);
+    }
+    expect(
+      await page.locator('main form').evaluateAll((forms) => forms.filter((f) => f.checkVisibility()).length),
+    ).to.equal(0);
+    const headers = await page.locator('#roster-enrolled th').allTextContents();
+    expect(headers.map((h) => h.trim())).to.deep.equal([
+      'Seat',
+      'Name',
+      'Service number',
+      'E-mail',
+      'Institution',
+      'Present',
+      'Signature',
+      'Actions',
+    ]);
+    const printed = await page
+      .locator('#roster-enrolled th')
+      .evaluateAll((cells) => cells.filter((c) => c.checkVisibility()).map((c) => c.textContent!.trim()));
+    expect(printed).to.deep.equal(['Seat', 'Name', 'Service number', 'Institution', 'Present', 'Signature']);
+    expect(await page.locator('#roster-enrolled tbody tr').count()).to.equal(4);
+    await page.context().close();
+  });
 
   it('at 390 px, a wide table scrolls inside its own box and the page does not', async () => {
     const page = await phonePage('coordinator');

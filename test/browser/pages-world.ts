@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { Enrolment } from '../../src/enrolments/enrolment.model.ts';
 import { enrolInManaged } from '../../src/enrolments/enrolments.service.ts';
 import { toActor } from '../../src/people/people.service.ts';
 import { Person } from '../../src/people/person.model.ts';
@@ -100,5 +101,14 @@ export async function busySession() {
     await enrolInManaged(coordinator, w.sessions.session, person.id as string, 'coordinator');
     participants.push(person);
   }
-  return { ...w, participants, session: w.sessions.session, module: w.modules.pve };
+  // and one who asks for a place: the roster offers approve and decline on that row
+  const asking = await buildUser({ fullName: 'Nour El Houda Trabelsi', institution: w.institutions.academy });
+  await Enrolment.create({
+    session: w.sessions.session._id,
+    person: asking._id,
+    state: 'requested',
+    source: 'self',
+    enrolledBy: asking._id,
+  });
+  return { ...w, participants, asking, session: w.sessions.session, module: w.modules.pve };
 }
