@@ -19,6 +19,8 @@ export function noticesRouter(config: Config): Router {
     const items = page.items.map((notice) => ({
       id: String(notice._id),
       unread: !notice.readAt,
+      /** the session it is about: its title links there */
+      sessionId: notice.session ? String(notice.session) : undefined,
       createdAt: notice.createdAt,
       received: formatWhen(notice.createdAt.toISOString(), page.timeZone, req.language),
       ...isolated(noticeText(req.t, req.language, notice.kind, notice.params, { marked: true })),
