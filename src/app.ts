@@ -93,6 +93,10 @@ export function createApp(deps: AppDependencies): Express {
     }),
   );
   app.use('/public', express.static(path.join(config.projectRoot, 'public'), { maxAge: '1d', index: false }));
+  // browsers ask for /favicon.ico whatever the page links: answered, not a 404 on every first load
+  app.get('/favicon.ico', (_req, res) => {
+    res.sendFile(path.join(config.projectRoot, 'public', 'favicon.ico'), { maxAge: '7d' });
+  });
   app.use(healthRouter());
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

@@ -57,7 +57,7 @@ type World = Awaited<ReturnType<typeof world>>;
 
 /** The module titles listed in the catalogue, in order. */
 function listed(html: string): string[] {
-  return [...html.matchAll(/<h2><a href="\/catalogue\/[0-9a-f]{24}">([^<]*)<\/a><\/h2>/g)].map((m) =>
+  return [...html.matchAll(/<h2><bdi><a href="\/catalogue\/[0-9a-f]{24}">([^<]*)<\/a><\/bdi><\/h2>/g)].map((m) =>
     visibleText(m[1] ?? ''),
   );
 }

@@ -141,7 +141,7 @@ async function snapshot(curriculum: { _id: Types.ObjectId }) {
 
 /** The titles in the curricula list. */
 function listedTitles(html: string): string[] {
-  return [...html.matchAll(/<td><a href="\/curricula\/[0-9a-f]{24}">([^<]*)<\/a><\/td>/g)].map((m) =>
+  return [...html.matchAll(/<td><bdi><a href="\/curricula\/[0-9a-f]{24}">([^<]*)<\/a><\/bdi><\/td>/g)].map((m) =>
     visibleText(m[1] ?? ''),
   );
 }

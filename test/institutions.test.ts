@@ -72,7 +72,7 @@ async function snapshot(id: unknown) {
 }
 
 function listedNames(html: string): string[] {
-  return [...html.matchAll(/<td><a href="\/institutions\/[0-9a-f]{24}">([^<]*)<\/a><\/td>/g)].map((m) =>
+  return [...html.matchAll(/<td><bdi><a href="\/institutions\/[0-9a-f]{24}">([^<]*)<\/a><\/bdi><\/td>/g)].map((m) =>
     visibleText(m[1] ?? ''),
   );
 }

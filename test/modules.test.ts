@@ -97,7 +97,7 @@ async function snapshot(id: unknown) {
 
 /** The titles in the modules table. */
 function listedTitles(html: string): string[] {
-  return [...html.matchAll(/<td><a href="\/modules\/[0-9a-f]{24}">([^<]*)<\/a><\/td>/g)].map((m) =>
+  return [...html.matchAll(/<td><bdi><a href="\/modules\/[0-9a-f]{24}">([^<]*)<\/a><\/bdi><\/td>/g)].map((m) =>
     visibleText(m[1] ?? ''),
   );
 }

@@ -79,7 +79,7 @@ async function snapshot(id: unknown) {
 
 /** The names in the people table. */
 function listedNames(html: string): string[] {
-  return [...html.matchAll(/<td><a href="\/people\/[0-9a-f]{24}">([^<]*)<\/a><\/td>/g)].map((m) =>
+  return [...html.matchAll(/<td><bdi><a href="\/people\/[0-9a-f]{24}">([^<]*)<\/a><\/bdi><\/td>/g)].map((m) =>
     visibleText(m[1] ?? ''),
   );
 }

@@ -19,7 +19,7 @@ import {
 import { seatsTaken } from './enrolment-queries.service.ts';
 import { tell } from './enrolment-notices.ts';
 import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
-import { place, promoteIn, releaseClaims, releaseSessionClaims } from './placement.ts';
+import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition } from './placement.ts';
 
 // What people and coordinators do to enrolments: enrol (oneself, one person, many through
 // bulk.service.ts), approve or decline a request, withdraw, remove, and release a cancelled
@@ -73,8 +73,15 @@ async function enrolPerson(
     await Enrolment.deleteOne({ _id: enrolment._id });
     throw error;
   }
-  await tell([person], outcome === 'enrolled' ? 'enrolment.enrolled' : 'enrolment.waitlisted', session);
+  if (outcome === 'enrolled') await tell([person], 'enrolment.enrolled', session);
+  else await tell([person], 'enrolment.waitlisted', session, await queueParams(session, enrolment._id));
   return { outcome, enrolment };
+}
+
+/** What a notice says about a waiting place: the person's number in the queue, when they still wait. */
+async function queueParams(session: TrainingSessionDocument, enrolment: Id): Promise<Record<string, string>> {
+  const position = await waitlistPosition(session._id, enrolment);
+  return position === undefined ? {} : { position: String(position) };
 }
 
 /**
@@ -140,7 +147,8 @@ export async function approve(actor: Actor, enrolmentId: string): Promise<'enrol
   assertEnrollable(session);
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { decidedAt: new Date(), enrolledBy: actor.id } });
   const outcome = await place(session, enrolment._id);
-  await tell([enrolment.person], 'enrolment.approved', session, { placement: outcome });
+  const queue = outcome === 'waitlisted' ? await queueParams(session, enrolment._id) : {};
+  await tell([enrolment.person], 'enrolment.approved', session, { placement: outcome, ...queue });
   return outcome;
 }
 

@@ -84,6 +84,13 @@ export async function claimWaitlistPlace(session: Id, enrolment: Id): Promise<nu
   }
 }
 
+/** An enrolment's place in its session's queue (1 = next to be seated); undefined when it does not wait. */
+export async function waitlistPosition(session: Id, enrolment: Id): Promise<number | undefined> {
+  const own = await heldNumber(WaitlistClaim, enrolment);
+  if (own === undefined) return undefined;
+  return WaitlistClaim.countDocuments({ session, number: mongoose.trusted({ $lte: own }) });
+}
+
 /** Someone is waiting already: a newcomer queues behind them even if a seat just freed. */
 export async function hasWaiting(session: Id): Promise<boolean> {
   return (await WaitlistClaim.exists({ session })) !== null;

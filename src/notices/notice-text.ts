@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { DateTime } from 'luxon';
+import { escapeHtml, isolatedHtml, isolatedText, mark } from '../http/bidi.ts';
 import type { NoticeKind } from './notice.model.ts';
 
 // A notice's words come from its kind and params, in the reader's language, when it is read
@@ -24,7 +25,7 @@ export function formatWhen(iso: string | undefined, zone: string | undefined, la
 /** The interpolation values of a notice for one reader. */
 export function messageParams(params: Record<string, string>, language: string): Record<string, string> {
   const values: Record<string, string> = Object.fromEntries(KNOWN_PARAMS.map((name) => [name, '']));
-  Object.assign(values, params);
+  for (const [name, value] of Object.entries(params)) values[name] = value.trim();
   values.when = formatWhen(params.startsAt, params.timeZone, language) ?? params.when ?? '';
   values.until = formatWhen(params.endsAt, params.timeZone, language) ?? params.until ?? '';
   return values;
@@ -32,32 +33,53 @@ export function messageParams(params: Record<string, string>, language: string):
 
 export type NoticeText = { subject: string; body: string };
 
-/** Subject and body of a notice, with t fixed to the reader's language. */
+/**
+ * Sentences added after the body when their value is there, in this order: a value that a
+ * notice may lack (a reason not given, a queue place already left) never leaves a gap in it.
+ */
+const OPTIONAL_SENTENCES = ['position', 'venue', 'reason'] as const;
+
+/** The body's own key: an approval that ends on the waiting list says so. */
+function bodyKey(kind: NoticeKind, values: Record<string, string>): string {
+  if (kind === 'enrolment.approved' && values.placement === 'waitlisted') return 'bodyWaitlisted';
+  return 'body';
+}
+
+/** The values people typed or that name places: isolated in the text (see http/bidi.ts). */
+const ISOLATED = ['module', 'reason', 'venue', 'when', 'until'] as const;
+
+/**
+ * Subject and body of a notice, with t fixed to the reader's language. With `marked`, the
+ * values are marked for isolation; isolatedHtml or isolatedText then turn the marks into
+ * <bdi> or Unicode isolates.
+ */
 export function noticeText(
   t: TFunction,
   language: string,
   kind: NoticeKind,
   params: Record<string, string> | Map<string, string> | undefined,
+  options: { marked?: boolean } = {},
 ): NoticeText {
   const plain = params instanceof Map ? Object.fromEntries(params) : { ...params };
   const values = messageParams(plain, language);
+  if (options.marked) for (const name of ISOLATED) values[name] = mark(values[name] ?? '');
+  const sentences = [t(`notices:kinds.${kind}.${bodyKey(kind, values)}`, values)];
+  for (const name of OPTIONAL_SENTENCES) {
+    if (values[name]) sentences.push(t(`notices:optional.${name}`, values));
+  }
   return {
     subject: t(`notices:kinds.${kind}.subject`, values),
-    body: t(`notices:kinds.${kind}.body`, values),
+    body: sentences.join(' '),
   };
-}
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 export type MailText = { text: string; html: string };
 
 /**
- * The plain-text and the minimal HTML body of a notice mail. Every value is escaped in the
- * HTML: a module title is typed by people, and i18next does not escape (EJS does, for pages).
+ * The plain-text and the minimal HTML body of a notice mail, from a notice text (marked or
+ * not). Every value is escaped in the HTML: a module title is typed by people, and i18next
+ * does not escape (EJS does, for pages). Marked values are isolated: <bdi> in the HTML, and
+ * Unicode isolates in the text of a right-to-left reader.
  */
 export function mailBody(
   t: TFunction,
@@ -67,16 +89,16 @@ export function mailBody(
   noticesUrl: string | undefined,
 ): MailText {
   const footer = noticesUrl ? t('notices:mail.seeAll', { url: noticesUrl }) : t('notices:mail.signIn');
-  const text = `${notice.body}\n\n${footer}\n`;
+  const text = `${isolatedText(notice.body, dir === 'rtl')}\n\n${footer}\n`;
   const paragraphs = notice.body
     .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .map((p) => `<p>${isolatedHtml(p).replace(/\n/g, '<br>')}</p>`)
     .join('\n');
   const link = noticesUrl
     ? `<p><a href="${escapeHtml(noticesUrl)}">${escapeHtml(t('notices:mail.open'))}</a></p>`
     : `<p>${escapeHtml(footer)}</p>`;
   const html =
     `<!doctype html>\n<html lang="${escapeHtml(language)}" dir="${escapeHtml(dir)}">\n<head><meta charset="utf-8">` +
-    `<title>${escapeHtml(notice.subject)}</title></head>\n<body>\n${paragraphs}\n${link}\n</body>\n</html>\n`;
+    `<title>${escapeHtml(isolatedText(notice.subject, false))}</title></head>\n<body>\n${paragraphs}\n${link}\n</body>\n</html>\n`;
   return { text, html };
 }

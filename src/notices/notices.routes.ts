@@ -1,7 +1,8 @@
 import { Router, type RequestHandler } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { flash } from '../http/flash.ts';
-import { formatWhen, noticeText } from './notice-text.ts';
+import { isolatedHtml } from '../http/bidi.ts';
+import { formatWhen, noticeText, type NoticeText } from './notice-text.ts';
 import { markReadSchema, noticeListSchema } from './notices.schemas.ts';
 import { listNotices, markAllRead, markRead, unreadCount } from './notices.service.ts';
 
@@ -16,9 +17,11 @@ export function noticesRouter(): Router {
     const items = page.items.map((notice) => ({
       id: String(notice._id),
       unread: !notice.readAt,
+      /** the session it is about: its title links there */
+      sessionId: notice.session ? String(notice.session) : undefined,
       createdAt: notice.createdAt,
       received: formatWhen(notice.createdAt.toISOString(), page.timeZone, req.language),
-      ...noticeText(req.t, req.language, notice.kind, notice.params),
+      ...isolated(noticeText(req.t, req.language, notice.kind, notice.params, { marked: true })),
     }));
     res.render('notices/index', { title: req.t('notices:list.title'), page: { ...page, items }, filter });
   });
@@ -37,6 +40,9 @@ export function noticesRouter(): Router {
 
   return router;
 }
+
+/** A notice's subject and body as escaped HTML, its values in <bdi> (the view outputs them as they are). */
+const isolated = (text: NoticeText) => ({ subjectHtml: isolatedHtml(text.subject), bodyHtml: isolatedHtml(text.body) });
 
 /** Puts the signed-in person's unread count on res.locals.unreadNotices (the header's badge). */
 export const unreadNoticesLocal: RequestHandler = async (req, res, next) => {

@@ -12,6 +12,7 @@ import { personSummaries, personSummary } from '../people/people.service.ts';
 import { UnreadCount } from './unread-count.model.ts';
 import { createMailer, type Mailer } from './mailer.ts';
 import { Notice, type NoticeKind } from './notice.model.ts';
+import { isolatedText } from '../http/bidi.ts';
 
 export type { NoticeKind };
 import { mailBody, noticeText } from './notice-text.ts';
@@ -111,10 +112,12 @@ async function mailOne(
   try {
     const language: Language = isLanguage(person.language) ? person.language : config.defaultLanguage;
     const t = t9n.getFixedT(language);
-    const text = noticeText(t, language, kind, params);
+    const text = noticeText(t, language, kind, params, { marked: true });
     const noticesUrl = config.publicUrl ? `${config.publicUrl}/notices` : undefined;
-    const body = mailBody(t, language, t9n.dir(language), text, noticesUrl);
-    await out.send({ to: { name: person.fullName, address: person.email! }, subject: text.subject, language, ...body });
+    const dir = t9n.dir(language);
+    const body = mailBody(t, language, dir, text, noticesUrl);
+    const subject = isolatedText(text.subject, dir === 'rtl');
+    await out.send({ to: { name: person.fullName, address: person.email! }, subject, language, ...body });
     await Notice.updateOne({ _id: noticeId }, { $set: { emailedAt: new Date() } });
   } catch (error) {
     logger()?.error(

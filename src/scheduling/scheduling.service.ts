@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor.ts';
 import { peopleInSession, fillRates, seatsTaken } from '../enrolments/enrolment-queries.service.ts';
 import { promoteWaiting, releaseCancelledSession } from '../enrolments/enrolments.service.ts';
 import { conflict } from '../http/errors.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { notify } from '../notices/notices.service.ts';
 import type { SessionFilter, SessionInput } from '../sessions/sessions.schemas.ts';
 import { getManagedSession, listSessions, updateSession, type Saved } from '../sessions/sessions.service.ts';
@@ -26,11 +27,17 @@ export async function changeSession(actor: Actor, id: string, input: SessionInpu
       people: await peopleInSession(session.id),
       kind: 'session.changed',
       sessionId: session.id,
-      params: { startsAt: session.startsAt.toISOString(), timeZone: session.timeZone },
+      params: {
+        module: await moduleTitle(session.module),
+        startsAt: session.startsAt.toISOString(),
+        timeZone: session.timeZone,
+      },
     });
   }
   return saved;
 }
+
+const moduleTitle = async (id: unknown) => (await moduleSummary(id))?.title ?? '';
 
 export const canCancel = isActive;
 
@@ -48,7 +55,12 @@ export async function cancelSession(actor: Actor, id: string, reason: string) {
     people,
     kind: 'session.cancelled',
     sessionId: session.id,
-    params: { reason, startsAt: session.startsAt.toISOString(), timeZone: session.timeZone },
+    params: {
+      module: await moduleTitle(session.module),
+      reason,
+      startsAt: session.startsAt.toISOString(),
+      timeZone: session.timeZone,
+    },
   });
   return session;
 }
