@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
-import mongoose from 'mongoose';
 import { accessWorld, type AccessRole, type AccessWorld, type RecordName } from './support/access-world.ts';
 import { buildApp } from './support/context.ts';
 import { csrfToken, formBody, signIn, type Agent } from './support/http.ts';
+import { databaseSnapshot } from './support/database.ts';
 
 // Every route that names a record by id, read from the app's route table (a route added
 // tomorrow is covered without anyone listing it), asked by each role (convention 10):
@@ -111,16 +111,6 @@ function urlOf(route: Route, w: World, id: string): string {
     name === 'id' ? id : w.params[name as keyof World['params']],
   );
   return route.query ? `${filled}?${route.query}=${id}` : filled;
-}
-
-async function databaseSnapshot(): Promise<Record<string, string>> {
-  const db = mongoose.connection.db!;
-  const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
-  const snapshot: Record<string, string> = {};
-  for (const name of names.filter((n) => n !== 'login_sessions')) {
-    snapshot[name] = JSON.stringify(await db.collection(name).find().sort({ _id: 1 }).toArray());
-  }
-  return snapshot;
 }
 
 describe('access by route: out of scope is 404 on every verb, seen but not allowed is 403', () => {

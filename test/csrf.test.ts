@@ -24,6 +24,7 @@ import { buildWorld } from './support/world.ts';
 import * as files from './support/files.ts';
 import { csrfToken, formBody, signIn, type Agent } from './support/http.ts';
 import { countStateChangingLayers, fillPath, stateChangingRoutes, type RouteEntry } from './route-table.ts';
+import { databaseSnapshot } from './support/database.ts';
 
 // Every state-changing route of the built app, read from its route table, refuses a request
 // without a CSRF token: as a form, as JSON and as multipart (the token of an upload travels in
@@ -212,17 +213,6 @@ describe('CSRF refusal on every state-changing route', () => {
     const said = (json ? (res.body as { error?: { message?: string } }).error?.message : undefined) ?? res.text;
     if (res.status === 403 && said?.includes(message) && !said.includes(t('errors.forbidden'))) return undefined;
     return `${res.status} ${String(said).replace(/\s+/g, ' ').slice(0, 160)}`;
-  }
-
-  /** Every collection's documents, except the login sessions that any request may touch. */
-  async function databaseSnapshot(): Promise<Record<string, string>> {
-    const db = mongoose.connection.db!;
-    const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
-    const snapshot: Record<string, string> = {};
-    for (const name of names.filter((n) => n !== 'login_sessions')) {
-      snapshot[name] = JSON.stringify(await db.collection(name).find().sort({ _id: 1 }).toArray());
-    }
-    return snapshot;
   }
 
   async function filesOnDisk(): Promise<string[]> {
