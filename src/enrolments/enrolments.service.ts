@@ -6,12 +6,13 @@ import { personPolicy } from '../access/person.policy.ts';
 import { authorize, can, type ActionOf } from '../access/policy.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { conflict, forbidden } from '../http/errors.ts';
+import { conflict } from '../http/errors.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { personSummary } from '../people/people.service.ts';
 import {
   loadManagedSession,
   loadSession,
+  loadSessionFor,
   loadVisibleSession,
   selfEnrolmentRefusal,
   withdrawalDeadline,
@@ -89,9 +90,8 @@ async function queueParams(session: TrainingSessionDocument, enrolment: Id): Pro
  * A session they cannot see is 404, whatever its state.
  */
 export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutcome> {
-  const session = await loadVisibleSession(actor, sessionId);
+  const session = await loadSessionFor(actor, 'enrolSelf', sessionId);
   const refusal = selfEnrolmentRefusal(actor, session);
-  if (refusal === 'enrolments:refused.outOfScope') throw forbidden(refusal);
   if (refusal) throw conflict(refusal);
   const person = new mongoose.Types.ObjectId(actor.id);
   const { outcome } = await enrolPerson(session, person, {
