@@ -11,6 +11,8 @@ import { isActive } from '../sessions/session-queries.service.ts';
 // The changes of a session that move its places, and the list that shows them: scheduling sits
 // above enrolments (decision 8), so a session's record (src/sessions) never reaches up to them.
 
+const moduleTitle = async (id: unknown) => (await moduleSummary(id))?.title ?? '';
+
 /** Sessions of venues in the actor's scope, soonest first, with their places. */
 export async function listSessionsWithPlaces(actor: Actor, filter: SessionFilter) {
   const page = await listSessions(actor, filter);
@@ -36,8 +38,6 @@ export async function changeSession(actor: Actor, id: string, input: SessionInpu
   }
   return saved;
 }
-
-const moduleTitle = async (id: unknown) => (await moduleSummary(id))?.title ?? '';
 
 export const canCancel = isActive;
 

@@ -17,7 +17,7 @@ export {
 
 // Sessions as other features and pages read them (decision 8), each query limited to what the
 // reader may see: the sessions they manage or teach, and the published (not draft) sessions of
-// their country (canSeeSession, written as a query).
+// their country (the session policy's read rule, src/access/session.policy.ts, written as a query).
 
 type Filter = mongoose.QueryFilter<SessionRecord>;
 
