@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
 import { buildApp } from './support/context.ts';
 import { buildCountry, buildInstitution, buildTrainingSession, buildUser } from './support/factories.ts';
@@ -48,7 +49,7 @@ describe('bulk enrolment', () => {
     return agent.post(action).set('Content-Type', contentType).send(body);
   }
 
-  it('reports every row of a CSV: enrolled, waitlisted, already, not found (unknown or out of scope), duplicate', async () => {
+  it('reports every row of a CSV: waitlisted (another prison of the country too), already, not found, duplicate', async () => {
     const { institution, country, session, agent } = await setting(1);
     const a = await buildUser({ institution, serviceNumber: 'A-1' });
     await buildUser({ institution, serviceNumber: 'B-2' });
@@ -66,28 +67,29 @@ describe('bulk enrolment', () => {
       ['b-2', 'Added to the waiting list'],
       ['C-3', 'Already enrolled'],
       ['Z-9', 'Not found among the people you may enrol'],
-      ['D-4', 'Not found among the people you may enrol'],
+      ['D-4', 'Added to the waiting list'],
       ['A-1', 'Duplicate row'],
     ]);
     const places = await placesOf(session._id);
-    expect(places.enrolments).to.have.length(3);
-    expect(places.waits.map((w) => w.number)).to.deep.equal([1, 2]);
+    expect(places.enrolments).to.have.length(4);
+    expect(places.waits.map((w) => w.number)).to.deep.equal([1, 2, 3]);
     expect((await Enrolment.findOne({ person: a._id }).orFail()).source).to.equal('csv');
   });
 
-  it('names nobody out of scope: people of another country or prison and the admin read exactly like unknown ids', async () => {
-    const { institution, session, agent } = await setting(5);
+  it('enrols whoever could enrol themselves; names nobody else: abroad, its trainer, oneself read like unknown ids', async () => {
+    const { institution, session, coordinator, agent } = await setting(5);
     const inScope = await buildUser({ institution, fullName: 'Inside Person' });
-    const abroad = await buildUser({ fullName: 'Abroad Person' });
     const prison = await buildUser({
       institution: await buildInstitution({ country: institution.country }),
       fullName: 'Prison Person',
     });
-    const admin = await buildUser({ roles: ['admin'], institution: null, fullName: 'Admin Person' });
+    const abroad = await buildUser({ fullName: 'Abroad Person' });
+    const trainer = await buildUser({ roles: ['trainer'], institution, fullName: 'Trainer Person' });
+    await TrainingSession.updateOne({ _id: session._id }, { $set: { trainers: [{ person: trainer._id }] } });
     const unknown = '0123456789abcdef01234567';
-    const ids = [abroad.id as string, prison.id as string, admin.id as string, unknown];
+    const ids = [abroad.id as string, trainer.id as string, coordinator.id as string, unknown];
     const res = await post(agent, `/sessions/${session.id as string}/enrolments/bulk`, {
-      people: [inScope.id as string, ...ids, ...ids],
+      people: [inScope.id as string, prison.id as string, ...ids, ...ids],
     });
     const html = await resultPage(agent, res);
     expectNoMissingTranslations(html);
@@ -95,17 +97,24 @@ describe('bulk enrolment', () => {
     // each row shows what was sent, and the same answer, the second time too
     expect(outcomes(html)).to.deep.equal([
       ['Inside Person', 'Enrolled'],
+      ['Prison Person', 'Enrolled'],
       ...[...ids, ...ids].map((id) => [id, notFound]),
     ]);
-    for (const name of ['Abroad Person', 'Prison Person', 'Admin Person']) expect(html).not.to.include(name);
-    expect((await placesOf(session._id)).enrolments.map((e) => e.person.toHexString())).to.deep.equal([
+    for (const name of ['Abroad Person', 'Trainer Person']) expect(html).not.to.include(name);
+    expect((await placesOf(session._id)).enrolments.map((e) => e.person.toHexString())).to.have.members([
       inScope.id as string,
+      prison.id as string,
     ]);
   });
 
-  it('an out-of-scope service number reads exactly like an unknown one, repeated too', async () => {
+  it("the service number of someone who could not enrol themselves (the session's trainer) reads like an unknown one", async () => {
     const { country, session, agent } = await setting(5);
-    await buildUser({ institution: await buildInstitution({ country: country._id }), serviceNumber: 'D-4' });
+    const trainer = await buildUser({
+      roles: ['trainer'],
+      institution: await buildInstitution({ country: country._id }),
+      serviceNumber: 'D-4',
+    });
+    await TrainingSession.updateOne({ _id: session._id }, { $set: { trainers: [{ person: trainer._id }] } });
     const res = await upload(agent, session.id as string, 'people.csv', Buffer.from('D-4\nZ-9\nd-4\nz-9\n'));
     const html = await resultPage(agent, res);
     const notFound = 'Not found among the people you may enrol';
