@@ -34,6 +34,7 @@ import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { qualificationsRouter } from './qualifications/qualifications.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
+import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { institutionMembers } from './people/people.service.ts';
@@ -118,7 +119,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(passport.session());
   app.use(sessionLifetime(config.sessionAbsoluteMs));
   app.use(i18nMiddleware(deps.i18n, config.defaultLanguage));
-  app.use(csrfProtection);
+  app.use(csrfProtection([rosterUploadParsing]));
   app.use(flashMiddleware);
   app.use(viewLocals);
   app.use(unreadNoticesLocal);

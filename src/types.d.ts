@@ -18,6 +18,8 @@ declare module 'express-session' {
   interface SessionData {
     signedInAt?: number;
     flash?: Flash[];
+    /** bigger one-shot things for the next page (keepForNextPage) */
+    kept?: Record<string, unknown>;
     returnTo?: string;
     /** when the store last wrote this session (set by LoginSessionStore.get, never stored inside it) */
     lastModified?: Date;

@@ -277,7 +277,7 @@ describe('enrolments', () => {
       expect(page.status).to.equal(200);
       expectNoMissingTranslations(page.text);
       expect(visibleText(page.text)).to.include(person.email!);
-      expect(page.text).to.include(`/sessions/${session.id as string}/enrolments/upload?_csrf=`);
+      expect(page.text).to.include(`action="/sessions/${session.id as string}/enrolments/upload"`);
 
       const trainerPage = await (await signIn(app, trainer.email!)).get(`/sessions/${session.id as string}/enrolments`);
       expect(trainerPage.status).to.equal(200);
@@ -312,8 +312,9 @@ describe('enrolments', () => {
       };
 
       const all = await offered('');
-      expect(all.ids).to.include.members([amina.id, bakhyt.id, coordinator.id]);
+      expect(all.ids).to.include.members([amina.id, bakhyt.id]);
       expect(all.ids).not.to.include(inside.id);
+      expect(all.ids, 'the coordinator enrols through the session page').not.to.include(coordinator.id);
       expect(all.text).not.to.include('Narrow the search');
       expect((await offered('q=ug-77')).ids).to.deep.equal([amina.id]);
       expect((await offered(`institution=${annex.id as string}`)).ids).to.deep.equal([bakhyt.id]);
@@ -334,14 +335,60 @@ describe('enrolments', () => {
       expect((await offered('q=Crowd%20199')).ids).to.deep.equal([crowd[199]!.id]);
     });
 
-    it('adds one person in scope, and refuses one out of scope beside the field exactly like an unknown id', async () => {
+    it("offers exactly who could enrol themselves: staff of another prison of the country, not the session's trainers, nobody abroad", async () => {
+      const { country, institution, session, coordinator } = await world();
+      const prison = await buildInstitution({ country: country._id, name: 'Far Prison' });
+      const neighbour = await buildUser({ institution: prison, fullName: 'Neighbour Person' });
+      const trainer = await buildUser({ roles: ['trainer'], institution, fullName: 'Teaching Trainer' });
+      const other = await buildUser({ roles: ['trainer'], institution, fullName: 'Other Trainer' });
+      const abroad = await buildUser({ fullName: 'Abroad Person' });
+      await TrainingSession.updateOne(
+        { _id: session._id },
+        { $set: { trainers: [{ person: trainer._id, lead: true }] } },
+      );
+      const boss = await signIn(app, coordinator.email!);
+      const roster = `/sessions/${session.id as string}/enrolments`;
+      const page = await boss.get(roster).expect(200);
+      const ids = optionValues(page.text, 'person').filter(Boolean);
+      expect(ids).to.include.members([neighbour.id, other.id]);
+      for (const left of [trainer.id, coordinator.id, abroad.id]) expect(ids).not.to.include(left);
+      expect(visibleText(page.text)).to.include('Far Prison');
+
+      const teacher = await post(boss, roster, { person: trainer.id as string });
+      expect(teacher.status).to.equal(422);
+      expect(fieldError(teacher.text, 'person')).to.equal('Not found among the people you may enrol');
+      expect((await post(boss, roster, { person: coordinator.id as string })).status).to.equal(422);
+      expect((await post(boss, roster, { person: neighbour.id as string })).status).to.equal(303);
+      expect(await peopleInSession(session.id as string)).to.deep.equal([neighbour.id]);
+    });
+
+    it("refuses a trainer's own enrolment in the session he teaches, and offers him no button", async () => {
+      const { institution, session } = await world();
+      const trainer = await buildUser({ roles: ['trainer'], institution });
+      await TrainingSession.updateOne(
+        { _id: session._id },
+        { $set: { trainers: [{ person: trainer._id, lead: true }] } },
+      );
+      const agent = await signIn(app, trainer.email!);
+      const page = await agent.get(`/sessions/${session.id as string}`).expect(200);
+      expect(page.text).not.to.include('/enrolments/enrol"');
+      expect(visibleText(page.text)).to.include('You teach this session.');
+      const res = await post(agent, `/sessions/${session.id as string}/enrolments/enrol`);
+      expect(res.status).to.equal(403);
+      expect(await peopleInSession(session.id as string)).to.deep.equal([]);
+    });
+
+    it('adds one person, and refuses one who could not enrol themselves beside the field exactly like an unknown id', async () => {
       const { country, institution, session, coordinator } = await world();
       const person = await buildUser({ institution });
       const outsider = await buildUser({ fullName: 'Outside Person' });
+      // a trainer of the country whose scope holds the venue, but who teaches it
       const neighbour = await buildUser({
+        roles: ['trainer'],
         institution: await buildInstitution({ country: country._id }),
         fullName: 'Neighbour Person',
       });
+      await TrainingSession.updateOne({ _id: session._id }, { $set: { trainers: [{ person: neighbour._id }] } });
       const boss = await signIn(app, coordinator.email!);
       const added = await post(boss, `/sessions/${session.id as string}/enrolments`, { person: person.id as string });
       expect(added.status).to.equal(303);

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { curriculumPolicy } from '../src/access/curriculum.policy.ts';
-import { enrolmentPolicy } from '../src/access/enrolment.policy.ts';
+import { candidatePolicy, enrolmentPolicy } from '../src/access/enrolment.policy.ts';
 import { modulePolicy } from '../src/access/module.policy.ts';
-import { authorize, permissions } from '../src/access/policy.ts';
+import { authorize, can, permissions } from '../src/access/policy.ts';
 import { resourcePolicy, type ResourceRecord } from '../src/access/resource.policy.ts';
 import { sessionPolicy } from '../src/access/session.policy.ts';
 import type { Actor } from '../src/access/actor.ts';
@@ -20,7 +20,7 @@ describe('session policy', () => {
       admin: [Y, Y, Y, Y, Y, Y],
       coordinator: [Y, Y, Y, Y, Y, Y],
       otherCoordinator: [Y, F, F, F, F, Y],
-      trainer: [Y, F, F, F, Y, Y],
+      trainer: [Y, F, F, F, Y, F],
       otherTrainer: [Y, F, F, F, F, Y],
       staff: [Y, F, F, F, F, Y],
       foreignStaff: 'unseen',
@@ -31,7 +31,7 @@ describe('session policy', () => {
       admin: [Y, Y, Y, Y, Y, Y],
       coordinator: [Y, Y, Y, Y, Y, Y],
       otherCoordinator: 'unseen',
-      trainer: [Y, F, F, F, Y, Y],
+      trainer: [Y, F, F, F, Y, F],
       otherTrainer: 'unseen',
       staff: 'unseen',
       foreignStaff: 'unseen',
@@ -48,10 +48,16 @@ describe('session policy', () => {
       foreignStaff: [Y, F, F, F, F, Y],
     });
   });
-  it('says why a trainer may not enrol in a session abroad they teach', () => {
+  it('says why a trainer may not enrol in a session they teach, and why staff may not enrol abroad', () => {
     expect(() => authorize(actors.trainer, sessionPolicy, 'enrolSelf', session(kampala, ug, 'open')))
       .to.throw(HttpError)
-      .with.property('messageKey', 'enrolments:refused.outOfScope');
+      .with.property('messageKey', 'enrolments:refused.teaches');
+    expect(() => authorize(actors.trainer, sessionPolicy, 'enrolSelf', session(academy, kz, 'open')))
+      .to.throw(HttpError)
+      .with.property('messageKey', 'enrolments:refused.teaches');
+    expect(() => authorize(actors.otherTrainer, sessionPolicy, 'enrolSelf', session(kampala, ug, 'open')))
+      .to.throw(HttpError)
+      .with.property('status', 404);
   });
 });
 
@@ -86,6 +92,30 @@ describe('enrolment policy', () => {
         foreignStaff: [Y, Y, F, F, F],
       },
     );
+  });
+});
+
+describe('candidate policy: whom a manager may add to a session', () => {
+  const addable = (manager: Actor, s: ReturnType<typeof session>) =>
+    (Object.keys(actors) as (keyof typeof actors)[]).filter((name) =>
+      can(manager, candidatePolicy, 'enrol', { person: actors[name], session: s }),
+    );
+  it('exactly who could enrol themselves: not the manager, not its trainers, nobody who cannot see it', () => {
+    const open = session(academy, kz, 'open');
+    const couldThemselves = (Object.keys(actors) as (keyof typeof actors)[]).filter((name) =>
+      can(actors[name], sessionPolicy, 'enrolSelf', open),
+    );
+    expect(couldThemselves).to.deep.equal(['admin', 'coordinator', 'otherCoordinator', 'otherTrainer', 'staff']);
+    expect(addable(actors.coordinator, open)).to.deep.equal(['admin', 'otherCoordinator', 'otherTrainer', 'staff']);
+    expect(addable(actors.admin, open)).to.deep.equal(['coordinator', 'otherCoordinator', 'otherTrainer', 'staff']);
+  });
+  it("in a session abroad: its own country's staff, not a trainer whose scope reaches there", () => {
+    expect(addable(actors.admin, session(kampala, ug, 'open'))).to.deep.equal(['foreignStaff']);
+  });
+  it('nobody, to whoever does not manage the session', () => {
+    for (const name of ['otherCoordinator', 'trainer', 'staff'] as const) {
+      expect(addable(actors[name], session(academy, kz, 'open')), name).to.deep.equal([]);
+    }
   });
 });
 
@@ -236,7 +266,7 @@ describe('permissions', () => {
       cancel: false,
       manageEnrolments: false,
       readRoster: true,
-      enrolSelf: true,
+      enrolSelf: false,
     });
   });
 });

@@ -430,7 +430,8 @@ describe('sessions', () => {
       expect((await post(outsider, `${roster}/bulk`, { people: [w.people.staff.id] })).status).to.equal(403);
       const token = await csrfToken(staff, '/account');
       const upload = await staff
-        .post(`${roster}/upload?_csrf=${token}`)
+        .post(`${roster}/upload`)
+        .field('_csrf', token)
         .attach('file', Buffer.from('service number\nKZ-1\n'), 'people.csv');
       expect(upload.status).to.equal(403);
       expect(await Enrolment.countDocuments({ session: session._id })).to.equal(1);
@@ -481,7 +482,8 @@ describe('sessions', () => {
           add: await post(agent, roster, { person: w.people.staff.id }),
           bulk: await post(agent, `${roster}/bulk`, { people: [w.people.staff.id] }),
           upload: await agent
-            .post(`${roster}/upload?_csrf=${token}`)
+            .post(`${roster}/upload`)
+            .field('_csrf', token)
             .attach('file', Buffer.from('service number\nKZ-1\n'), 'people.csv'),
           'remove page': await agent.get(`/enrolments/${enrolment.id}/remove`),
           remove: await post(agent, `/enrolments/${enrolment.id}/remove`),

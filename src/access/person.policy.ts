@@ -9,8 +9,9 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 // - Changing a person (details, roles, activating, deactivating, a password link): admins
 //   anyone; coordinators staff and trainers of institutions in their scope. Nobody deactivates
 //   themself; a password link is for an active person with an email address.
-// - Enrolling a person in a session and recording a trainer's qualifications: admins anyone;
-//   coordinators the people of institutions in their scope, whatever their roles.
+// - Recording a trainer's qualifications: admins anyone; coordinators the people of
+//   institutions in their scope, whatever their roles. (Whom a coordinator may enrol in a
+//   session depends on the session: enrolment.policy.ts, candidatePolicy.)
 // - Roles a coordinator may give: staff and trainer; admins give any role.
 
 export type PersonRecord = {
@@ -63,6 +64,5 @@ export const personPolicy = {
   },
   /** Asked of the person as they would be: `roles` the roles to give. */
   assignRoles: managesPerson,
-  enrol: coordinates,
   recordQualifications: coordinates,
 } satisfies Policy<PersonRecord>;

@@ -9,8 +9,10 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 //   roster with contact details; adding, removing, approving, declining): admins, and
 //   coordinators with the venue in their scope.
 // - The roster without contact details: also the session's trainers.
-// - Enrolling oneself: people of the venue's country, and people whose scope holds the venue.
-//   When (open, within the enrolment window) is the enrolment service's business, not access.
+// - Enrolling oneself: people of the venue's country, and people whose scope holds the venue;
+//   never the session's own trainers. When (open, within the enrolment window) is the enrolment
+//   service's business, not access. Whom a coordinator may add is exactly who could enrol
+//   themselves (enrolment.policy.ts, candidatePolicy, asks this rule as that person).
 
 export type SessionRecord = {
   institution: HexId;
@@ -45,8 +47,10 @@ export const sessionPolicy = {
   cancel: managesSession,
   manageEnrolments: managesSession,
   readRoster: (actor, session) => managesSession(actor, session) || teaches(actor, session),
-  enrolSelf: (actor, session) =>
-    inOwnCountry(actor, session) || canActIn(actor, session.institution.toHexString())
+  enrolSelf: (actor, session) => {
+    if (teaches(actor, session)) return refuse('enrolments:refused.teaches');
+    return inOwnCountry(actor, session) || canActIn(actor, session.institution.toHexString())
       ? true
-      : refuse('enrolments:refused.outOfScope'),
+      : refuse('enrolments:refused.outOfScope');
+  },
 } satisfies Policy<SessionRecord>;

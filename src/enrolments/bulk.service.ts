@@ -4,16 +4,15 @@ import { fieldError } from '../http/errors.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { peopleByServiceKeys, personSummaries } from '../people/people.service.ts';
-import { personPolicy } from '../access/person.policy.ts';
-import { can } from '../access/policy.ts';
-import { loadManagedSession } from './enrolment-access.ts';
+import { loadManagedSession, mayAdd } from './enrolment-access.ts';
 import { assertEnrollable, enrolInManaged, type CoordinatorOutcome } from './enrolments.service.ts';
 
 // Enrolling many people at once: ticked in a list, or named by service number in a CSV.
 // Rows go in file order, one enrolment each; a row that fails leaves nothing of its own
 // behind (enrolInManaged removes what it created) and the next rows still go in.
-// A person out of the coordinator's scope reads exactly like one who does not exist: the
-// row shows what was sent (the id, the service number), never a name, and says "not found".
+// A person the coordinator may not add (enrolment.policy.ts, candidatePolicy: whoever could
+// enrol themselves) reads exactly like one who does not exist: the row shows what was sent
+// (the id, the service number), never a name, and says "not found".
 
 export const MAX_CSV_ROWS = 1000;
 export const MAX_CSV_BYTES = 1024 * 1024;
@@ -55,7 +54,7 @@ export async function enrolPeople(actor: Actor, sessionId: string, personIds: st
   assertEnrollable(session);
   const people = await personSummaries(personIds);
   const names = new Map(
-    people.filter((p) => can(actor, personPolicy, 'enrol', p)).map((p) => [p._id.toHexString(), p.fullName]),
+    people.filter((p) => p.active && mayAdd(actor, session, p)).map((p) => [p._id.toHexString(), p.fullName]),
   );
   const rows = personIds.map((id, i) => {
     const name = names.get(id);
@@ -87,7 +86,7 @@ export async function enrolServiceNumbers(actor: Actor, sessionId: string, numbe
   const country = session.country ?? (await institutionSummary(session.institution))?.country ?? undefined;
   const keys = numbers.map((n) => `${country?.toHexString() ?? ''}:${n.toUpperCase()}`);
   const people = await peopleByServiceKeys(keys);
-  const inScope = people.filter((p) => can(actor, personPolicy, 'enrol', p));
+  const inScope = people.filter((p) => p.active && mayAdd(actor, session, p));
   const byKey = new Map(inScope.map((p) => [p.serviceKey, p._id.toHexString()]));
   const rows = numbers.map((n, i) => ({ line: i + 1, label: n, personId: byKey.get(keys[i] ?? '') }));
   return runRows(actor, session, rows, 'csv');

@@ -1,6 +1,8 @@
 import type { Actor } from '../access/actor.ts';
 import { authorize, can, type ActionOf } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
+import { candidatePolicy } from '../access/enrolment.policy.ts';
+import { toActor, type PersonSummary } from '../people/people.service.ts';
 import { loadSession as loadAnySession, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 
 // Loading a session for an enrolment route: what the actor may do is the session and
@@ -32,10 +34,20 @@ export const loadVisibleSession = (actor: Actor, id: string) => loadSessionFor(a
 /** A session whose enrolments the actor manages. */
 export const loadManagedSession = (actor: Actor, id: string) => loadSessionFor(actor, 'manageEnrolments', id);
 
+/** Whether the actor may add this person to the session: whoever could enrol themselves in it (candidatePolicy). */
+export function mayAdd(actor: Actor, session: TrainingSessionDocument, person: PersonSummary): boolean {
+  return can(actor, candidatePolicy, 'enrol', { person: toActor(person), session });
+}
+
+/** Refusals of self-enrolment that are about who asks (403), not about when (409). */
+export const REFUSED_TO_WHO = ['enrolments:refused.outOfScope', 'enrolments:refused.teaches'];
+
 /** Why a person cannot enrol themselves now, as a message key; undefined when they can. */
 export function selfEnrolmentRefusal(actor: Actor, session: TrainingSessionDocument, now = new Date()) {
+  const verdict = sessionPolicy.enrolSelf(actor, session);
+  if (verdict !== true && verdict.refused === 'enrolments:refused.teaches') return verdict.refused;
   if (session.status !== 'open') return 'enrolments:refused.notOpen';
-  if (!can(actor, sessionPolicy, 'enrolSelf', session)) return 'enrolments:refused.outOfScope';
+  if (verdict !== true) return verdict.refused;
   if (session.enrolmentOpensAt && session.enrolmentOpensAt > now) return 'enrolments:refused.notYetOpen';
   if ((session.enrolmentClosesAt && session.enrolmentClosesAt < now) || session.startsAt <= now) {
     return 'enrolments:refused.closed';

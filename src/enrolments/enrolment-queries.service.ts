@@ -1,13 +1,13 @@
 import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
-import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
+import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { sessionIdsAt, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
-import { searchActivePeople } from '../people/people.service.ts';
+import { searchActivePeople, type PersonSummary } from '../people/people.service.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
-import { loadSessionFor, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
+import { loadSessionFor, mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 
@@ -78,28 +78,44 @@ export type Roster = Awaited<ReturnType<typeof roster>>;
 /** How many people to add the roster page lists at most; it says so when more match. */
 export const CANDIDATES_SHOWN = 200;
 
+/** How many people a search for candidates reads at a time. */
+const CANDIDATE_BATCH = 500;
+
 /**
- * People a coordinator may add: active, in their scope, not already live in the session, by
- * name; `more` when others match beyond the first CANDIDATES_SHOWN.
+ * People a coordinator may add: active, not already live in the session, and exactly those who
+ * could enrol themselves in it (candidatePolicy, through mayAdd: not the coordinator, not the
+ * session's trainers), by name; `more` when others match beyond the first CANDIDATES_SHOWN.
  */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
-  const scope = institutionScope(actor);
-  if (filter.institution && scope && !scope.includes(filter.institution)) return { people: [], more: false };
-  const taken = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
+  const session = await loadSessionFor(actor, 'manageEnrolments', sessionId);
+  const taken = await Enrolment.find({ session: session._id, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
-  const found = await searchActivePeople({
-    institutions: filter.institution ? [filter.institution] : scope,
-    words: filter.q,
-    limit: CANDIDATES_SHOWN + takenIds.size + 1,
-  });
-  const people = found.filter((p) => !takenIds.has(p._id.toHexString()));
+  const reaching = { institution: session.institution.toHexString(), country: session.country?.toHexString() };
+  const people: PersonSummary[] = [];
+  // the query casts a wider net than the rule; the rule decides, a batch at a time
+  for (let skip = 0; people.length <= CANDIDATES_SHOWN; skip += CANDIDATE_BATCH) {
+    const found = await searchActivePeople({
+      institutions: filter.institution ? [filter.institution] : undefined,
+      reaching,
+      words: filter.q,
+      skip,
+      limit: CANDIDATE_BATCH,
+    });
+    people.push(...found.filter((p) => !takenIds.has(p._id.toHexString()) && mayAdd(actor, session, p)));
+    if (found.length < CANDIDATE_BATCH) break;
+  }
   const shown = people.slice(0, CANDIDATES_SHOWN);
   const institutions = await institutionSummaries(shown.map((p) => p.institution).filter((id) => id));
   const names = new Map(institutions.map((i) => [i._id.toHexString(), i.name]));
   return {
     people: shown.map((p) => {
       const name = p.institution ? names.get(p.institution.toHexString()) : undefined;
-      return { ...p, institution: name === undefined ? null : { name } };
+      return {
+        _id: p._id,
+        fullName: p.fullName,
+        serviceNumber: p.serviceNumber,
+        institution: name === undefined ? null : { name },
+      };
     }),
     more: people.length > CANDIDATES_SHOWN,
   };

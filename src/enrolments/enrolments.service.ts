@@ -2,11 +2,10 @@ import mongoose from 'mongoose';
 import { findByIdOr404 } from '../db/object-id.ts';
 import type { Actor } from '../access/actor.ts';
 import { enrolmentPolicy } from '../access/enrolment.policy.ts';
-import { personPolicy } from '../access/person.policy.ts';
-import { authorize, can, type ActionOf } from '../access/policy.ts';
+import { authorize, type ActionOf } from '../access/policy.ts';
 import { anyOf } from '../db/query.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { conflict } from '../http/errors.ts';
+import { conflict, forbidden } from '../http/errors.ts';
 import { isActive, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { personSummary } from '../people/people.service.ts';
 import {
@@ -14,6 +13,8 @@ import {
   loadSession,
   loadSessionFor,
   loadVisibleSession,
+  mayAdd,
+  REFUSED_TO_WHO,
   selfEnrolmentRefusal,
   withdrawalDeadline,
 } from './enrolment-access.ts';
@@ -92,6 +93,7 @@ async function queueParams(session: TrainingSessionDocument, enrolment: Id): Pro
 export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutcome> {
   const session = await loadSessionFor(actor, 'enrolSelf', sessionId);
   const refusal = selfEnrolmentRefusal(actor, session);
+  if (refusal && REFUSED_TO_WHO.includes(refusal)) throw forbidden(refusal);
   if (refusal) throw conflict(refusal);
   const person = new mongoose.Types.ObjectId(actor.id);
   const { outcome } = await enrolPerson(session, person, {
@@ -124,7 +126,7 @@ export async function enrolInManaged(
 ): Promise<CoordinatorOutcome> {
   const person = await personSummary(personId);
   if (!person?.active) return 'unknown';
-  if (!can(actor, personPolicy, 'enrol', person)) return 'unknown';
+  if (!mayAdd(actor, session, person)) return 'unknown';
   return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false })).outcome;
 }
 

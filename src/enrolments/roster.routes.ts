@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
-import multer from 'multer';
 import { requireUser } from '../access/guards.ts';
 import { fieldError, FieldValidationError, HttpError, type FieldErrors } from '../http/errors.ts';
-import { flash } from '../http/flash.ts';
+import { flash, keepForNextPage, takeKept } from '../http/flash.ts';
 import { handleForm, orRefusal } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
-import { enrolPeople, enrolServiceNumbers, MAX_CSV_BYTES, serviceNumbersOf, type BulkRow } from './bulk.service.ts';
+import { enrolPeople, enrolServiceNumbers, serviceNumbersOf, type BulkOutcome, type BulkRow } from './bulk.service.ts';
+import { uploadedCsv } from './roster-upload.ts';
 import { loadManagedSession } from './enrolment-access.ts';
 import { candidates, roster } from './enrolment-queries.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
@@ -19,26 +19,19 @@ import { rosterCsv } from './roster-csv.ts';
 // a session (or an enrolment's session) the actor cannot see is 404, as its page is; then what
 // they may do, 403. A role guard in front would answer 403 before the session is looked at.
 
-// memory storage: a list of service numbers, read once, never kept
-const csvUpload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_CSV_BYTES, files: 1 } }).single(
-  'file',
-);
+/** How many rows of a bulk result the next page shows: the result waits in the login session. */
+export const RESULT_ROWS_KEPT = 500;
 
-function readUpload(req: Request, res: Response): Promise<Express.Multer.File | undefined> {
-  return new Promise((resolve, reject) => {
-    csvUpload(req, res, (error: unknown) => {
-      if (error instanceof multer.MulterError) {
-        const key = error.code === 'LIMIT_FILE_SIZE' ? 'enrolments:bulk.tooLarge' : 'enrolments:bulk.notCsv';
-        return reject(new FieldValidationError({ file: { key } }));
-      }
-      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
-      resolve(req.file);
-    });
-  });
+export type KeptResult = { rows: BulkRow[]; total: number; counts: Partial<Record<BulkOutcome, number>> };
+
+const resultName = (sessionId: string) => `bulkResult:${sessionId}`;
+
+function keepResult(req: Request, sessionId: string, rows: BulkRow[]) {
+  const counts: KeptResult['counts'] = {};
+  for (const row of rows) counts[row.outcome] = (counts[row.outcome] ?? 0) + 1;
+  const kept: KeptResult = { rows: rows.slice(0, RESULT_ROWS_KEPT), total: rows.length, counts };
+  keepForNextPage(req.session, resultName(sessionId), kept);
 }
-
-const looksLikeCsv = (file: Express.Multer.File) =>
-  /\.csv$/i.test(file.originalname) || ['text/csv', 'application/vnd.ms-excel'].includes(file.mimetype);
 
 export function rosterRouter(): Router {
   const router = Router();
@@ -58,6 +51,7 @@ export function rosterRouter(): Router {
       morePeople: found.more,
       institutions,
       venueTime: venueTimeIn(req.language),
+      result: takeKept(req.session, resultName(id)) as KeptResult | undefined,
       values: {},
       ...locals,
     });
@@ -97,41 +91,28 @@ export function rosterRouter(): Router {
     });
   });
 
-  // not handleForm: a list or a file of service numbers is answered with its result page, one
-  // row per person (200), not a flash and a redirect
-  function renderResult(req: Request, res: Response, rows: BulkRow[]) {
-    res.render('enrolments/bulk-result', {
-      title: req.t('enrolments:bulk.resultTitle'),
-      sessionId: String(req.params.id),
-      rows,
-    });
+  // not handleForm: the result is a row per person, kept for the roster page it redirects to
+  // (post/redirect/get: a refresh shows the roster, it does not enrol anyone again)
+  async function bulkForm(req: Request, res: Response, run: (id: string) => Promise<BulkRow[]>) {
+    const id = String(req.params.id);
+    await loadManagedSession(req.user!, id); // refused before the form is used
+    try {
+      keepResult(req, id, await run(id));
+      res.redirect(303, `/sessions/${id}/enrolments#result`);
+    } catch (error) {
+      if (!(error instanceof FieldValidationError)) throw error;
+      res.status(422);
+      await renderRoster(req, res, { errors: error.fieldErrors });
+    }
   }
 
   router.post('/sessions/:id/enrolments/bulk', requireUser, async (req, res) => {
-    await loadManagedSession(req.user!, String(req.params.id)); // refused before the form is read
-    try {
-      const input = parse(addPeopleSchema, req.body);
-      renderResult(req, res, await enrolPeople(req.user!, String(req.params.id), input.people));
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderRoster(req, res, { errors: error.fieldErrors });
-    }
+    await bulkForm(req, res, (id) => enrolPeople(req.user!, id, parse(addPeopleSchema, req.body).people));
   });
 
+  // the file was read before the CSRF check (roster-upload.ts); only now is it used
   router.post('/sessions/:id/enrolments/upload', requireUser, async (req, res) => {
-    const id = String(req.params.id);
-    await loadManagedSession(req.user!, id); // refused before anything is read
-    try {
-      const file = await readUpload(req, res);
-      if (!file) throw new FieldValidationError({ file: { key: 'validation.required' } });
-      if (!looksLikeCsv(file)) throw new FieldValidationError({ file: { key: 'enrolments:bulk.notCsv' } });
-      renderResult(req, res, await enrolServiceNumbers(req.user!, id, serviceNumbersOf(file.buffer)));
-    } catch (error) {
-      if (!(error instanceof FieldValidationError)) throw error;
-      res.status(422);
-      await renderRoster(req, res, { errors: error.fieldErrors });
-    }
+    await bulkForm(req, res, (id) => enrolServiceNumbers(req.user!, id, serviceNumbersOf(uploadedCsv(req))));
   });
 
   router.get('/enrolments/:id/remove', requireUser, async (req, res) => {

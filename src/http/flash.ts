@@ -15,3 +15,22 @@ export const flashMiddleware: RequestHandler = (req, res, next) => {
   if (req.session?.flash) delete req.session.flash;
   next();
 };
+
+/**
+ * Something bigger than a message kept for the next page only (a bulk result): stored in the
+ * login session under its name and taken out when read, so a refresh shows it no more.
+ */
+export function keepForNextPage(session: { kept?: Record<string, unknown> } | undefined, name: string, value: unknown) {
+  if (!session) return;
+  session.kept = { ...session.kept, [name]: value };
+}
+
+/** What keepForNextPage kept under the name, once; undefined when nothing was, or it was read. */
+export function takeKept(session: { kept?: Record<string, unknown> } | undefined, name: string): unknown {
+  const value = session?.kept?.[name];
+  if (session?.kept && name in session.kept) {
+    const { [name]: _taken, ...rest } = session.kept;
+    session.kept = Object.keys(rest).length > 0 ? rest : undefined;
+  }
+  return value;
+}

@@ -19,7 +19,13 @@ import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
 
-export function toActor(user: PersonRecord): Actor {
+/** What a person is made of as an actor: a signed-in person, or one a rule is asked about as if signed in. */
+type ActorSource = Pick<
+  PersonRecord,
+  '_id' | 'email' | 'fullName' | 'roles' | 'institution' | 'country' | 'scopeInstitutions' | 'language'
+> & { mustChangePassword?: boolean };
+
+export function toActor(user: ActorSource): Actor {
   const institutionId = user.institution?.toHexString();
   const scope = new Set(user.scopeInstitutions.map((id) => id.toHexString()));
   if (institutionId) scope.add(institutionId);
@@ -32,7 +38,7 @@ export function toActor(user: PersonRecord): Actor {
     countryId: user.country?.toHexString(),
     scopeInstitutionIds: [...scope],
     language: isLanguage(user.language) ? user.language : 'en',
-    mustChangePassword: user.mustChangePassword,
+    mustChangePassword: user.mustChangePassword ?? false,
   };
 }
 
@@ -218,9 +224,18 @@ export const institutionMembers: InstitutionMembers = {
 
 export type PersonSummary = Pick<
   PersonRecord,
-  '_id' | 'fullName' | 'email' | 'language' | 'active' | 'roles' | 'institution' | 'serviceNumber'
+  | '_id'
+  | 'fullName'
+  | 'email'
+  | 'language'
+  | 'active'
+  | 'roles'
+  | 'institution'
+  | 'country'
+  | 'scopeInstitutions'
+  | 'serviceNumber'
 >;
-const SUMMARY = 'fullName email language active roles institution serviceNumber';
+const SUMMARY = 'fullName email language active roles institution country scopeInstitutions serviceNumber';
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
 export function personSummary(id: unknown): Promise<PersonSummary | null> {
@@ -257,7 +272,13 @@ export type PeopleSearch = {
   institutions?: readonly string[];
   /** words found in the name, service number or e-mail */
   words?: string;
-  /** how many to return at most */
+  /**
+   * only people who may reach a session at this venue: of its country, of the venue or with the
+   * venue in their scope, or admins (a wider net than any rule: the caller asks its policy)
+   */
+  reaching?: { institution: string; country?: string };
+  /** how many to skip, and to return at most */
+  skip?: number;
   limit: number;
 };
 
@@ -265,9 +286,20 @@ export type PeopleSearch = {
 export function searchActivePeople(search: PeopleSearch) {
   const query: mongoose.QueryFilter<PersonRecord> = { active: true };
   if (search.institutions) query.institution = anyOfIds(search.institutions);
+  const any: mongoose.QueryFilter<PersonRecord>[] = [];
+  if (search.reaching) {
+    const venue = new mongoose.Types.ObjectId(search.reaching.institution);
+    const country = search.reaching.country ? [{ country: new mongoose.Types.ObjectId(search.reaching.country) }] : [];
+    any.push({ $or: [...country, { institution: venue }, { scopeInstitutions: venue }, { roles: 'admin' }] });
+  }
   if (search.words) {
     const pattern = containsPattern(search.words);
-    query.$or = [{ fullName: pattern }, { serviceNumber: pattern }, { email: pattern }];
+    any.push({ $or: [{ fullName: pattern }, { serviceNumber: pattern }, { email: pattern }] });
   }
-  return Person.find(query, SUMMARY).sort({ fullName: 1, _id: 1 }).limit(search.limit).lean<PersonSummary[]>();
+  if (any.length > 0) query.$and = any;
+  return Person.find(query, SUMMARY)
+    .sort({ fullName: 1, _id: 1 })
+    .skip(search.skip ?? 0)
+    .limit(search.limit)
+    .lean<PersonSummary[]>();
 }

@@ -1,0 +1,48 @@
+import type { Request } from 'express';
+import multer from 'multer';
+import type { ParsedFirst } from '../http/csrf.ts';
+import { FieldValidationError } from '../http/errors.ts';
+import { MAX_CSV_BYTES } from './bulk.service.ts';
+
+// The roster's CSV of service numbers: one small file, read into memory and never kept. Its form
+// carries the CSRF token in its body, so this parser runs before the app-wide check
+// (src/http/csrf.ts, `parsedFirst`); a refused request has stored nothing, and an anonymous one
+// costs at most MAX_CSV_BYTES of memory for the time of the request. The form puts its token
+// before the file, so a file refused for its size still leaves the token read.
+
+const csvParser = multer({
+  storage: multer.memoryStorage(),
+  limits: { fileSize: MAX_CSV_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
+}).single('file');
+
+const UPLOAD_PATH = /^\/sessions\/[^/]+\/enrolments\/upload$/;
+
+/** What went wrong while reading the file, kept for the route to show beside the field. */
+const refusals = new WeakMap<Request, FieldValidationError>();
+
+export const rosterUploadParsing: ParsedFirst = {
+  matches: (req) => req.method === 'POST' && UPLOAD_PATH.test(req.path),
+  parse: (req, res, next) => {
+    csvParser(req, res, (error: unknown) => {
+      if (error instanceof multer.MulterError) {
+        const key = error.code === 'LIMIT_FILE_SIZE' ? 'enrolments:bulk.tooLarge' : 'enrolments:bulk.notCsv';
+        refusals.set(req, new FieldValidationError({ file: { key } }));
+        return next();
+      }
+      next(error);
+    });
+  },
+};
+
+const looksLikeCsv = (file: Express.Multer.File) =>
+  /\.csv$/i.test(file.originalname) || ['text/csv', 'application/vnd.ms-excel'].includes(file.mimetype);
+
+/** The uploaded CSV, or the field error to show. */
+export function uploadedCsv(req: Request): Buffer {
+  const refusal = refusals.get(req);
+  if (refusal) throw refusal;
+  const file = req.file;
+  if (!file) throw new FieldValidationError({ file: { key: 'validation.required' } });
+  if (!looksLikeCsv(file)) throw new FieldValidationError({ file: { key: 'enrolments:bulk.notCsv' } });
+  return file.buffer;
+}
