@@ -350,14 +350,18 @@ describe('sessions', () => {
 
   describe('sessions: list', () => {
     it('lists sessions in scope with filters and fill rate', async () => {
-      await sessionIn(w, { days: [{ date: '2026-03-02', start: '09:00', end: '10:00' }] });
+      await sessionIn(w, { days: [{ date: '2099-03-02', start: '09:00', end: '10:00' }] });
       await sessionIn(w, {
         institution: w.partner,
         room: 'A',
         trainers: [w.people.coTrainer],
-        days: [{ date: '2026-05-02', start: '09:00', end: '10:00' }],
+        days: [{ date: '2099-05-02', start: '09:00', end: '10:00' }],
       });
-      await sessionIn(w, { institution: w.elsewhere, trainers: [w.people.otherTrainer] });
+      await sessionIn(w, {
+        institution: w.elsewhere,
+        trainers: [w.people.otherTrainer],
+        days: [{ date: '2099-03-02', start: '09:00', end: '10:00' }],
+      });
       const agent = await as('coordinator');
       const all = await agent.get('/sessions').expect(200);
       expectNoMissingTranslations(all.text);
@@ -365,7 +369,7 @@ describe('sessions', () => {
       expect(visibleText(all.text)).to.include('0/20 seated, 0 waiting');
       const byTrainer = await agent.get(`/sessions?trainer=${w.people.coTrainer.id}`).expect(200);
       expect(visibleText(byTrainer.text)).to.include('1 result');
-      const byDate = await agent.get('/sessions?from=2026-04-01&to=2026-06-01').expect(200);
+      const byDate = await agent.get('/sessions?from=2099-04-01&to=2099-06-01').expect(200);
       expect(visibleText(byDate.text)).to.include('1 result');
       const byVenue = await agent.get(`/sessions?institution=${w.almaty.id}&status=open`).expect(200);
       expect(visibleText(byVenue.text)).to.include('1 result');

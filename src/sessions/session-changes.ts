@@ -24,6 +24,16 @@ export class SessionClashError extends FieldValidationError {
   }
 }
 
+/**
+ * The first day is already over: a past session may be recorded on purpose (training already
+ * held), so the form asks once and the ticked box lets the next save through.
+ */
+export function checkPast(days: Prepared['days'], input: SessionInput, now = new Date()) {
+  if (days[0] && days[0].endsAt <= now && !input.pastConfirmed) {
+    throw fieldError('pastConfirmed', 'sessions:past.confirmFirst');
+  }
+}
+
 export type Prepared = {
   module: { _id: mongoose.Types.ObjectId; version: number };
   institution: { _id: mongoose.Types.ObjectId; country: mongoose.Types.ObjectId };

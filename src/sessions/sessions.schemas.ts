@@ -63,6 +63,8 @@ export const sessionSchema = z
     notes: optionalMultilineText(2000),
     override: checkbox(),
     overrideReason: optionalText(500),
+    /** ticked when the form warned that the first day is over: the training was held, record it */
+    pastConfirmed: checkbox(),
     /** the session's version when the edit form was opened (hidden); absent on a new session */
     version: formRevision(),
   })
@@ -113,6 +115,7 @@ export const sessionSchema = z
       notes: input.notes,
       override: input.override,
       overrideReason: input.overrideReason,
+      pastConfirmed: input.pastConfirmed,
       version: input.version,
     };
   });
@@ -123,7 +126,8 @@ export const cancelSchema = z.object({ reason: multilineText(500) }).strict();
 const optionalFilterId = () => objectId().optional().catch(undefined);
 const optionalFilterDate = () => z.string().regex(DATE).optional().catch(undefined);
 
-export const SESSION_STATUS_FILTERS = ['current', ...SESSION_STATUSES, 'all'] as const;
+/** current: not yet over; past: over (cancelled ones under their own filter); then each status. */
+export const SESSION_STATUS_FILTERS = ['current', 'past', ...SESSION_STATUSES, 'all'] as const;
 
 export const sessionFilterSchema = z.object({
   status: z.enum(SESSION_STATUS_FILTERS).default('current').catch('current'),
