@@ -12,6 +12,7 @@ import { csrfToken, signIn, post, type Agent } from './support/http.ts';
 import {
   expectLabelledControls,
   expectNoMissingTranslations,
+  dayError,
   fieldError,
   inputValue,
   links,
@@ -92,7 +93,7 @@ describe('sessions', () => {
     it('refuses bad input with 422, the messages beside the fields and the input kept', async () => {
       const agent = await as('coordinator');
       const cases: [Record<string, string | string[]>, string, string][] = [
-        [{ end: ['08:00', '', '', '', ''] }, 'days', 'Each day must end after it starts.'],
+        [{ end: ['08:00', '', '', '', ''] }, 'days.0.end', 'Each day must end after it starts.'],
         [
           { date: ['', '', '', '', ''], start: ['', '', '', '', ''], end: ['', '', '', '', ''] },
           'days',
@@ -104,7 +105,7 @@ describe('sessions', () => {
             start: ['09:00', '09:00', '', '', ''],
             end: ['17:00', '17:00', '', '', ''],
           },
-          'days',
+          'days.1.date',
           'List the days in order, one row per day.',
         ],
         [{ capacity: '0' }, 'capacity', 'Enter a number of seats from 1 to 1000.'],
@@ -117,7 +118,7 @@ describe('sessions', () => {
       for (const [fields, field, message] of cases) {
         const res = await post(agent, '/sessions', sessionForm(w, { room: 'Kept <room>', ...fields }));
         expect(res.status, JSON.stringify(fields)).to.equal(422);
-        expect(fieldError(res.text, field)).to.equal(message);
+        expect(field.startsWith('days.') ? dayError(res.text, field) : fieldError(res.text, field)).to.equal(message);
         expect(inputValue(res.text, 'room')).to.equal('Kept <room>');
         expect(res.text).not.to.include('Kept <room>');
       }

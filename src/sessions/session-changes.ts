@@ -58,10 +58,10 @@ export async function prepare(actor: Actor, input: SessionInput, current?: Train
   if (!venue) throw fieldError('institution', 'sessions:errors.venueOutOfScope');
   const timeZone = input.timeZone ?? venue.timeZone;
   if (!isTimeZone(timeZone)) throw fieldError('timeZone', 'validation.timeZone');
-  const days = input.days.map((day) => {
+  const days = input.days.map(({ row, ...day }) => {
     const startsAt = localToUtc(day.date, day.start, timeZone);
     const endsAt = localToUtc(day.date, day.end, timeZone);
-    if (!startsAt || !endsAt) throw fieldError('days', 'sessions:errors.notATime');
+    if (!startsAt || !endsAt) throw fieldError(`days.${row}.${startsAt ? 'end' : 'start'}`, 'sessions:errors.notATime');
     return { ...day, startsAt, endsAt };
   });
   const window = (value: string | undefined, field: string) => {
