@@ -27,6 +27,12 @@ export function fieldError(html: string, name: string): string | undefined {
   return match?.[1] === undefined ? undefined : decode(match[1]);
 }
 
+/** The message beside one box of a row of the session form's days (`days.2.end`). */
+export function dayError(html: string, name: string): string | undefined {
+  const match = new RegExp(`data-field="${escapeRegExp(name)}">([^<]*)</span>`).exec(html);
+  return match?.[1] === undefined ? undefined : decode(match[1]);
+}
+
 /** What a text box holds. */
 export function inputValue(html: string, name: string): string | undefined {
   const tag = new RegExp(`<input[^>]*\\bname="${escapeRegExp(name)}"[^>]*>`).exec(html)?.[0];

@@ -491,9 +491,22 @@ describe('resource materials', () => {
         { name: 'page.html', content: files.html() },
       ]);
       expect(res.status).to.equal(422);
-      expect(fieldError(res.text, 'files')).to.equal(t('resources:refused.several', { count: 2 }));
+      // the good file is named as not kept: an upload is saved whole or not at all
+      expect(fieldError(res.text, 'files')).to.equal(
+        'Nothing was saved, not even the files that were fine: fix or leave out “bad.pdf”, “page.html”, then upload again.',
+      );
       expect(res.text).to.include(t('resources:refused.executable', { name: 'bad.pdf' }));
       expect(res.text).to.include('page.html');
+      await expectNothingStored();
+    });
+
+    it('says how many were refused when every file of several is', async () => {
+      const res = await upload(agent, w.module.id, [
+        { name: 'bad.pdf', content: files.elf() },
+        { name: 'page.html', content: files.html() },
+      ]);
+      expect(res.status).to.equal(422);
+      expect(fieldError(res.text, 'files')).to.equal(t('resources:refused.several', { count: 2 }));
       await expectNothingStored();
     });
 

@@ -8,7 +8,10 @@ import { isObjectId } from '../db/object-id.ts';
 const TRANSLATION_KEY = /^[a-z]+[:.][A-Za-z0-9_.]+$/;
 
 function translate(issue: z.core.$ZodIssue): Translatable {
-  if (TRANSLATION_KEY.test(issue.message)) return { key: issue.message };
+  if (TRANSLATION_KEY.test(issue.message)) {
+    const params = issue.code === 'custom' ? (issue.params as Translatable['params']) : undefined;
+    return params ? { key: issue.message, params } : { key: issue.message };
+  }
   switch (issue.code) {
     case 'invalid_type':
       return issue.input === undefined || issue.input === ''
@@ -37,11 +40,20 @@ function translate(issue: z.core.$ZodIssue): Translatable {
   }
 }
 
+/**
+ * The box an issue is told beside: an item of a list reports on its list (`coTrainers`), a box
+ * of a row on itself (`days.2.end`, path list → row → box).
+ */
+function fieldOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return issue.keys[0] ?? '_form';
+  if (issue.path.length >= 3) return issue.path.slice(0, 3).map(String).join('.');
+  return String(issue.path[0] ?? '_form');
+}
+
 export function toFieldErrors(error: z.ZodError): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of error.issues) {
-    const field = issue.code === 'unrecognized_keys' ? (issue.keys[0] ?? '_form') : String(issue.path[0] ?? '_form'); // an item of a list reports on its list
-    errors[field] ??= translate(issue);
+    errors[fieldOf(issue)] ??= translate(issue);
   }
   return errors;
 }
@@ -99,6 +111,24 @@ export const objectId = () =>
     .string()
     .refine(isObjectId, 'validation.invalid')
     .transform((id) => id.toLowerCase());
+
+/**
+ * A whole number typed into a bounded box: an empty box is "required"; a sign, a fraction, a
+ * word or a number out of range is told the range ("Enter a whole number from 0 to 100.").
+ */
+export const wholeNumber = (min: number, max: number, message = 'validation.wholeNumber') =>
+  z.string().trim().min(1).refine(inRange(min, max), { message, params: { min, max } }).transform(Number);
+
+/** wholeNumber whose empty box means none (null). */
+export const optionalWholeNumber = (min: number, max: number, message = 'validation.wholeNumber') =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v === '' || inRange(min, max)(v), { message, params: { min, max } })
+    .transform((v) => (v === '' ? null : Number(v)));
+
+const inRange = (min: number, max: number) => (v: string) =>
+  /^\d{1,9}$/.test(v) && Number(v) >= min && Number(v) <= max;
 
 /** A form's multi-select or checkbox group: absent, one value or several. */
 export const manyOf = <T extends z.ZodType>(item: T) =>

@@ -9,6 +9,8 @@ import {
   pageNumber,
   singleLine,
   text,
+  optionalWholeNumber,
+  wholeNumber,
 } from '../http/validate.ts';
 import { DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
@@ -20,16 +22,6 @@ import { isObjectId } from '../db/object-id.ts';
 export const MAX_OBJECTIVES = 20;
 export const MAX_TAGS = 20;
 
-/** A whole number typed into a box; an empty box is "required". */
-const wholeNumber = (min: number, max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .regex(/^\d{1,6}$/, 'modules:number.whole')
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
 /** Hours: a positive number, halves and quarters allowed (1.5, 0.75). */
 const hours = z
   .string()
@@ -37,7 +29,7 @@ const hours = z
   .min(1)
   .regex(/^\d{1,4}([.,]\d{1,2})?$/, 'modules:hours.format')
   .transform((v) => Number(v.replace(',', '.')))
-  .pipe(z.number().gt(0, 'modules:hours.format').max(1000));
+  .pipe(z.number().gt(0, 'modules:hours.format').max(1000, 'modules:hours.format'));
 
 /** Lines of a textarea: trimmed, empty lines dropped; each line holds no other control character. */
 const lines = (max: number) =>
@@ -98,10 +90,7 @@ export const moduleSchema = z
       ...new Set(ids.map((id) => id.toLowerCase())),
     ]),
     /** empty: the module has no assessment */
-    passMark: z
-      .literal('')
-      .transform(() => null)
-      .or(wholeNumber(0, 100)),
+    passMark: optionalWholeNumber(0, 100),
     attendanceThreshold: wholeNumber(0, 100),
     /** 0: the certificate never expires */
     certificateValidityMonths: wholeNumber(0, 240),

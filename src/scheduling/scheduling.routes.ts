@@ -111,6 +111,8 @@ export function schedulingRouter(): Router {
       modules,
       institutions,
       trainers,
+      // a session still open or running whose last day is over says so: its status lags behind
+      isOver: (row: { status: string; endsAt: Date }) => isActive(row.status) && row.endsAt < new Date(),
       when: (row: { days: { date: string; start: string; end: string }[]; timeZone: string }) =>
         row.days[0] ? formatDay(row.days[0], row.timeZone, req.language) : '',
     });

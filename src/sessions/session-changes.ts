@@ -24,6 +24,16 @@ export class SessionClashError extends FieldValidationError {
   }
 }
 
+/**
+ * The first day is already over: a past session may be recorded on purpose (training already
+ * held), so the form asks once and the ticked box lets the next save through.
+ */
+export function checkPast(days: Prepared['days'], input: SessionInput, now = new Date()) {
+  if (days[0] && days[0].endsAt <= now && !input.pastConfirmed) {
+    throw fieldError('pastConfirmed', 'sessions:past.confirmFirst');
+  }
+}
+
 export type Prepared = {
   module: { _id: mongoose.Types.ObjectId; version: number };
   institution: { _id: mongoose.Types.ObjectId; country: mongoose.Types.ObjectId };
@@ -48,10 +58,10 @@ export async function prepare(actor: Actor, input: SessionInput, current?: Train
   if (!venue) throw fieldError('institution', 'sessions:errors.venueOutOfScope');
   const timeZone = input.timeZone ?? venue.timeZone;
   if (!isTimeZone(timeZone)) throw fieldError('timeZone', 'validation.timeZone');
-  const days = input.days.map((day) => {
+  const days = input.days.map(({ row, ...day }) => {
     const startsAt = localToUtc(day.date, day.start, timeZone);
     const endsAt = localToUtc(day.date, day.end, timeZone);
-    if (!startsAt || !endsAt) throw fieldError('days', 'sessions:errors.notATime');
+    if (!startsAt || !endsAt) throw fieldError(`days.${row}.${startsAt ? 'end' : 'start'}`, 'sessions:errors.notATime');
     return { ...day, startsAt, endsAt };
   });
   const window = (value: string | undefined, field: string) => {

@@ -9,6 +9,7 @@ import {
   optionalMultilineText,
   optionalText,
   pageNumber,
+  wholeNumber,
 } from '../http/validate.ts';
 import { SESSION_STATUSES } from './training-session.model.ts';
 
@@ -34,88 +35,83 @@ const localDateTime = () =>
     .transform((v) => (v === '' ? undefined : v))
     .optional();
 
-export type DayInput = { date: string; start: string; end: string };
+/** A day as typed, with its row on the form (empty rows are skipped) for messages about it. */
+export type DayInput = { date: string; start: string; end: string; row: number };
 
-export const sessionSchema = z
-  .object({
-    module: z.string().min(1, 'sessions:errors.chooseModule').pipe(objectId()),
-    institution: z.string().min(1, 'sessions:errors.chooseVenue').pipe(objectId()),
-    room: optionalText(100),
-    timeZone: optionalText(100),
-    date: boxes(),
-    start: boxes(),
-    end: boxes(),
-    language: z.enum(DELIVERY_LANGUAGES),
-    capacity: z
-      .string()
-      .regex(/^\d{1,4}$/, 'sessions:errors.capacity')
-      .transform(Number)
-      .pipe(z.number().int().min(1, 'sessions:errors.capacity').max(1000, 'sessions:errors.capacity')),
-    lead: optionalId(),
-    coTrainers: manyOf(objectId()),
-    enrolmentOpens: localDateTime(),
-    enrolmentCloses: localDateTime(),
-    requiresApproval: checkbox(),
-    withdrawalCutoffHours: z
-      .string()
-      .regex(/^\d{1,4}$/, 'sessions:errors.cutoff')
-      .transform(Number),
-    notes: optionalMultilineText(2000),
-    override: checkbox(),
-    overrideReason: optionalText(500),
-    /** the session's version when the edit form was opened (hidden); absent on a new session */
-    version: formRevision(),
-  })
-  .strict()
-  .transform((input, ctx) => {
-    const days: DayInput[] = [];
-    const rows = Math.max(input.date.length, input.start.length, input.end.length);
-    for (let i = 0; i < rows; i += 1) {
-      const day = { date: input.date[i] ?? '', start: input.start[i] ?? '', end: input.end[i] ?? '' };
-      if (!day.date && !day.start && !day.end) continue;
-      if (!DATE.test(day.date) || !TIME.test(day.start) || !TIME.test(day.end)) {
-        ctx.addIssue({ code: 'custom', path: ['days'], message: 'sessions:errors.dayIncomplete' });
-        return z.NEVER;
-      }
-      if (day.end <= day.start) {
-        ctx.addIssue({ code: 'custom', path: ['days'], message: 'sessions:errors.endBeforeStart' });
-        return z.NEVER;
-      }
-      const previous = days.at(-1);
-      if (previous && day.date <= previous.date) {
-        ctx.addIssue({ code: 'custom', path: ['days'], message: 'sessions:errors.daysOrder' });
-        return z.NEVER;
-      }
-      days.push(day);
-    }
-    if (days.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['days'], message: 'sessions:errors.noDays' });
-      return z.NEVER;
-    }
-    if (input.override && !input.overrideReason) {
-      ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'sessions:errors.overrideReason' });
-      return z.NEVER;
-    }
-    return {
-      module: input.module,
-      institution: input.institution,
-      room: input.room,
-      timeZone: input.timeZone,
-      days,
-      language: input.language,
-      capacity: input.capacity,
-      lead: input.lead,
-      coTrainers: input.coTrainers,
-      enrolmentOpens: input.enrolmentOpens,
-      enrolmentCloses: input.enrolmentCloses,
-      requiresApproval: input.requiresApproval,
-      withdrawalCutoffHours: input.withdrawalCutoffHours,
-      notes: input.notes,
-      override: input.override,
-      overrideReason: input.overrideReason,
-      version: input.version,
-    };
-  });
+/**
+ * The rows of day boxes as one field, checked whatever else is wrong with the form (so every
+ * message comes in one round), each fault reported on its own box: `days.2.end`.
+ */
+const daysField = z.object({ date: boxes(), start: boxes(), end: boxes() }).transform((boxes, ctx) => {
+  const days: DayInput[] = [];
+  let faults = 0;
+  const at = (row: number, box: 'date' | 'start' | 'end', message: string) => {
+    faults += 1;
+    ctx.addIssue({ code: 'custom', path: [row, box], message });
+  };
+  let previous: DayInput | undefined;
+  const rows = Math.max(boxes.date.length, boxes.start.length, boxes.end.length);
+  for (let i = 0; i < rows; i += 1) {
+    const day = { date: boxes.date[i] ?? '', start: boxes.start[i] ?? '', end: boxes.end[i] ?? '', row: i };
+    if (!day.date && !day.start && !day.end) continue;
+    const faultsBefore = faults;
+    if (!DATE.test(day.date)) at(i, 'date', 'sessions:errors.date');
+    if (!TIME.test(day.start)) at(i, 'start', 'sessions:errors.startTime');
+    if (!TIME.test(day.end)) at(i, 'end', 'sessions:errors.endTime');
+    else if (TIME.test(day.start) && day.end <= day.start) at(i, 'end', 'sessions:errors.endBeforeStart');
+    if (DATE.test(day.date) && previous && day.date <= previous.date) at(i, 'date', 'sessions:errors.daysOrder');
+    if (DATE.test(day.date)) previous = day;
+    if (faults === faultsBefore) days.push(day);
+  }
+  if (days.length === 0 && faults === 0) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'sessions:errors.noDays' });
+  }
+  return days;
+});
+
+/** The form's date, start and end boxes (repeated names) gathered into the one days field. */
+function gatherDays(body: unknown) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const { date, start, end, ...rest } = body as Record<string, unknown>;
+  return { ...rest, days: { date, start, end } };
+}
+
+export const sessionSchema = z.preprocess(
+  gatherDays,
+  z
+    .object({
+      module: z.string().min(1, 'sessions:errors.chooseModule').pipe(objectId()),
+      institution: z.string().min(1, 'sessions:errors.chooseVenue').pipe(objectId()),
+      room: optionalText(100),
+      timeZone: optionalText(100),
+      days: daysField,
+      language: z.enum(DELIVERY_LANGUAGES),
+      capacity: wholeNumber(1, 1000, 'sessions:errors.capacity'),
+      lead: optionalId(),
+      coTrainers: manyOf(objectId()),
+      enrolmentOpens: localDateTime(),
+      enrolmentCloses: localDateTime(),
+      requiresApproval: checkbox(),
+      withdrawalCutoffHours: wholeNumber(0, 9999, 'sessions:errors.cutoff'),
+      notes: optionalMultilineText(2000),
+      override: checkbox(),
+      overrideReason: optionalText(500),
+      /** ticked when the form warned that the first day is over: the training was held, record it */
+      pastConfirmed: checkbox(),
+      /** the session's version when the edit form was opened (hidden); absent on a new session */
+      version: formRevision(),
+    })
+    .strict()
+    // told beside the other messages, not in a round of its own
+    .superRefine(
+      (input, ctx) => {
+        if (input.override && !input.overrideReason) {
+          ctx.addIssue({ code: 'custom', path: ['overrideReason'], message: 'sessions:errors.overrideReason' });
+        }
+      },
+      { when: (payload) => typeof payload.value === 'object' && payload.value !== null },
+    ),
+);
 export type SessionInput = z.output<typeof sessionSchema>;
 
 export const cancelSchema = z.object({ reason: multilineText(500) }).strict();
@@ -123,7 +119,8 @@ export const cancelSchema = z.object({ reason: multilineText(500) }).strict();
 const optionalFilterId = () => objectId().optional().catch(undefined);
 const optionalFilterDate = () => z.string().regex(DATE).optional().catch(undefined);
 
-export const SESSION_STATUS_FILTERS = ['current', ...SESSION_STATUSES, 'all'] as const;
+/** current: not yet over; past: over (cancelled ones under their own filter); then each status. */
+export const SESSION_STATUS_FILTERS = ['current', 'past', ...SESSION_STATUSES, 'all'] as const;
 
 export const sessionFilterSchema = z.object({
   status: z.enum(SESSION_STATUS_FILTERS).default('current').catch('current'),

@@ -9,7 +9,7 @@ import { findByIdOr404 } from '../db/object-id.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import type { PersonOption } from './session-options.ts';
 import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
-import { apply, checkClashes, prepare } from './session-changes.ts';
+import { apply, checkClashes, checkPast, prepare } from './session-changes.ts';
 import {
   ACTIVE_STATUSES,
   isActive,
@@ -48,6 +48,7 @@ function managedBy(actor: Actor): Filter {
 
 const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefined> = {
   current: [...ACTIVE_STATUSES],
+  past: ['draft', 'open', 'in_progress', 'completed'],
   draft: ['draft'],
   open: ['open'],
   in_progress: ['in_progress'],
@@ -62,11 +63,14 @@ export type SessionListRow = SessionRecord & {
 };
 
 /** Sessions of venues in the actor's scope, soonest first. */
-export async function listSessions(actor: Actor, filter: SessionFilter) {
+export async function listSessions(actor: Actor, filter: SessionFilter, now = new Date()) {
   if (!isSessionManager(actor)) throw forbidden();
   const conditions: Filter[] = [managedBy(actor)];
   const statuses = STATUSES_SHOWN[filter.status];
   if (statuses) conditions.push({ status: anyOf(statuses) });
+  // current: not yet over, whatever its step; past: over, most recent first
+  if (filter.status === 'current') conditions.push({ endsAt: mongoose.trusted({ $gte: now }) });
+  if (filter.status === 'past') conditions.push({ endsAt: mongoose.trusted({ $lt: now }) });
   if (filter.module) conditions.push({ module: new mongoose.Types.ObjectId(filter.module) });
   if (filter.institution) conditions.push({ institution: new mongoose.Types.ObjectId(filter.institution) });
   if (filter.trainer) conditions.push({ 'trainers.person': new mongoose.Types.ObjectId(filter.trainer) });
@@ -74,7 +78,7 @@ export async function listSessions(actor: Actor, filter: SessionFilter) {
   if (filter.to) conditions.push({ startsAt: mongoose.trusted({ $lt: new Date(`${filter.to}T23:59:59.999Z`) }) });
   const query: Filter = { $and: conditions };
   const page = await findPage<SessionListRow>(TrainingSession, query, filter.page, {
-    sort: { startsAt: 1 },
+    sort: { startsAt: filter.status === 'past' ? -1 : 1 },
     populate: [
       ['module', 'title code'],
       ['institution', 'name code'],
@@ -102,6 +106,7 @@ export type SessionPlaces = { seatsTaken(sessionId: mongoose.Types.ObjectId): Pr
 export async function createSession(actor: Actor, input: SessionInput): Promise<Saved> {
   if (!isSessionManager(actor)) throw forbidden();
   const prepared = await prepare(actor, input);
+  checkPast(prepared.days, input);
   const session = new TrainingSession({ moduleVersion: prepared.module.version, createdBy: actor.id, status: 'draft' });
   apply(session, input, prepared);
   await checkClashes(actor, session, input);
@@ -128,6 +133,9 @@ export async function updateSession(
   if (!isActive(session.status)) throw conflict('sessions:errors.notEditable');
   if (input.version !== undefined && input.version !== session.__v) throw staleSession();
   const prepared = await prepare(actor, input, session);
+  // asked when the days change to a past first day, not at every edit of a session already held
+  const sameDays = JSON.stringify(prepared.days.map(dayKey)) === JSON.stringify(session.days.map(dayKey));
+  if (!sameDays) checkPast(prepared.days, input);
   const previousCapacity = session.capacity;
   if (input.capacity < previousCapacity) {
     // seats already held stay held: capacity may shrink only down to the people seated

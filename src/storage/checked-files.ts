@@ -16,11 +16,12 @@ export type CheckedFile = {
 };
 export type StoredFile = Omit<CheckedFile, 'tempPath'> & { storageKey: string };
 
-/** Checks every file's type by content; one refusal refuses the whole upload (422, each problem named). */
+/** Checks every file's type by content; one refusal refuses the whole upload (422, each problem named, the good files told they were not kept). */
 export async function checkFiles(files: UploadedFile[], field: string): Promise<CheckedFile[]> {
   if (files.length === 0) throw new UploadRefusal(422, { [field]: { key: 'resources:upload.noFile' } });
   const checked: CheckedFile[] = [];
   const problems: Translatable[] = [];
+  const refused: string[] = [];
   for (const file of files) {
     const name = baseName(file.originalName);
     const decision = await decideType(file.tempPath, name);
@@ -30,7 +31,14 @@ export async function checkFiles(files: UploadedFile[], field: string): Promise<
     } else {
       const params = { name, extension: decision.extension || '—', detected: decision.detected ?? '—' };
       problems.push({ key: `resources:refused.${decision.reason}`, params });
+      refused.push(name);
     }
+  }
+  // all or nothing, and said so: the good files of a mixed upload are named as not kept, since
+  // the form's title, kind and audience were chosen for the set, and a half-saved set is easily missed
+  if (problems.length > 0 && checked.length > 0) {
+    const names = refused.map((name) => `“${name}”`).join(', ');
+    throw new UploadRefusal(422, { [field]: { key: 'resources:refused.nothingSaved', params: { names } } }, problems);
   }
   if (problems.length === 1) throw new UploadRefusal(422, { [field]: problems[0]! });
   if (problems.length > 1) {
