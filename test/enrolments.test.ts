@@ -335,49 +335,6 @@ describe('enrolments', () => {
       expect((await offered('q=Crowd%20199')).ids).to.deep.equal([crowd[199]!.id]);
     });
 
-    it("offers exactly who could enrol themselves: staff of another prison of the country, not the session's trainers, nobody abroad", async () => {
-      const { country, institution, session, coordinator } = await world();
-      const prison = await buildInstitution({ country: country._id, name: 'Far Prison' });
-      const neighbour = await buildUser({ institution: prison, fullName: 'Neighbour Person' });
-      const trainer = await buildUser({ roles: ['trainer'], institution, fullName: 'Teaching Trainer' });
-      const other = await buildUser({ roles: ['trainer'], institution, fullName: 'Other Trainer' });
-      const abroad = await buildUser({ fullName: 'Abroad Person' });
-      await TrainingSession.updateOne(
-        { _id: session._id },
-        { $set: { trainers: [{ person: trainer._id, lead: true }] } },
-      );
-      const boss = await signIn(app, coordinator.email!);
-      const roster = `/sessions/${session.id as string}/enrolments`;
-      const page = await boss.get(roster).expect(200);
-      const ids = optionValues(page.text, 'person').filter(Boolean);
-      expect(ids).to.include.members([neighbour.id, other.id]);
-      for (const left of [trainer.id, coordinator.id, abroad.id]) expect(ids).not.to.include(left);
-      expect(visibleText(page.text)).to.include('Far Prison');
-
-      const teacher = await post(boss, roster, { person: trainer.id as string });
-      expect(teacher.status).to.equal(422);
-      expect(fieldError(teacher.text, 'person')).to.equal('Not found among the people you may enrol');
-      expect((await post(boss, roster, { person: coordinator.id as string })).status).to.equal(422);
-      expect((await post(boss, roster, { person: neighbour.id as string })).status).to.equal(303);
-      expect(await peopleInSession(session.id as string)).to.deep.equal([neighbour.id]);
-    });
-
-    it("refuses a trainer's own enrolment in the session he teaches, and offers him no button", async () => {
-      const { institution, session } = await world();
-      const trainer = await buildUser({ roles: ['trainer'], institution });
-      await TrainingSession.updateOne(
-        { _id: session._id },
-        { $set: { trainers: [{ person: trainer._id, lead: true }] } },
-      );
-      const agent = await signIn(app, trainer.email!);
-      const page = await agent.get(`/sessions/${session.id as string}`).expect(200);
-      expect(page.text).not.to.include('/enrolments/enrol"');
-      expect(visibleText(page.text)).to.include('You teach this session.');
-      const res = await post(agent, `/sessions/${session.id as string}/enrolments/enrol`);
-      expect(res.status).to.equal(403);
-      expect(await peopleInSession(session.id as string)).to.deep.equal([]);
-    });
-
     it('adds one person, and refuses one who could not enrol themselves beside the field exactly like an unknown id', async () => {
       const { country, institution, session, coordinator } = await world();
       const person = await buildUser({ institution });

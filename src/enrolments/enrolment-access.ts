@@ -59,3 +59,9 @@ export function selfEnrolmentRefusal(actor: Actor, session: TrainingSessionDocum
 export function withdrawalDeadline(session: { startsAt: Date; withdrawalCutoffHours: number }) {
   return new Date(session.startsAt.getTime() - session.withdrawalCutoffHours * 3_600_000);
 }
+
+/** The last moment someone may enrol themselves again: the enrolment window's end, or the start. */
+export function comebackDeadline(session: { startsAt: Date; enrolmentClosesAt?: Date | null }): Date {
+  const closes = session.enrolmentClosesAt;
+  return closes && closes < session.startsAt ? closes : session.startsAt;
+}

@@ -9,6 +9,7 @@ import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { loadSessionFor, mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
+import { endedBy, REMOVER, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 
 // What the enrolment pages and other features read: the roster, pending approvals, a person's
@@ -29,6 +30,8 @@ export type RosterRow = {
   position?: number;
   requestedAt: Date;
   person: PersonRow;
+  /** for a withdrawn place: whether the person withdrew or was removed, and by whom */
+  ended?: EndedBy;
 };
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
@@ -46,6 +49,7 @@ export async function roster(actor: Actor, sessionId: string) {
       select: 'fullName email serviceNumber institution',
       populate: { path: 'institution', select: 'name' },
     })
+    .populate<{ removedBy: Remover | null }>(REMOVER)
     .lean();
   const toRow = (e: (typeof rows)[number]): RosterRow => ({
     id: e._id.toHexString(),
@@ -54,6 +58,7 @@ export async function roster(actor: Actor, sessionId: string) {
     position: undefined,
     requestedAt: e.requestedAt,
     person: e.person,
+    ended: endedBy(actor, e),
   });
   const enrolled = rows
     .filter((e) => e.state === 'enrolled')
@@ -149,7 +154,7 @@ type MySession = {
   institution: { name: string } | null;
 };
 
-/** A person's own training: upcoming, waiting, requested, past. */
+/** A person's own training: upcoming, waiting, requested, withdrawn (or removed), past. */
 export async function myTraining(actor: Actor, now = new Date()) {
   const rows = await Enrolment.find({ person: actor.id })
     .populate<{ session: MySession }>({
@@ -160,6 +165,7 @@ export async function myTraining(actor: Actor, now = new Date()) {
         { path: 'institution', select: 'name' },
       ],
     })
+    .populate<{ removedBy: Remover | null }>(REMOVER)
     .lean();
   const items = rows
     .filter((r) => r.session)
@@ -181,6 +187,7 @@ export async function myTraining(actor: Actor, now = new Date()) {
     enrolled: upcoming.filter((r) => r.state === 'enrolled'),
     waiting: waiting.map((r) => ({ ...r, position: positionOf(r) })),
     requests: upcoming.filter((r) => r.state === 'requested'),
+    withdrawn: upcoming.filter((r) => r.state === 'withdrawn').map((r) => ({ ...r, ended: endedBy(actor, r) })),
     past: items.filter((r) => r.session.endsAt < now && r.state === 'enrolled').reverse(),
     cancelled: items.filter((r) => r.state === 'cancelled'),
   };

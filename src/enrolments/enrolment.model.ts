@@ -26,6 +26,8 @@ const enrolmentSchema = new mongoose.Schema(
     requestedAt: { type: Date, required: true, default: () => new Date() },
     decidedAt: { type: Date },
     withdrawnAt: { type: Date },
+    /** who ended the place when it was not the person themself (a coordinator's removal) */
+    removedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
   },
   { timestamps: true },
 );

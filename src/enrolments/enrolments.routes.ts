@@ -3,7 +3,8 @@ import { requireRole, requireUser, safeReturnTo } from '../access/guards.ts';
 import { flash } from '../http/flash.ts';
 import { orRefusal } from '../http/form.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
-import { myTraining, pendingApprovals } from './enrolment-queries.service.ts';
+import { comebackDeadline, loadVisibleSession } from './enrolment-access.ts';
+import { enrolmentPanel, myTraining, pendingApprovals } from './enrolment-queries.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
 import { rosterRouter } from './roster.routes.ts';
 
@@ -20,6 +21,20 @@ export function enrolmentsRouter(): Router {
     await orRefusal(req, res, `/sessions/${id}`, async () => {
       const outcome = await enrol(req.user!, id);
       flash(req.session, { type: 'success', key: `enrolments:flash.${outcome}` });
+    });
+  });
+
+  // withdrawing asks first, on a page of its own (no script needed), and says what becomes of the place
+  router.get('/sessions/:id/enrolments/withdraw', requireUser, async (req, res) => {
+    const session = await loadVisibleSession(req.user!, String(req.params.id));
+    await session.populate({ path: 'module', select: 'title' });
+    const panel = await enrolmentPanel(req.user!, session);
+    res.render('enrolments/withdraw', {
+      title: req.t('enrolments:withdraw.title'),
+      session,
+      panel,
+      comebackUntil: comebackDeadline(session),
+      venueTime: venueTimeIn(req.language),
     });
   });
 

@@ -161,13 +161,11 @@ export async function decline(actor: Actor, enrolmentId: string): Promise<void> 
   await tell([enrolment.person], 'enrolment.declined', session);
 }
 
-/** Ends a live enrolment; a seat it held goes to the first person waiting. */
-async function release(enrolment: EnrolmentDocument, session: TrainingSessionDocument) {
+/** Ends a live enrolment; a seat it held goes to the first person waiting. `removedBy`: who, when not the person. */
+async function release(enrolment: EnrolmentDocument, session: TrainingSessionDocument, removedBy?: string) {
   const heldSeat = enrolment.state === 'enrolled';
-  await Enrolment.updateOne(
-    { _id: enrolment._id },
-    { $set: { state: 'withdrawn', withdrawnAt: new Date() }, $unset: { seat: 1, waitlistPosition: 1 } },
-  );
+  const ended = { state: 'withdrawn', withdrawnAt: new Date(), ...(removedBy ? { removedBy } : {}) };
+  await Enrolment.updateOne({ _id: enrolment._id }, { $set: ended, $unset: { seat: 1, waitlistPosition: 1 } });
   await releaseClaims(enrolment._id);
   await tell([enrolment.person], 'enrolment.withdrawn', session);
   if (heldSeat || (await seatsTaken(session._id)) < session.capacity) {
@@ -193,7 +191,7 @@ export async function withdraw(actor: Actor, sessionId: string, now = new Date()
 export async function removeEnrolment(actor: Actor, enrolmentId: string) {
   const { enrolment, session } = await loadEnrolmentFor(actor, 'remove', enrolmentId);
   if (!isLive(enrolment.state)) throw conflict('enrolments:refused.notEnrolled');
-  await release(enrolment, session);
+  await release(enrolment, session, actor.id);
   return { enrolment, session };
 }
 

@@ -222,20 +222,12 @@ export const institutionMembers: InstitutionMembers = {
 
 // Reads for other features (decision 8): they see people through these, never the model.
 
-export type PersonSummary = Pick<
-  PersonRecord,
-  | '_id'
-  | 'fullName'
-  | 'email'
-  | 'language'
-  | 'active'
-  | 'roles'
-  | 'institution'
-  | 'country'
-  | 'scopeInstitutions'
-  | 'serviceNumber'
->;
-const SUMMARY = 'fullName email language active roles institution country scopeInstitutions serviceNumber';
+const SUMMARY_FIELDS = [
+  ...['fullName', 'email', 'language', 'active', 'roles'],
+  ...['institution', 'country', 'scopeInstitutions', 'serviceNumber'],
+] as const;
+export type PersonSummary = Pick<PersonRecord, '_id' | (typeof SUMMARY_FIELDS)[number]>;
+const SUMMARY = SUMMARY_FIELDS.join(' ');
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
 export function personSummary(id: unknown): Promise<PersonSummary | null> {
