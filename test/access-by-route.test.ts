@@ -53,7 +53,7 @@ const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download)$/;
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download)$/;
 /** ...unless the role may do that much: the session's trainers read its roster */
 const ALSO_ALLOWED: Record<string, Role[]> = { 'GET /sessions/:id/enrolments': ['trainer'] };
 

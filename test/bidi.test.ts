@@ -5,6 +5,9 @@ import { mailBody, noticeText } from '../src/notices/notice-text.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { signIn } from './support/http.ts';
 import { busySession } from './browser/pages-world.ts';
+import { buildUser } from './support/factories.ts';
+import { post } from './support/http.ts';
+import { formatDay } from '../src/sessions/session-times.ts';
 
 // Right-to-left with mixed text: what people type (titles, names, codes, reasons) is isolated
 // from the sentence around it, so an English title on an Arabic page keeps its words in order
@@ -60,6 +63,34 @@ describe('isolating text of another direction', () => {
       expect(calendar).to.include(`<bdi dir="ltr" class="time">08:30–13:00</bdi> <bdi>${title}</bdi>`);
       const roster = (await agent.get(`/sessions/${w.session.id as string}/enrolments`)).text;
       expect(roster).to.include('<bdi>Айгерим Сапарова</bdi>');
+    });
+
+    it('in Arabic, the day lines of a session keep their time range and zone left to right', async () => {
+      const day = { date: '2026-12-17', start: '08:30', end: '13:00' };
+      expect(formatDay(day, 'Asia/Almaty', 'ar')).to.match(/, \u206608:30–13:00\u2069 \(\u2066Asia\/Almaty\u2069\)$/);
+      // other languages are left as they were
+      expect(formatDay(day, 'Asia/Almaty', 'en')).to.equal('Thu 17 Dec 2026, 08:30–13:00 (Asia/Almaty)');
+      const w = await busySession();
+      const agent = await signIn(app, w.people.arabicCoordinator.email!);
+      const page = (await agent.get(`/sessions/${w.session.id as string}`)).text;
+      expect(page).to.include('\u206608:30–13:00\u2069 (\u2066Asia/Almaty\u2069)');
+    });
+
+    it('in Arabic, flash messages and the person and institution pages isolate names', async () => {
+      const w = await busySession();
+      const admin = await buildUser({ roles: ['admin'], institution: null, language: 'ar' });
+      const agent = await signIn(app, admin.email!);
+      const venue = w.session.institution.toHexString();
+      await post(agent, `/institutions/${venue}/deactivate`);
+      const institution = (await agent.get(`/institutions/${venue}`)).text;
+      expect(institution).to.match(
+        /class="flash flash-success"[^>]*>[^<]*<bdi>Almaty Prison Staff Training Centre<\/bdi>/,
+      );
+      expect(institution).to.include('<h1><bdi>Almaty Prison Staff Training Centre</bdi></h1>');
+      expect(institution).to.include('<dd><bdi>Asia/Almaty</bdi></dd>');
+      const person = (await agent.get(`/people/${w.people.trainer.id as string}`)).text;
+      expect(person).to.include('<h1><bdi>Aigerim Trainer</bdi></h1>');
+      expect(person).to.include(`<dd><bdi>${w.people.trainer.email!}</bdi></dd>`);
     });
   });
 });

@@ -181,6 +181,10 @@ describe('calendar', () => {
         days: [{ date: '2026-05-05', start: '09:00', end: '10:00' }],
       });
       const other = await sessionIn(w, { room: 'C', days: [{ date: '2026-05-06', start: '09:00', end: '10:00' }] });
+      const waiting = await sessionIn(w, { room: 'D', days: [{ date: '2026-05-07', start: '09:00', end: '10:00' }] });
+      const asked = await sessionIn(w, { room: 'E', days: [{ date: '2026-05-08', start: '09:00', end: '10:00' }] });
+      await Enrolment.create({ session: waiting._id, person: w.people.staff._id, state: 'waitlisted' });
+      await Enrolment.create({ session: asked._id, person: w.people.staff._id, state: 'requested' });
       await Enrolment.create({ session: enrolled._id, person: w.people.staff._id, state: 'enrolled' });
       await Enrolment.create({ session: released._id, person: w.people.staff._id, state: 'cancelled' });
       await Enrolment.create({ session: other._id, person: w.people.staff._id, state: 'withdrawn' });
@@ -192,6 +196,10 @@ describe('calendar', () => {
       expect(byUid.get(enrolled.id)?.DTSTART).to.equal('20260504T040000Z');
       expect(byUid.get(released.id)?.STATUS).to.equal('CANCELLED');
       expect(byUid.has(other.id)).to.equal(false);
+      // no seat yet: tentative, as the feed's page says
+      expect(byUid.get(waiting.id)?.STATUS).to.equal('TENTATIVE');
+      expect(byUid.get(asked.id)?.STATUS).to.equal('TENTATIVE');
+      expect(visibleText(page.text)).to.include('waiting list or your place awaits approval is marked as tentative');
 
       // a new link ends the old one; revoking ends any
       const again = await post(staff, '/account/calendar');

@@ -837,7 +837,8 @@ describe('modules: publishing, versions, archiving', () => {
 
   it('offers the buttons that fit the status', async () => {
     const draftPage = await agent.get(`/modules/${w.draft.id}`);
-    expect(draftPage.text).to.include(`action="/modules/${w.draft.id}/publish"`);
+    // publishing asks first: the page links to the question, as archiving does
+    expect(links(draftPage.text)).to.include(`/modules/${w.draft.id}/publish`);
     expect(links(draftPage.text)).not.to.include(`/modules/${w.draft.id}/archive`);
     const publishedPage = await agent.get(`/modules/${w.published.id}`);
     expect(links(publishedPage.text)).to.include.members([

@@ -16,6 +16,8 @@ export function visibleText(html: string): string {
   return decode(
     html
       .replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+      // an isolated value is read as part of its sentence: “<bdi>Title</bdi>” is “Title”
+      .replace(/<\/?bdi\b[^>]*>/g, '')
       .replace(/<[^>]+>/g, ' ')
       .replace(/\s+/g, ' '),
   ).trim();

@@ -534,6 +534,8 @@ describe('sessions', () => {
       expect(res.status).to.equal(303);
       const page = await agent.get(res.headers.location!).expect(200);
       expect(visibleText(page.text)).to.include('Not recorded as qualified to deliver this module: Aigerim Trainer.');
+      // said once, by the page, not again in a flash above it
+      expect(visibleText(page.text).split('Not recorded as qualified').length - 1).to.equal(1);
       const path = `/people/${w.people.trainer.id}/qualifications`;
       const list = await agent.get(path).expect(200);
       expectNoMissingTranslations(list.text);

@@ -7,9 +7,9 @@ import { linkBaseUrl, type Config } from '../config.ts';
 import { flash } from '../http/flash.ts';
 import { objectId } from '../http/validate.ts';
 import { createFeed, feedSessions, hasFeed, revokeFeed } from './calendar.service.ts';
-import { sessionsOfMonth, teachingOf } from '../sessions/session-queries.service.ts';
+import { calendarVenueOptions, sessionsOfMonth, teachingOf } from '../sessions/session-queries.service.ts';
 import { sessionsToIcs } from './session-ics.ts';
-import { moduleOptions, trainerOptions, venueOptions } from '../sessions/session-options.ts';
+import { moduleOptions, trainerOptions } from '../sessions/session-options.ts';
 import { formatDay } from '../sessions/session-times.ts';
 import { getSession, type SessionRecord } from '../sessions/sessions.service.ts';
 
@@ -98,7 +98,7 @@ export function calendarRouter(config: Config): Router {
       listLink: query(month).replace(`view=${filter.view}`, 'view=list'),
       monthLink: query(month).replace(`view=${filter.view}`, 'view=month'),
       modules: await moduleOptions(req.user!),
-      institutions: await venueOptions(req.user!),
+      institutions: await calendarVenueOptions(req.user!),
       trainers: await trainerOptions(req.user!),
     });
   });
@@ -145,10 +145,10 @@ export function calendarRouter(config: Config): Router {
   });
 
   router.get('/feeds/:token.ics', async (req, res) => {
-    const sessions = await feedSessions(String(req.params.token));
-    if (!sessions) throw notFound();
+    const feed = await feedSessions(String(req.params.token));
+    if (!feed) throw notFound();
     res.set('Cache-Control', 'no-store');
-    sendIcs(res, await sessionsToIcs(sessions, 'Cadre', baseUrl), 'cadre.ics');
+    sendIcs(res, await sessionsToIcs(feed.sessions, 'Cadre', baseUrl, feed.tentative), 'cadre.ics');
   });
 
   return router;

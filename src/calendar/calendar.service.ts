@@ -25,7 +25,10 @@ export async function revokeFeed(actor: Actor): Promise<void> {
   await CalendarFeed.deleteMany({ person: actor.id });
 }
 
-/** The sessions of a feed's owner (as participant or trainer), or undefined when no such feed. */
+/**
+ * The sessions of a feed's owner (as participant or trainer), or undefined when no such feed;
+ * `tentative`: those where their place is not yet a seat (waiting list, awaiting approval).
+ */
 export async function feedSessions(token: string) {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const feed = await CalendarFeed.findOne({ tokenHash: hash(token) }).lean();
@@ -37,5 +40,11 @@ export async function feedSessions(token: string) {
   // a place "cancelled" is one the session's cancellation released: it shows as cancelled
   const live = places.filter((p) => p.state !== 'cancelled').map((p) => p.session);
   const released = places.filter((p) => p.state === 'cancelled').map((p) => p.session);
-  return sessionsForFeed(feed.person, live, released);
+  const sessions = await sessionsForFeed(feed.person, live, released);
+  const unseated = places.filter((p) => p.state === 'waitlisted' || p.state === 'requested');
+  // a trainer's own session is confirmed for them, whatever place they also hold in it
+  const teaches = (id: string) =>
+    sessions.some((s) => s._id.toHexString() === id && s.trainers.some((t) => t.person.equals(feed.person)));
+  const tentative = new Set(unseated.map((p) => p.session.toHexString()).filter((id) => !teaches(id)));
+  return { sessions, tentative };
 }

@@ -12,11 +12,16 @@ type IcsSession = Pick<
   '_id' | 'module' | 'institution' | 'room' | 'days' | 'status' | 'sequence' | 'notes' | 'cancellationReason'
 >;
 
-/** baseUrl: the site's address (linkBaseUrl), or undefined to leave the events without a link. */
+/**
+ * baseUrl: the site's address (linkBaseUrl), or undefined to leave the events without a link;
+ * tentative: sessions marked TENTATIVE for this reader (a place on the waiting list or awaiting
+ * approval), as a draft is.
+ */
 export async function sessionsToIcs(
   sessions: IcsSession[],
   calName: string,
   baseUrl: string | undefined,
+  tentative: ReadonlySet<string> = new Set(),
 ): Promise<string> {
   const [modules, venues] = await Promise.all([
     moduleSummaries(sessions.map((s) => s.module)),
@@ -32,7 +37,7 @@ export async function sessionsToIcs(
       location: [venue(s.institution), s.room].filter(Boolean).join(', '),
       description: s.status === 'cancelled' ? (s.cancellationReason ?? '') : (s.notes ?? ''),
       ...(baseUrl ? { url: `${baseUrl}/sessions/${s._id.toHexString()}` } : {}),
-      status: s.status === 'cancelled' ? 'CANCELLED' : s.status === 'draft' ? 'TENTATIVE' : 'CONFIRMED',
+      status: statusOf(s, tentative),
       start: day.startsAt.getTime(),
       startInputType: 'utc',
       startOutputType: 'utc',
@@ -44,4 +49,9 @@ export async function sessionsToIcs(
   const { error, value } = createEvents(events, { productId: 'cadre/sessions', calName });
   if (error || value === null) throw error ?? new Error('no calendar');
   return value;
+}
+
+function statusOf(s: IcsSession, tentative: ReadonlySet<string>): 'CANCELLED' | 'TENTATIVE' | 'CONFIRMED' {
+  if (s.status === 'cancelled') return 'CANCELLED';
+  return s.status === 'draft' || tentative.has(s._id.toHexString()) ? 'TENTATIVE' : 'CONFIRMED';
 }

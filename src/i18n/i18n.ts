@@ -23,6 +23,18 @@ export const NAMESPACES = [
   'notices',
 ] as const;
 
+/** The interface languages written right to left. */
+export const RIGHT_TO_LEFT: readonly string[] = ['ar'];
+
+/**
+ * A left-to-right run (a time range, a zone name, a code) kept in its own order inside a
+ * right-to-left sentence, between LRI and PDI; in other languages the text is left as it is.
+ * Plain characters, so they hold in HTML, e-mails and .ics text alike.
+ */
+export function leftToRight(text: string, language: string): string {
+  return RIGHT_TO_LEFT.includes(language) && text ? `\u2066${text}\u2069` : text;
+}
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && (LANGUAGES as readonly string[]).includes(value);
 }

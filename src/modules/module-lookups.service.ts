@@ -4,6 +4,7 @@ import { isObjectId } from '../db/object-id.ts';
 import { anyOf, findByIds, findLeanById } from '../db/query.ts';
 import { modulePolicy } from '../access/module.policy.ts';
 import { can } from '../access/policy.ts';
+import { institutionSummary } from '../institutions/institutions.service.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
 
 // Modules as other features read them (decision 8): what a module is called, who owns it, its
@@ -63,4 +64,18 @@ export async function moduleChoices(actor: Actor, choice: ModuleChoice): Promise
     .limit(1000)
     .lean<ModuleSummary[]>();
   return modules.filter((m) => can(actor, modulePolicy, 'read', m));
+}
+
+/**
+ * The zone a module's own times (its materials' uploads) are shown in, and whose it is: its
+ * owner institution's; for a national module, the reader's institution's; UTC without either.
+ */
+export async function moduleTimeZone(
+  module: { institution?: mongoose.Types.ObjectId | null },
+  actor: Actor,
+): Promise<{ zone: string; of: 'owner' | 'reader' | 'utc' }> {
+  const owner = module.institution ? await institutionSummary(module.institution) : null;
+  if (owner?.timeZone) return { zone: owner.timeZone, of: 'owner' };
+  const own = actor.institutionId ? await institutionSummary(actor.institutionId) : null;
+  return own?.timeZone ? { zone: own.timeZone, of: 'reader' } : { zone: 'UTC', of: 'utc' };
 }

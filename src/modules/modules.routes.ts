@@ -150,6 +150,13 @@ export function modulesRouter(): Router {
     });
   });
 
+  // asked first, as archiving is: publishing puts the module in the catalogue for everyone in reach
+  router.get('/modules/:id/publish', requireUser, async (req, res) => {
+    const module = await getModule(req.user!, String(req.params.id), 'publish');
+    if (module.status !== 'draft') return res.redirect(303, `/modules/${module.id}`);
+    res.render('modules/publish', { title: req.t('modules:publish.title'), module });
+  });
+
   router.post('/modules/:id/publish', requireUser, statusChange(publishModule, 'modules:published'));
 
   router.get('/modules/:id/archive', requireUser, async (req, res) => {

@@ -19,6 +19,9 @@ import {
   type VisibleResource,
 } from './resources.service.ts';
 import { discardUploads, MAX_FILES, parseUpload, uploadedFiles } from '../storage/upload.ts';
+import { moduleTimeZone } from '../modules/module-lookups.service.ts';
+import { leftToRight } from '../i18n/i18n.ts';
+import { DateTime } from 'luxon';
 
 // Materials of a module: upload, details, new versions, deletion, downloads. Upload forms are
 // multipart: their CSRF token travels in the action's query string and is checked before
@@ -44,15 +47,22 @@ export function resourcesRouter(config: Config): Router {
       ...refusal,
     });
 
-  const renderDetails = async (req: Request, res: Response, found: VisibleResource, refusal?: FormRefusal) =>
-    res.render('resources/show', {
+  const renderDetails = async (req: Request, res: Response, found: VisibleResource, refusal?: FormRefusal) => {
+    // upload times in the zone of the module's institution (or the reader's), named on the page
+    const { zone, of } = await moduleTimeZone(found.module, req.user!);
+    const when = (at: Date) =>
+      leftToRight(DateTime.fromJSDate(at, { zone }).toFormat('yyyy-MM-dd HH:mm'), req.language);
+    return res.render('resources/show', {
       title: found.resource.title,
+      when,
+      timesIn: req.t(`resources:show.timesIn.${of}`, { zone }),
       ...found,
       versions: await listVersions(req.user!, found),
       back: moduleUrl(found.module, found.canEdit),
       ...options(req),
       ...refusal,
     });
+  };
 
   /** Re-renders the form of a refused upload beside its file field; other errors go on. */
   const onRefusal =

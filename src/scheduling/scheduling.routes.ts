@@ -1,7 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { requireRole, requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
-import { flash, type Flash } from '../http/flash.ts';
+import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
@@ -72,17 +72,12 @@ function trainerIdsOf(values: Record<string, unknown>) {
   return list.filter(isObjectId).map((v) => new mongoose.Types.ObjectId(v));
 }
 
-/** Saved: the success message, then a note of who teaches without a qualification for the module. */
+/**
+ * Saved: the success message. Who teaches without a qualification for the module is said once,
+ * by the session page itself, not again in a flash above it.
+ */
 function onceSaved(key: string) {
-  return (saved: Saved) => {
-    const names = saved.unqualified.map((p) => p.fullName).join(', ');
-    const note: Flash = { type: 'info', key: 'sessions:warnings.unqualified', params: { names } };
-    return {
-      flash: { key },
-      also: saved.unqualified.length > 0 ? [note] : [],
-      redirect: `/sessions/${saved.session.id}`,
-    };
-  };
+  return (saved: Saved) => ({ flash: { key }, redirect: `/sessions/${saved.session.id}` });
 }
 
 /** A clash with other sessions comes back naming them, with the override offered. */

@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
 import { isObjectId } from '../db/object-id.ts';
+import { institutionSummaries } from '../institutions/institutions.service.ts';
 import type { SessionListRow, SessionRecord } from './sessions.service.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
@@ -131,4 +132,14 @@ export async function teachesModule(personId: string, moduleId: mongoose.Types.O
 export async function anyOfModule(sessionIds: readonly mongoose.Types.ObjectId[], moduleId: mongoose.Types.ObjectId) {
   if (sessionIds.length === 0) return false;
   return (await TrainingSession.exists({ _id: anyOf(sessionIds), module: moduleId })) !== null;
+}
+
+/**
+ * The calendar's venue filter: the venues of the sessions the actor may see (a staff member's
+ * own prison is rarely one of them), by name.
+ */
+export async function calendarVenueOptions(actor: Actor) {
+  const rows = await TrainingSession.find(visibleSessions(actor), { institution: 1 }).lean();
+  const venues = await institutionSummaries([...new Set(rows.map((r) => r.institution.toHexString()))]);
+  return venues.map((v) => ({ _id: v._id, name: v.name, code: v.code })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { leftToRight } from '../i18n/i18n.ts';
 
 // Session times are typed and read in the venue's zone, and stored as UTC instants too.
 // Every time shown names its zone: "Mon 2 Mar 2026, 09:00–17:00 (Asia/Almaty)".
@@ -28,15 +29,20 @@ const locale = (language: string) => (language === 'en' ? 'en-GB' : language);
 
 type Day = { date: string; start: string; end: string };
 
-/** One day of a session with its zone named. */
+/**
+ * One day of a session with its zone named. In Arabic the time range and the zone are isolated
+ * left to right: unisolated, "08:30–13:00" reads "13:00–08:30" in a right-to-left line.
+ */
 export function formatDay(day: Day, zone: string, language: string): string {
-  return `${formatDate(day.date, zone, language)}, ${day.start}–${day.end} (${zone})`;
+  const ltr = (text: string) => leftToRight(text, language);
+  return `${formatDate(day.date, zone, language)}, ${ltr(`${day.start}–${day.end}`)} (${ltr(zone)})`;
 }
 
-/** An instant shown in the venue's zone, with the zone named. */
+/** An instant shown in the venue's zone, with the zone named (isolated as in formatDay). */
 export function formatInstant(instant: Date, zone: string, language: string): string {
   const local = DateTime.fromJSDate(instant, { zone }).setLocale(locale(language));
-  return `${local.toFormat('ccc d LLL yyyy')}, ${local.toFormat('HH:mm')} (${zone})`;
+  const ltr = (text: string) => leftToRight(text, language);
+  return `${local.toFormat('ccc d LLL yyyy')}, ${ltr(local.toFormat('HH:mm'))} (${ltr(zone)})`;
 }
 
 /** formatInstant in one reader's language, for views: venueTime(instant, zone). */
