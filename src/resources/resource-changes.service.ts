@@ -80,9 +80,28 @@ export async function replaceFile(storage: FileStorage, actor: Actor, id: string
     if (isDuplicateKey(error)) throw new UploadRefusal(422, { file: { key: 'resources:replace.conflict' } });
     throw error;
   }
-  const pointsBefore = { _id: resource._id, currentVersion: mongoose.trusted({ $lt: version }) };
-  await Resource.updateOne(pointsBefore, { $set: { currentVersion: version } });
+  await pointAtHighest(resource._id, version);
   return { resource, version };
+}
+
+/**
+ * Points the resource at the highest version stored. On FerretDB a conditional update is not
+ * atomic, so when two replacements race, the older one's write may land last and point back
+ * (decision 0002); each writer therefore reads again after its own write and mends, so the
+ * last write of all is followed by a check that sees every version inserted before it.
+ */
+async function pointAtHighest(resourceId: mongoose.Types.ObjectId, version: number) {
+  await Resource.updateOne(
+    { _id: resourceId, currentVersion: mongoose.trusted({ $lt: version }) },
+    { $set: { currentVersion: version } },
+  );
+  const [highest, stored] = await Promise.all([
+    ResourceVersion.findOne({ resource: resourceId }, { version: 1 }).sort({ version: -1 }).lean(),
+    Resource.findById(resourceId, { currentVersion: 1 }).lean(),
+  ]);
+  if (highest && stored && stored.currentVersion < highest.version) {
+    await Resource.updateOne({ _id: resourceId }, { $set: { currentVersion: highest.version } });
+  }
 }
 
 /** Changes the title, kind, language and audience of a resource. */
