@@ -22,6 +22,7 @@ import { discardUploads, MAX_FILES, parseUpload, uploadedFiles } from '../storag
 import { moduleTimeZone } from '../modules/module-lookups.service.ts';
 import { leftToRight } from '../i18n/i18n.ts';
 import { DateTime } from 'luxon';
+import { translateIsolated } from '../http/bidi.ts';
 
 // Materials of a module: upload, details, new versions, deletion, downloads. Upload forms are
 // multipart: their CSRF token travels in the action's query string and is checked before
@@ -55,7 +56,7 @@ export function resourcesRouter(config: Config): Router {
     return res.render('resources/show', {
       title: found.resource.title,
       when,
-      timesIn: req.t(`resources:show.timesIn.${of}`, { zone }),
+      timesIn: translateIsolated(req.t, `resources:show.timesIn.${of}`, { zone }),
       ...found,
       versions: await listVersions(req.user!, found),
       back: moduleUrl(found.module, found.canEdit),
