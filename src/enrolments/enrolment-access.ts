@@ -1,9 +1,10 @@
 import type { Actor } from '../access/actor.ts';
-import { authorize, can, type ActionOf } from '../access/policy.ts';
+import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { candidatePolicy } from '../access/enrolment.policy.ts';
 import { toActor, type PersonSummary } from '../people/people.service.ts';
-import { loadSession as loadAnySession, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
+import { loadSession, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
+import { getSession } from '../sessions/sessions.service.ts';
 
 // Loading a session for an enrolment route: what the actor may do is the session and
 // enrolment policies' (src/access/session.policy.ts, enrolment.policy.ts): a session the actor
@@ -13,26 +14,12 @@ import { loadSession as loadAnySession, type TrainingSessionDocument } from '../
 // seat oneself up to the withdrawal cut-off (withdrawalDeadline).
 
 /** A session by id, whoever asks: for the service's own steps, never for an actor's request. */
-export async function loadSession(id: string): Promise<TrainingSessionDocument> {
-  return loadAnySession(id);
-}
+export { loadSession };
 
-/** The session, if the actor may do this to it: 404 when unseen, 403 when only seen. */
-export async function loadSessionFor(
-  actor: Actor,
-  action: ActionOf<typeof sessionPolicy>,
-  id: string,
-): Promise<TrainingSessionDocument> {
-  const session = await loadSession(id);
-  authorize(actor, sessionPolicy, action, session);
-  return session;
-}
-
-/** A session the actor may see, exactly as GET /sessions/:id answers. */
-export const loadVisibleSession = (actor: Actor, id: string) => loadSessionFor(actor, 'read', id);
+export const loadVisibleSession = (actor: Actor, id: string) => getSession(actor, id, 'read');
 
 /** A session whose enrolments the actor manages. */
-export const loadManagedSession = (actor: Actor, id: string) => loadSessionFor(actor, 'manageEnrolments', id);
+export const loadManagedSession = (actor: Actor, id: string) => getSession(actor, id, 'manageEnrolments');
 
 /** Whether the actor may add this person to the session: whoever could enrol themselves in it (candidatePolicy). */
 export function mayAdd(actor: Actor, session: TrainingSessionDocument, person: PersonSummary): boolean {

@@ -7,10 +7,11 @@ import { searchActivePeople, type PersonSummary } from '../people/people.service
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
-import { loadSessionFor, mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
+import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
 import { endedBy, REMOVER, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
+import { getSession } from '../sessions/sessions.service.ts';
 
 // What the enrolment pages and other features read: the roster, pending approvals, a person's
 // own training, the enrolment panel of a session page, fill rates, and who is in a session.
@@ -36,7 +37,7 @@ export type RosterRow = {
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
 export async function roster(actor: Actor, sessionId: string) {
-  const session = await loadSessionFor(actor, 'readRoster', sessionId);
+  const session = await getSession(actor, sessionId, 'readRoster');
   const manage = can(actor, sessionPolicy, 'manageEnrolments', session);
   await session.populate([
     { path: 'module', select: 'title code' },
@@ -92,7 +93,7 @@ const CANDIDATE_BATCH = 500;
  * session's trainers), by name; `more` when others match beyond the first CANDIDATES_SHOWN.
  */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
-  const session = await loadSessionFor(actor, 'manageEnrolments', sessionId);
+  const session = await getSession(actor, sessionId, 'manageEnrolments');
   const taken = await Enrolment.find({ session: session._id, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
   const reaching = { institution: session.institution.toHexString(), country: session.country?.toHexString() };

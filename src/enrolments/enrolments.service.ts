@@ -11,7 +11,6 @@ import { personSummary } from '../people/people.service.ts';
 import {
   loadManagedSession,
   loadSession,
-  loadSessionFor,
   loadVisibleSession,
   mayAdd,
   REFUSED_TO_WHO,
@@ -22,6 +21,7 @@ import { seatsTaken } from './enrolment-queries.service.ts';
 import { tell } from './enrolment-notices.ts';
 import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
 import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition } from './placement.ts';
+import { getSession } from '../sessions/sessions.service.ts';
 
 // What people and coordinators do to enrolments: enrol (oneself, one person, many through
 // bulk.service.ts), approve or decline a request, withdraw, remove, and release a cancelled
@@ -91,7 +91,7 @@ async function queueParams(session: TrainingSessionDocument, enrolment: Id): Pro
  * A session they cannot see is 404, whatever its state.
  */
 export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutcome> {
-  const session = await loadSessionFor(actor, 'enrolSelf', sessionId);
+  const session = await getSession(actor, sessionId, 'enrolSelf');
   const refusal = selfEnrolmentRefusal(actor, session);
   if (refusal && REFUSED_TO_WHO.includes(refusal)) throw forbidden(refusal);
   if (refusal) throw conflict(refusal);

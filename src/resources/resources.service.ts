@@ -5,7 +5,7 @@ import { authorize, can, type ActionOf } from '../access/policy.ts';
 import { materialsAccess, resourcePolicy, type ResourceRecord as ResourceAccess } from '../access/resource.policy.ts';
 import { notFound } from '../http/errors.ts';
 import { seatedSessionIds } from '../enrolments/person-places.service.ts';
-import { moduleSummary } from '../modules/module-lookups.service.ts';
+import { moduleSummary, type ModuleSummary } from '../modules/module-lookups.service.ts';
 import { anyOfModule, teachesModule } from '../sessions/session-queries.service.ts';
 import { Resource, type ResourceAudience, type ResourceFields } from './resource.model.ts';
 import { ResourceVersion, type ResourceVersionFields } from './resource-version.model.ts';
@@ -34,15 +34,13 @@ export type ResourceRecord = ResourceFields & { _id: mongoose.Types.ObjectId };
 export type VersionRecord = ResourceVersionFields & { _id: mongoose.Types.ObjectId };
 export type ResourceDocument = InstanceType<typeof Resource>;
 
-const findModule = (id: mongoose.Types.ObjectId | string) => moduleSummary(id);
-
 /** Whether the person taught or took a session of the module: only asked when they cannot see it. */
 async function keptBy(actor: Actor, module: ModuleOwner): Promise<ResourceAccess['keptBy']> {
   if (can(actor, modulePolicy, 'read', module)) return undefined;
   if (await teachesModule(actor.id, module._id)) return 'trainer';
   return (await anyOfModule(await seatedSessionIds(actor.id), module._id)) ? 'participant' : undefined;
 }
-export type ModuleOwner = NonNullable<Awaited<ReturnType<typeof findModule>>>;
+export type ModuleOwner = ModuleSummary;
 
 /** The materials of a module that this person may see, newest first. */
 export async function listResourcesForModule(
@@ -50,7 +48,7 @@ export async function listResourcesForModule(
   module: { _id: { toHexString(): string } },
 ): Promise<ResourceSummary[]> {
   // read again: the rules need the owner and status, whatever the caller loaded
-  const owner = await findModule(module._id.toHexString());
+  const owner = await moduleSummary(module._id.toHexString());
   const access = owner ? materialsAccess(actor, owner, await keptBy(actor, owner)) : 'none';
   if (!owner || access === 'none') return [];
   const filter: mongoose.QueryFilter<ResourceRecord> = { module: owner._id };
@@ -83,7 +81,7 @@ export async function listResourcesForModule(
 
 /** A module the actor may add materials to: 404 when they cannot see it, 403 when they only see it. */
 export async function getModuleForUpload(actor: Actor, moduleId: string): Promise<ModuleOwner> {
-  const module = isObjectId(moduleId) ? await findModule(moduleId) : null;
+  const module = isObjectId(moduleId) ? await moduleSummary(moduleId) : null;
   if (!module) throw notFound();
   authorize(actor, modulePolicy, 'addMaterials', module);
   return module;
@@ -104,7 +102,7 @@ export type ResourceAction = ActionOf<typeof resourcePolicy>;
  */
 export async function getVisibleResource(actor: Actor, id: string, action: ResourceAction = 'read') {
   const resource = isObjectId(id) ? await Resource.findById(id) : null;
-  const module = resource ? await findModule(resource.module) : null;
+  const module = resource ? await moduleSummary(resource.module) : null;
   if (!resource || !module) throw notFound();
   const access = { audience: resource.audience, module, keptBy: await keptBy(actor, module) };
   authorize(actor, resourcePolicy, action, access);

@@ -1,3 +1,4 @@
+import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds } from '../db/query.ts';
@@ -5,7 +6,6 @@ import { findPage } from '../db/find-page.ts';
 import { conflict, fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { isSessionManager, sessionPolicy } from '../access/session.policy.ts';
-import { findByIdOr404 } from '../db/object-id.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import type { PersonOption } from './session-options.ts';
 import type { SessionFilter, SessionInput } from './sessions.schemas.ts';
