@@ -48,7 +48,15 @@ const environmentSchema = z.object({
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,63}$/, 'letters, digits, _ and - only')
     .default('cadre'),
-  EMBEDDED_DB: z.enum(['auto', 'mongod', 'ferretdb']).default('auto'),
+  /** ferretdb: over a private PostgreSQL; ferretdb-sqlite: over SQLite files (smallest, for a laptop) */
+  EMBEDDED_DB: z.enum(['auto', 'mongod', 'ferretdb', 'ferretdb-sqlite']).default('auto'),
+  /** when Cadre runs as root: the account the embedded PostgreSQL runs as (it refuses root) */
+  EMBEDDED_DB_USER: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a user name of this machine')
+      .optional(),
+  ),
   DATA_DIR: z.string().trim().min(1).default(path.join(projectRoot, 'data')),
   CADRE_CACHE_DIR: z
     .string()
@@ -97,7 +105,9 @@ export type Config = Readonly<{
   port: number;
   mongodbUri: string | undefined;
   mongodbDbName: string;
-  embeddedDb: 'auto' | 'mongod' | 'ferretdb';
+  embeddedDb: 'auto' | 'mongod' | 'ferretdb' | 'ferretdb-sqlite';
+  /** root only: who runs the embedded PostgreSQL; unset: `postgres` if the machine has it, else `nobody` */
+  embeddedDbUser: string | undefined;
   dataDir: string;
   cacheDir: string;
   sessionSecret: string | undefined;
@@ -146,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mongodbUri: e.MONGODB_URI,
     mongodbDbName: e.MONGODB_DB_NAME,
     embeddedDb: e.EMBEDDED_DB,
+    embeddedDbUser: e.EMBEDDED_DB_USER,
     dataDir: path.resolve(e.DATA_DIR),
     cacheDir: path.resolve(e.CADRE_CACHE_DIR),
     sessionSecret: e.SESSION_SECRET,

@@ -26,6 +26,7 @@ describe('configuration', () => {
       mongodbUri: undefined,
       mongodbDbName: 'cadre',
       embeddedDb: 'auto',
+      embeddedDbUser: undefined,
       sessionSecret: undefined,
       sessionIdleMs: 30 * 60_000,
       sessionAbsoluteMs: 12 * 3_600_000,
@@ -111,6 +112,16 @@ describe('configuration', () => {
     });
   });
 
+  for (const value of ['auto', 'mongod', 'ferretdb', 'ferretdb-sqlite'] as const) {
+    it(`when EMBEDDED_DB is ${value}, that embedded database is chosen`, () => {
+      expect(loadConfig({ EMBEDDED_DB: value }).embeddedDb).to.equal(value);
+    });
+  }
+
+  it('when EMBEDDED_DB_USER is set, it names the account of the embedded PostgreSQL', () => {
+    expect(loadConfig({ EMBEDDED_DB_USER: 'cadre-db' }).embeddedDbUser).to.equal('cadre-db');
+  });
+
   for (const [value, expected] of [
     ['true', true],
     ['false', false],
@@ -153,6 +164,8 @@ describe('configuration', () => {
     ['NODE_ENV', 'staging'],
     ['MONGODB_DB_NAME', 'bad name/with slash'],
     ['EMBEDDED_DB', 'sqlite'],
+    ['EMBEDDED_DB', 'postgres'],
+    ['EMBEDDED_DB_USER', 'Robert; rm'],
     ['SESSION_IDLE_MINUTES', '0'],
     ['SESSION_ABSOLUTE_HOURS', '1000'],
     ['PUBLIC_URL', 'ftp://cadre.example.org'],

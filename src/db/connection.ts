@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { markDatabaseDown, markDatabaseUp } from './database-state.ts';
 
 // Mongo operators in user input ({"$gt": ""}) are never treated as query operators.
 mongoose.set('sanitizeFilter', true);
@@ -18,8 +19,13 @@ export async function connectDatabase(
   dbName: string,
   options: { monitorCommands?: boolean } = {},
 ): Promise<typeof mongoose> {
-  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 10_000, ...options });
-  if (mongoose.connection.getClient().writeConcern?.w === 0) {
+  // a request during an outage fails within seconds instead of waiting on the driver;
+  // heartbeats every 5 s notice an outage (and its end) on a MONGODB_URI site
+  await mongoose.connect(uri, { dbName, serverSelectionTimeoutMS: 5_000, heartbeatFrequencyMS: 5_000, ...options });
+  const client = mongoose.connection.getClient();
+  client.on('serverHeartbeatFailed', () => markDatabaseDown('driver'));
+  client.on('serverHeartbeatSucceeded', () => markDatabaseUp('driver'));
+  if (client.writeConcern?.w === 0) {
     await mongoose.disconnect();
     throw new UnacknowledgedWritesError(
       'The database address asks for unacknowledged writes (w=0); Cadre needs acknowledged ones: remove w=0 from MONGODB_URI.',

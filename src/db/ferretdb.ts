@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { freePort, waitForPort } from './ports.ts';
+import { freePort } from './ports.ts';
+import { SupervisedProcess, type SupervisorLog } from './supervised-process.ts';
 
 // FerretDB is the embedded database on machines that cannot download mongod.
 // `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start because
@@ -84,47 +85,44 @@ export async function buildFerretdb(cacheDir: string, progress: Progress = () =>
   return binary;
 }
 
-export type RunningFerretdb = { uri: string; stop: () => Promise<void> };
+export type FerretdbBackend = { handler: 'sqlite'; dir: string } | { handler: 'postgresql'; url: string };
 
-/** Starts FerretDB with its SQLite backend on 127.0.0.1, telemetry and the debug listener off. */
-export async function startFerretdb(binary: string, dataDir: string): Promise<RunningFerretdb> {
-  await fs.mkdir(dataDir, { recursive: true });
+export type FerretdbOptions = {
+  backend: FerretdbBackend;
+  stateDir: string;
+  log?: SupervisorLog;
+  onDown?: () => void;
+  onUp?: () => void;
+};
+
+export type RunningFerretdb = { uri: string; process: SupervisedProcess; stop: () => Promise<void> };
+
+/** Starts FerretDB under supervision on 127.0.0.1, telemetry and the debug listener off. */
+export async function startFerretdb(binary: string, options: FerretdbOptions): Promise<RunningFerretdb> {
+  const { backend, stateDir } = options;
+  await fs.mkdir(stateDir, { recursive: true });
+  if (backend.handler === 'sqlite') await fs.mkdir(backend.dir, { recursive: true });
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    binary,
-    [
-      '--handler=sqlite',
-      `--sqlite-url=file:${dataDir}/`,
-      `--state-dir=${dataDir}`,
+  const ferretdb = new SupervisedProcess({
+    name: 'FerretDB',
+    command: binary,
+    args: [
+      ...(backend.handler === 'sqlite'
+        ? ['--handler=sqlite', `--sqlite-url=file:${backend.dir}/`]
+        : ['--handler=postgresql', `--postgresql-url=${backend.url}`]),
+      `--state-dir=${stateDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',
       '--log-level=warn',
       '--log-format=text',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
+    port,
+    stopSignal: 'SIGTERM',
+    log: options.log ?? (() => {}),
+    ...(options.onDown ? { onDown: options.onDown } : {}),
+    ...(options.onUp ? { onUp: options.onUp } : {}),
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    await waitForPort(port, 30_000, () => child.exitCode !== null);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`FerretDB did not start: ${(error as Error).message}\n${stderr}`, { cause: error });
-  }
-  const stopOnExit = () => child.kill('SIGTERM');
-  process.once('exit', stopOnExit);
-  return {
-    uri: `mongodb://127.0.0.1:${port}/`,
-    stop: async () => {
-      process.off('exit', stopOnExit);
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited;
-      }
-    },
-  };
+  await ferretdb.start();
+  return { uri: `mongodb://127.0.0.1:${port}/`, process: ferretdb, stop: () => ferretdb.stop() };
 }
