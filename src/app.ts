@@ -20,6 +20,7 @@ import { curriculaRouter } from './curricula/curricula.routes.ts';
 import { healthRouter } from './health/health.routes.ts';
 import { homeRouter } from './home/home.routes.ts';
 import { csrfProtection } from './http/csrf.ts';
+import { databaseGate } from './http/database-gate.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { redactUrl } from './http/logger.ts';
 import { flashMiddleware } from './http/flash.ts';
@@ -99,6 +100,7 @@ export function createApp(deps: AppDependencies): Express {
     res.sendFile(path.join(config.projectRoot, 'public', 'favicon.ico'), { maxAge: '7d' });
   });
   app.use(healthRouter());
+  app.use(databaseGate); // before the login sessions, which read the database
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '100kb' }));

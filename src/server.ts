@@ -21,6 +21,8 @@ process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unha
 const database = await resolveDatabase(config, {
   dataDir: config.dataDir,
   progress: (message) => logger.info(message),
+  // an embedded server that dies is logged with its last lines, then restarted
+  log: (level, message) => logger[level](message),
 }).catch((error: Error) => {
   logger.fatal(error.message);
   process.exit(1);

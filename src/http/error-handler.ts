@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { i18n } from 'i18next';
 import { i18nMiddleware } from '../i18n/i18n.middleware.ts';
 import type { Language } from '../i18n/i18n.ts';
+import { databaseDown, isOutageError } from './database-gate.ts';
 import { HttpError } from './errors.ts';
 import { viewLocals } from './view-locals.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
@@ -18,6 +19,7 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof mongoose.Error.ValidationError) return new HttpError(400, 'errors.badRequest');
   if (error instanceof mongoose.Error.VersionError) return new HttpError(409, 'errors.changedMeanwhile');
   if (isDuplicateKey(error)) return new HttpError(409, 'errors.conflict');
+  if (isOutageError(error)) return databaseDown();
   const status =
     (error as { status?: number; statusCode?: number }).status ?? (error as { statusCode?: number }).statusCode;
   if (status === 413) return new HttpError(413, 'errors.tooLarge');
@@ -53,7 +55,7 @@ export function errorHandler(logger: Logger, showStack: boolean, i18n: i18n, fal
     const t = req.t;
     const message = t(httpError.messageKey, httpError.params);
     res.status(httpError.status);
-    if (httpError.status === 429 && typeof httpError.params.retryAfter === 'number') {
+    if ((httpError.status === 429 || httpError.status === 503) && typeof httpError.params.retryAfter === 'number') {
       res.set('Retry-After', String(httpError.params.retryAfter));
     }
     if (req.accepts(['html', 'json']) === 'json') {
@@ -62,7 +64,10 @@ export function errorHandler(logger: Logger, showStack: boolean, i18n: i18n, fal
     }
     prepareLayout(req, res);
     const locals = {
-      title: t(`errors.title.${httpError.status}`, { defaultValue: t('errors.title.default') }),
+      // a title of the message's own (errors.title.databaseDown), else the status's
+      title: t([`errors.title.${httpError.messageKey.split('.').pop()}`, `errors.title.${httpError.status}`], {
+        defaultValue: t('errors.title.default'),
+      }),
       status: httpError.status,
       message,
       requestId: req.id,
