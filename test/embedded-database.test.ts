@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import type { Express } from 'express';
+import { MongoClient, type Collection } from 'mongodb';
+import request from 'supertest';
+import { markDatabaseUp } from '../src/db/database-state.ts';
+import { hasFerretdbBinary } from '../src/db/ferretdb.ts';
+import { resolveDatabase, type ResolvedDatabase } from '../src/db/resolve.ts';
+import { buildApp, testConfig } from './support/context.ts';
+
+// The embedded default, FerretDB over a private PostgreSQL, in a DATA_DIR of its own (not the
+// suite's database): its servers are killed while documents are being written, requests get
+// 503 during the outage, the supervisor brings them back on the same port, and no
+// acknowledged write is lost. Nothing here waits on the clock: every wait polls a condition.
+
+const config = { ...testConfig, mongodbUri: undefined, embeddedDb: 'ferretdb' as const };
+
+/** A temporary DATA_DIR that PostgreSQL's account can reach when the tests run as root. */
+export async function temporaryDataDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cadre-embedded-test-'));
+  await fs.chmod(dir, 0o755);
+  return dir;
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Writes numbered documents one after another until stopped; returns the acknowledged numbers. */
+function keepWriting(collection: Collection<{ _id: number }>) {
+  const acknowledged: number[] = [];
+  let running = true;
+  const done = (async () => {
+    for (let n = 0; running; n++) {
+      try {
+        await collection.insertOne({ _id: n });
+        acknowledged.push(n);
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50)); // the outage: try the next one
+      }
+    }
+  })();
+  return {
+    acknowledged,
+    async stop() {
+      running = false;
+      await done;
+      return acknowledged;
+    },
+  };
+}
+
+describe('the embedded database, FerretDB over PostgreSQL', function () {
+  this.timeout(180_000);
+  let dataDir: string;
+  let database: ResolvedDatabase;
+  let client: MongoClient;
+  let app: Express;
+  const log: string[] = [];
+
+  before(async function () {
+    if (!hasFerretdbBinary(config.cacheDir)) this.skip();
+    dataDir = await temporaryDataDir();
+    database = await resolveDatabase(config, {
+      dataDir,
+      progress: (message) => log.push(message),
+      log: (level, message) => log.push(`${level}: ${message}`),
+    });
+    client = await MongoClient.connect(database.uri, { serverSelectionTimeoutMS: 60_000 });
+    app = await buildApp();
+  });
+
+  after(async () => {
+    await client?.close();
+    await database?.stop();
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+    for (const source of ['FerretDB', 'PostgreSQL']) markDatabaseUp(source);
+  });
+
+  it('when it starts, the log names both servers, their addresses and where the data lives', () => {
+    const pgdata = path.join(dataDir, 'postgres');
+    expect(log.join('\n')).to.match(/PostgreSQL 1\d .*127\.0\.0\.1:\d+/);
+    expect(database.description).to.match(/FerretDB v1\.24\.2 at mongodb:\/\/127\.0\.0\.1:\d+\/ over PostgreSQL/);
+    expect(database.description).to.include(pgdata);
+    expect(database.kind).to.equal('FerretDB over PostgreSQL');
+    expect(existsSync(path.join(pgdata, 'PG_VERSION'))).to.equal(true);
+    return fs.stat(path.join(dataDir, 'postgres-password')).then((stat) => expect(stat.mode & 0o777).to.equal(0o600));
+  });
+
+  for (const server of ['ferretdb', 'postgres'] as const) {
+    it(`when ${server === 'ferretdb' ? 'FerretDB' : 'PostgreSQL'} is killed mid-use, requests get 503, it comes back on its port and no acknowledged write is lost`, async () => {
+      const collection = client.db('cadre_outage').collection<{ _id: number }>(server);
+      const writer = keepWriting(collection);
+      await until('a few writes', async () => (writer.acknowledged.length >= 20 ? true : undefined));
+      const victim = database.servers[server]!;
+      const pid = victim.pid!;
+      process.kill(pid, 'SIGKILL');
+
+      const refused = await until('a 503 from the app', async () => {
+        const res = await request(app).get('/login');
+        return res.status === 503 ? res : undefined;
+      });
+      expect(refused.headers['retry-after']).to.equal('5');
+      expect(refused.text).to.include('The database is not answering');
+      const health = await request(app).get('/healthz');
+      expect(health.status).to.equal(503);
+      expect(health.body.database.state).to.equal('down');
+
+      await until('/healthz up again', async () =>
+        (await request(app).get('/healthz')).status === 200 ? true : undefined,
+      );
+      expect(victim.pid).to.be.a('number').and.not.equal(pid);
+      const before = writer.acknowledged.length;
+      await until('writes after the restart', async () =>
+        writer.acknowledged.length >= before + 20 ? true : undefined,
+      );
+      const acknowledged = await writer.stop();
+
+      const stored = new Set((await collection.find({}).toArray()).map((document) => document._id));
+      expect(acknowledged.filter((n) => !stored.has(n))).to.deep.equal([]);
+      expect(log.join('\n')).to.match(
+        new RegExp(
+          `${server === 'ferretdb' ? 'FerretDB' : 'PostgreSQL'} \\(pid ${pid}\\) died unexpectedly \\(signal SIGKILL\\)`,
+        ),
+      );
+      expect(log.join('\n')).to.match(/restarting on port \d+ in \d+ ms/);
+      expect(log.join('\n')).to.match(/is back up on 127\.0\.0\.1:\d+/);
+    });
+  }
+});
