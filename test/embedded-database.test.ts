@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
@@ -10,6 +9,7 @@ import { markDatabaseUp } from '../src/db/database-state.ts';
 import { hasFerretdbBinary } from '../src/db/ferretdb.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../src/db/resolve.ts';
 import { buildApp, testConfig } from './support/context.ts';
+import { temporaryDataDir } from './support/temporary-data-dir.ts';
 
 // The embedded default, FerretDB over a private PostgreSQL, in a DATA_DIR of its own (not the
 // suite's database): its servers are killed while documents are being written, requests get
@@ -17,13 +17,6 @@ import { buildApp, testConfig } from './support/context.ts';
 // acknowledged write is lost. Nothing here waits on the clock: every wait polls a condition.
 
 const config = { ...testConfig, mongodbUri: undefined, embeddedDb: 'ferretdb' as const };
-
-/** A temporary DATA_DIR that PostgreSQL's account can reach when the tests run as root. */
-export async function temporaryDataDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cadre-embedded-test-'));
-  await fs.chmod(dir, 0o755);
-  return dir;
-}
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

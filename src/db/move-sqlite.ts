@@ -39,24 +39,16 @@ export async function moveSqliteData(options: MoveOptions): Promise<string | und
       return undefined;
     }
     progress(`Moving the data in ${sqliteDir} (FerretDB over SQLite) into PostgreSQL…`);
-    const sqlite = await startFerretdb(options.binary, {
-      backend: { handler: 'sqlite', dir: sqliteDir },
-      stateDir: sqliteDir,
-    });
-    const source = await MongoClient.connect(sqlite.uri, { serverSelectionTimeoutMS: 10_000 });
     try {
-      for (const name of await userDatabases(source)) await copyDatabase(source.db(name), target.db(name), progress);
+      await copyEverything(options, target);
     } catch (error) {
       await emptyDatabases(target);
       throw new Error(
-        `Moving the SQLite data into PostgreSQL failed: ${(error as Error).message}\n` +
+        `Moving the SQLite data into PostgreSQL failed: ${(error as Error).message.trim()}\n` +
           `The SQLite data in ${sqliteDir} is untouched and PostgreSQL was emptied: the next start tries again. ` +
           'To keep working on SQLite meanwhile, set EMBEDDED_DB=ferretdb-sqlite.',
         { cause: error },
       );
-    } finally {
-      await source.close();
-      await sqlite.stop();
     }
     const moved = `${sqliteDir}-sqlite-moved-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     await fs.rename(sqliteDir, moved);
@@ -64,6 +56,25 @@ export async function moveSqliteData(options: MoveOptions): Promise<string | und
     return moved;
   } finally {
     await target.close();
+  }
+}
+
+async function copyEverything(options: MoveOptions, target: MongoClient): Promise<void> {
+  const sqlite = await startFerretdb(options.binary, {
+    backend: { handler: 'sqlite', dir: options.sqliteDir },
+    stateDir: options.sqliteDir,
+  });
+  try {
+    const source = await MongoClient.connect(sqlite.uri, { serverSelectionTimeoutMS: 10_000 });
+    try {
+      for (const name of await userDatabases(source)) {
+        await copyDatabase(source.db(name), target.db(name), options.progress);
+      }
+    } finally {
+      await source.close();
+    }
+  } finally {
+    await sqlite.stop();
   }
 }
 
@@ -76,36 +87,45 @@ async function copyDatabase(source: Db, target: Db, progress: (message: string) 
   const collections = await source.listCollections({}, { nameOnly: true }).toArray();
   for (const { name } of collections) {
     if (name.startsWith('system.')) continue;
-    const from = source.collection(name);
-    const to = await target.createCollection(name);
-    let copied = 0;
-    let batch: object[] = [];
-    for await (const document of from.find({}, { ...EXACT, batchSize: BATCH })) {
-      batch.push(document);
-      if (batch.length === BATCH) {
-        await to.insertMany(batch, { ordered: true });
-        copied += batch.length;
-        batch = [];
-      }
+    try {
+      progress(`  ${source.databaseName}.${name}: ${await copyCollection(source, target, name)}`);
+    } catch (error) {
+      throw new Error(`${source.databaseName}.${name}: ${(error as Error).message}`, { cause: error });
     }
-    if (batch.length) await to.insertMany(batch, { ordered: true });
-    copied += batch.length;
-    const indexes = (await from.listIndexes().toArray()).filter((index) => index.name !== '_id_');
-    if (indexes.length) {
-      await to.createIndexes(
-        indexes.map(({ key, name: indexName, unique }) => ({
-          key,
-          name: indexName,
-          ...(unique ? { unique: true } : {}),
-        })),
-      );
-    }
-    const [expected, arrived] = await Promise.all([from.countDocuments(), to.countDocuments()]);
-    if (expected !== arrived) {
-      throw new Error(`${source.databaseName}.${name}: ${expected} documents in SQLite, ${arrived} arrived`);
-    }
-    progress(`  ${source.databaseName}.${name}: ${copied} documents, ${indexes.length} indexes`);
   }
+}
+
+/** Copies one collection's documents in batches, then its indexes; checks the counts. */
+async function copyCollection(source: Db, target: Db, name: string): Promise<string> {
+  const from = source.collection(name);
+  const to = await target.createCollection(name);
+  let copied = 0;
+  let batch: object[] = [];
+  for await (const document of from.find({}, { ...EXACT, batchSize: BATCH })) {
+    batch.push(document);
+    if (batch.length === BATCH) {
+      await to.insertMany(batch, { ordered: true });
+      copied += batch.length;
+      batch = [];
+    }
+  }
+  if (batch.length) await to.insertMany(batch, { ordered: true });
+  copied += batch.length;
+  const indexes = (await from.listIndexes().toArray()).filter((index) => index.name !== '_id_');
+  if (indexes.length) {
+    await to.createIndexes(
+      indexes.map(({ key, name: indexName, unique }) => ({
+        key,
+        name: indexName,
+        ...(unique ? { unique: true } : {}),
+      })),
+    );
+  }
+  const [expected, arrived] = await Promise.all([from.countDocuments(), to.countDocuments()]);
+  if (expected !== arrived || copied !== expected) {
+    throw new Error(`${expected} documents in SQLite, ${copied} read and ${arrived} arrived`);
+  }
+  return `${copied} documents, ${indexes.length} indexes`;
 }
 
 async function emptyDatabases(client: MongoClient): Promise<void> {
