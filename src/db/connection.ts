@@ -4,6 +4,8 @@ import { markDatabaseDown, markDatabaseUp } from './database-state.ts';
 // Mongo operators in user input ({"$gt": ""}) are never treated as query operators.
 mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
+// while disconnected, an operation waits this long for the connection, then the request gets a 503
+mongoose.set('bufferTimeoutMS', 5_000);
 
 export class UnacknowledgedWritesError extends Error {
   override name = 'UnacknowledgedWritesError';

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { freePort } from './ports.ts';
 import { SupervisedProcess, type SupervisorLog } from './supervised-process.ts';
 
-// FerretDB is the embedded database on machines that cannot download mongod.
+// FerretDB is the embedded database on machines that cannot download mongod, over a private
+// PostgreSQL (embedded.ts) or over SQLite.
 // `go install …/cmd/ferretdb@v1.24.2` builds a binary that panics at start because
 // build/version/version.txt is generated and not part of the module; so we build it
 // from a small wrapper module with the dependency vendored and that file written in.
@@ -109,7 +110,7 @@ export async function startFerretdb(binary: string, options: FerretdbOptions): P
     args: [
       ...(backend.handler === 'sqlite'
         ? ['--handler=sqlite', `--sqlite-url=file:${backend.dir}/`]
-        : ['--handler=postgresql', `--postgresql-url=${backend.url}`]),
+        : ['--handler=postgresql']),
       `--state-dir=${stateDir}`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
@@ -118,6 +119,11 @@ export async function startFerretdb(binary: string, options: FerretdbOptions): P
       '--log-format=text',
     ],
     port,
+    // the PostgreSQL address holds its password: in the environment, which only this user can read,
+    // rather than the command line, which every user of the machine can
+    ...(backend.handler === 'postgresql'
+      ? { spawnOptions: { env: { ...process.env, FERRETDB_POSTGRESQL_URL: backend.url } } }
+      : {}),
     stopSignal: 'SIGTERM',
     log: options.log ?? (() => {}),
     ...(options.onDown ? { onDown: options.onDown } : {}),

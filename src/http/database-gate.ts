@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoServerSelectionError } from 'mongodb';
+import mongoose from 'mongoose';
 import { isDatabaseDown, RETRY_AFTER_SECONDS } from '../db/database-state.ts';
 import { HttpError } from './errors.ts';
 
@@ -20,8 +21,11 @@ export function isOutageError(error: unknown): boolean {
   if (
     error instanceof MongoNetworkError ||
     error instanceof MongoServerSelectionError ||
-    error instanceof MongoNotConnectedError
+    error instanceof MongoNotConnectedError ||
+    error instanceof mongoose.Error.MongooseServerSelectionError
   )
     return true;
+  // Mongoose holds a model's operations while it is disconnected, then gives up (bufferTimeoutMS)
+  if (error instanceof mongoose.Error && /buffering timed out/.test(error.message)) return true;
   return error instanceof MongoError && isDatabaseDown();
 }
