@@ -68,6 +68,8 @@ let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
+  // a Ctrl-C reaches the embedded servers too: their exits are no deaths to restart from
+  database.expectStop();
   logger.info(`${signal}: stopping`);
   server.close();
   await jobs.stop();

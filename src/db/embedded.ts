@@ -19,6 +19,7 @@ export type EmbeddedDatabase = {
   /** "FerretDB over PostgreSQL": what the health check names */
   kind: string;
   servers: { ferretdb: SupervisedProcess; postgres?: SupervisedProcess };
+  expectStop: () => void;
   stop: () => Promise<void>;
 };
 
@@ -67,7 +68,12 @@ export async function startFerretdbOverPostgres(config: Config, options: Embedde
     await removeThrowaway();
     throw error;
   });
+  const expectStop = () => {
+    ferretdb.process.expectExit();
+    pg.process.expectExit();
+  };
   const stop = async () => {
+    expectStop();
     // FerretDB first: it holds connections to PostgreSQL
     await ferretdb.stop();
     await pg.process.stop();
@@ -87,6 +93,7 @@ export async function startFerretdbOverPostgres(config: Config, options: Embedde
     kind: 'FerretDB over PostgreSQL',
     description: `embedded FerretDB ${FERRETDB_VERSION} at ${ferretdb.uri} over PostgreSQL ${pg.version} at 127.0.0.1:${pg.port}, data in ${pgdata}`,
     servers: { ferretdb: ferretdb.process, postgres: pg.process },
+    expectStop,
     stop,
   };
 }
@@ -107,6 +114,7 @@ export async function startFerretdbOverSqlite(config: Config, options: EmbeddedO
     kind: 'FerretDB over SQLite',
     description: `embedded FerretDB ${FERRETDB_VERSION} (SQLite) at ${ferretdb.uri}, data in ${dataDir}`,
     servers: { ferretdb: ferretdb.process },
+    expectStop: () => ferretdb.process.expectExit(),
     stop: async () => {
       await ferretdb.stop();
       if (!options.dataDir) await fs.rm(dataDir, { recursive: true, force: true });

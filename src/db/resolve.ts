@@ -17,6 +17,8 @@ export type ResolvedDatabase = {
   kind: string;
   /** the embedded servers' processes, when Cadre runs them */
   servers: { ferretdb?: SupervisedProcess; postgres?: SupervisedProcess };
+  /** first thing on a stop signal: the embedded servers' exits are expected from now on, not restarted */
+  expectStop: () => void;
   stop: () => Promise<void>;
 };
 
@@ -47,6 +49,7 @@ async function resolve(config: Config, options: Options): Promise<ResolvedDataba
       description: `MongoDB at ${redactUri(config.mongodbUri)}`,
       kind: 'MongoDB',
       servers: {},
+      expectStop: () => {},
       stop: async () => {},
     };
   }
@@ -64,6 +67,7 @@ async function resolve(config: Config, options: Options): Promise<ResolvedDataba
           description: `embedded mongod at ${mongod.uri}, data in ${dataDir ?? 'a temporary folder'}`,
           kind: 'MongoDB',
           servers: {},
+          expectStop: () => {},
         };
       } catch (error) {
         problems.push(`mongod: ${firstLine(error)}`);

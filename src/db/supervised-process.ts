@@ -31,6 +31,7 @@ const STABLE_AFTER_MS = 60_000;
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
 const TAIL_LINES = 15;
+const SIGNAL_GRACE_MS = 250;
 
 export class SupervisedProcess {
   private child: ChildProcess | undefined;
@@ -64,10 +65,15 @@ export class SupervisedProcess {
     }
   }
 
-  /** Stops the server with its stop signal and waits for it to exit (SIGKILL after 30 s). */
-  async stop(): Promise<void> {
+  /** From now on an exit is expected, not restarted: Cadre is stopping (a Ctrl-C may reach the server first). */
+  expectExit(): void {
     this.stopping = true;
     clearTimeout(this.restartTimer);
+  }
+
+  /** Stops the server with its stop signal and waits for it to exit (SIGKILL after 30 s). */
+  async stop(): Promise<void> {
+    this.expectExit();
     process.off('exit', this.killOnExit);
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -81,12 +87,9 @@ export class SupervisedProcess {
     const { spec } = this;
     this.tail = [];
     let ready = !spec.readyLine;
-    // its own process group: a Ctrl-C in the terminal reaches Cadre only, which stops the servers in order
-    const child = spawn(spec.command, spec.args, {
-      ...spec.spawnOptions,
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    // in Cadre's process group: a Ctrl-C in the terminal stops the servers too, even when Cadre
+    // itself is killed before it can stop them (tsx kills a child that is slow to answer a signal)
+    const child = spawn(spec.command, spec.args, { ...spec.spawnOptions, stdio: ['ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -120,6 +123,15 @@ export class SupervisedProcess {
     const { spec } = this;
     this.upSince = 0;
     spec.onDown?.();
+    // a Ctrl-C reaches the server and Cadre at the same moment: give Cadre's own stop a moment
+    // to begin before calling this a death
+    setTimeout(() => {
+      if (!this.stopping) this.onDeath(child, code, signal);
+    }, SIGNAL_GRACE_MS);
+  }
+
+  private onDeath(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const { spec } = this;
     spec.log(
       'error',
       `${spec.name} (pid ${child.pid}) died unexpectedly (${signal ? `signal ${signal}` : `code ${code}`}). Its last lines:\n${this.stderrTail() || '(none)'}`,
