@@ -130,3 +130,29 @@ describe('the embedded database, FerretDB over PostgreSQL', function () {
     });
   }
 });
+
+describe('the embedded database, when PostgreSQL cannot start', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+
+  before(async function () {
+    if (!hasFerretdbBinary(config.cacheDir)) this.skip();
+    dataDir = await temporaryDataDir();
+  });
+
+  after(async () => {
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('the start stops with PostgreSQL’s own last lines, not a bare failure', async () => {
+    const pgdata = path.join(dataDir, 'postgres');
+    await fs.mkdir(pgdata, { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(pgdata, 'PG_VERSION'), 'not a version\n');
+    const failure = await resolveDatabase(config, { dataDir, progress: () => {} }).catch((error: Error) => error);
+    expect(failure).to.be.instanceOf(Error);
+    expect((failure as Error).message).to.match(
+      /FerretDB over PostgreSQL: PostgreSQL did not start \([^)]*\)\. Its last lines:\n/,
+    );
+    expect((failure as Error).message).to.include('postgresql.conf');
+  });
+});

@@ -87,7 +87,8 @@ async function resolve(config: Config, options: Options): Promise<ResolvedDataba
         : await startFerretdbOverPostgres(config, embedded);
     return database;
   } catch (error) {
-    problems.push(`FerretDB: ${(error instanceof Error ? error.message : String(error)).trim()}`);
+    const kind = config.embeddedDb === 'ferretdb-sqlite' ? 'FerretDB over SQLite' : 'FerretDB over PostgreSQL';
+    problems.push(`${kind}: ${(error instanceof Error ? error.message : String(error)).trim()}`);
     throw unavailable(problems);
   }
 }
