@@ -40,7 +40,7 @@ export async function startFerretdbOverPostgres(config: Config, options: Embedde
   };
   const pgdata = path.join(base, 'postgres');
   const started = Date.now();
-  const password = await clusterPassword(options.dataDir && path.join(options.dataDir, 'postgres-password'));
+  const password = await clusterPassword(options.dataDir && path.join(options.dataDir, 'postgres-password'), pgdata);
   const pg = await startPostgres({
     pgdata,
     password,

@@ -110,9 +110,14 @@ async function initCluster(initdb: string, options: ClusterOptions): Promise<voi
 }
 
 /** The cluster's password: generated once into DATA_DIR, readable by Cadre's user only. */
-export async function clusterPassword(file: string | undefined): Promise<string> {
+export async function clusterPassword(file: string | undefined, pgdata: string): Promise<string> {
   if (!file) return randomBytes(24).toString('hex');
   if (existsSync(file)) return (await fs.readFile(file, 'utf8')).trim();
+  if (existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    throw new Error(
+      `${pgdata} holds a PostgreSQL cluster but its password file ${file} is missing: restore it from a backup of DATA_DIR.`,
+    );
+  }
   const password = randomBytes(24).toString('hex');
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, `${password}\n`, { mode: 0o600, flag: 'wx' });

@@ -46,7 +46,8 @@ export class SupervisedProcess {
   constructor(readonly spec: ProcessSpec) {}
 
   get pid(): number | undefined {
-    return this.child?.exitCode === null ? this.child.pid : undefined;
+    const child = this.child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** The last lines the server wrote to stderr, for error messages. */
