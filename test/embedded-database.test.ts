@@ -148,11 +148,24 @@ describe('the embedded database, when PostgreSQL cannot start', function () {
     const pgdata = path.join(dataDir, 'postgres');
     await fs.mkdir(pgdata, { recursive: true, mode: 0o700 });
     await fs.writeFile(path.join(pgdata, 'PG_VERSION'), 'not a version\n');
+    await fs.writeFile(path.join(dataDir, 'postgres-password'), 'whatever\n', { mode: 0o600 });
     const failure = await resolveDatabase(config, { dataDir, progress: () => {} }).catch((error: Error) => error);
     expect(failure).to.be.instanceOf(Error);
-    expect((failure as Error).message).to.match(
+    const message = (failure as Error).message;
+    expect(message, message).to.match(
       /FerretDB over PostgreSQL: PostgreSQL did not start \([^)]*\)\. Its last lines:\n/,
     );
-    expect((failure as Error).message).to.include('postgresql.conf');
+    expect(message, message).to.include('postgresql.conf');
+  });
+
+  it('a cluster whose password file is gone stops the start with a message saying so', async () => {
+    await fs.mkdir(path.join(dataDir, 'postgres'), { recursive: true, mode: 0o700 });
+    await fs.writeFile(path.join(dataDir, 'postgres', 'PG_VERSION'), '18\n');
+    await fs.rm(path.join(dataDir, 'postgres-password'), { force: true });
+    const failure = await resolveDatabase(config, { dataDir, progress: () => {} }).catch((error: Error) => error);
+    const message = (failure as Error).message;
+    expect(message, message).to.match(
+      /holds a PostgreSQL cluster but its password file .*postgres-password is missing/,
+    );
   });
 });
