@@ -198,26 +198,25 @@ export type FillRate = { seated: number; capacity: number; waiting: number; requ
 
 /**
  * Seated, waiting and pending counts of each session, by session id, for display: read from
- * the enrolments' states in one query (the states follow the claims, see placesFor). Placing
- * and capacity checks ask the claims (seatsTaken).
+ * the enrolments' states, one query per session (its equality is what FerretDB hands to SQL;
+ * one $in over the sessions would decode every enrolment). The states follow the claims, see
+ * placesFor. Placing and capacity checks ask the claims (seatsTaken).
  */
 export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
   const rates = new Map<string, FillRate>();
-  for (const s of sessions) {
-    rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
-  }
-  if (sessions.length === 0) return rates;
-  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
-  const live = await Enrolment.find(
-    { session: anyOf(ids), state: anyOf(LIVE_STATES) },
-    { session: 1, state: 1 },
-  ).lean();
-  for (const row of live) {
-    const rate = rates.get(row.session.toHexString())!;
-    if (row.state === 'enrolled') rate.seated++;
-    else if (row.state === 'waitlisted') rate.waiting++;
-    else rate.requested++;
-  }
+  await Promise.all(
+    sessions.map(async (s) => {
+      const rate: FillRate = { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 };
+      rates.set(s._id.toHexString(), rate);
+      const session = new mongoose.Types.ObjectId(s._id.toHexString());
+      const live = await Enrolment.find({ session, state: anyOf(LIVE_STATES) }, { state: 1 }).lean();
+      for (const row of live) {
+        if (row.state === 'enrolled') rate.seated++;
+        else if (row.state === 'waitlisted') rate.waiting++;
+        else rate.requested++;
+      }
+    }),
+  );
   return rates;
 }
 
