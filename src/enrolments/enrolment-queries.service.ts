@@ -2,9 +2,15 @@ import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
-import { sessionIdsAt, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
-import { searchActivePeople, type PersonSummary } from '../people/people.service.ts';
-import { institutionSummaries } from '../institutions/institutions.service.ts';
+import {
+  sessionIdsAt,
+  sessionsByIds,
+  withNames,
+  type TrainingSessionDocument,
+} from '../sessions/session-queries.service.ts';
+import { personSummaries, searchActivePeople, type PersonSummary } from '../people/people.service.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
+import { institutionSummaries, institutionSummary } from '../institutions/institutions.service.ts';
 import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
@@ -39,27 +45,20 @@ export type RosterRow = {
 export async function roster(actor: Actor, sessionId: string) {
   const session = await getSession(actor, sessionId, 'readRoster');
   const manage = can(actor, sessionPolicy, 'manageEnrolments', session);
-  await session.populate([
-    { path: 'module', select: 'title code' },
-    { path: 'institution', select: 'name' },
+  const [module, venue, rows] = await Promise.all([
+    moduleSummary(session.module),
+    institutionSummary(session.institution),
+    Enrolment.find({ session: session._id }).sort({ requestedAt: 1, _id: 1 }).lean(),
   ]);
-  const rows = await Enrolment.find({ session: session._id })
-    .sort({ requestedAt: 1, _id: 1 })
-    .populate<{ person: PersonRow }>({
-      path: 'person',
-      select: 'fullName email serviceNumber institution',
-      populate: { path: 'institution', select: 'name' },
-    })
-    .populate<{ removedBy: Remover | null }>(REMOVER)
-    .lean();
+  const people = await peopleOf(rows);
   const toRow = (e: (typeof rows)[number]): RosterRow => ({
     id: e._id.toHexString(),
     state: e.state,
     seat: e.seat ?? undefined,
     position: undefined,
     requestedAt: e.requestedAt,
-    person: e.person,
-    ended: endedBy(actor, e),
+    person: people.row(e.person),
+    ended: endedBy(actor, { state: e.state, removedBy: people.remover(e.removedBy) }),
   });
   const enrolled = rows
     .filter((e) => e.state === 'enrolled')
@@ -71,12 +70,42 @@ export async function roster(actor: Actor, sessionId: string) {
     .map((e, i) => ({ ...toRow(e), position: i + 1 }));
   return {
     session,
+    module: module && { title: module.title, code: module.code },
+    venue: venue && { name: venue.name },
     manage,
     showContacts: manage,
     enrolled,
     waitlist,
     requests: rows.filter((e) => e.state === 'requested').map(toRow),
     ended: rows.filter((e) => !isLive(e.state)).map(toRow),
+  };
+}
+
+/**
+ * The people of these enrolments and those who removed them, with their institutions' names,
+ * read by id (populate would read the people and the institutions with $in).
+ */
+async function peopleOf(rows: { person: mongoose.Types.ObjectId; removedBy?: mongoose.Types.ObjectId | null }[]) {
+  const people = await personSummaries([...rows.map((r) => r.person), ...rows.flatMap((r) => r.removedBy ?? [])]);
+  const institutions = await institutionSummaries(people.flatMap((p) => p.institution ?? []));
+  const personById = new Map(people.map((p) => [p._id.toHexString(), p]));
+  const institutionName = new Map(institutions.map((i) => [i._id.toHexString(), i]));
+  return {
+    row(id: mongoose.Types.ObjectId): PersonRow {
+      const p = personById.get(id.toHexString());
+      const institution = p?.institution ? institutionName.get(p.institution.toHexString()) : undefined;
+      return {
+        _id: id,
+        fullName: p?.fullName ?? '',
+        email: p?.email ?? undefined,
+        serviceNumber: p?.serviceNumber ?? undefined,
+        institution: institution ? { _id: institution._id, name: institution.name } : null,
+      };
+    },
+    remover(id: mongoose.Types.ObjectId | null | undefined): Remover | null {
+      const p = id ? personById.get(id.toHexString()) : undefined;
+      return p ? { _id: p._id, fullName: p.fullName, institution: p.institution ?? null, roles: p.roles } : null;
+    },
   };
 }
 export type Roster = Awaited<ReturnType<typeof roster>>;
@@ -145,48 +174,37 @@ export async function pendingApprovals(actor: Actor) {
     .lean();
 }
 
-type MySession = {
-  _id: mongoose.Types.ObjectId;
-  startsAt: Date;
-  endsAt: Date;
-  timeZone: string;
-  status: string;
-  module: { title: string } | null;
-  institution: { name: string } | null;
-};
-
 /** A person's own training: upcoming, waiting, requested, withdrawn (or removed), past. */
 export async function myTraining(actor: Actor, now = new Date()) {
-  const rows = await Enrolment.find({ person: actor.id })
-    .populate<{ session: MySession }>({
-      path: 'session',
-      select: 'startsAt endsAt timeZone status module institution',
-      populate: [
-        { path: 'module', select: 'title' },
-        { path: 'institution', select: 'name' },
-      ],
-    })
-    .populate<{ removedBy: Remover | null }>(REMOVER)
-    .lean();
-  const items = rows
-    .filter((r) => r.session)
-    .sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
+  const own = await Enrolment.find({ person: actor.id }).lean();
+  const [sessions, removers] = await Promise.all([
+    sessionsByIds(own.map((r) => r.session)).then(withNames),
+    personSummaries(own.flatMap((r) => r.removedBy ?? [])),
+  ]);
+  const sessionById = new Map(sessions.map((s) => [s._id.toHexString(), s]));
+  const removerById = new Map(removers.map((p) => [p._id.toHexString(), p]));
+  const rows = own.flatMap((r) => {
+    const session = sessionById.get(r.session.toHexString());
+    if (!session) return [];
+    const remover = r.removedBy ? removerById.get(r.removedBy.toHexString()) : undefined;
+    const removedBy: Remover | null = remover
+      ? { _id: remover._id, fullName: remover.fullName, institution: remover.institution ?? null, roles: remover.roles }
+      : null;
+    return [{ ...r, session, removedBy }];
+  });
+  const items = rows.sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
   const upcoming = items.filter((r) => r.session.endsAt >= now && r.session.status !== 'cancelled');
   const waiting = upcoming.filter((r) => r.state === 'waitlisted');
-  // everyone waiting in those sessions, read once: a position is the places before one's own, plus one
-  const queues =
-    waiting.length === 0
-      ? []
-      : await Enrolment.find(
-          { session: anyOf(waiting.map((r) => r.session._id)), state: 'waitlisted' },
-          { session: 1, waitlistPosition: 1 },
-        ).lean();
-  const positionOf = (r: (typeof waiting)[number]) =>
-    queues.filter((q) => q.session.equals(r.session._id) && (q.waitlistPosition ?? 0) < (r.waitlistPosition ?? 0))
-      .length + 1;
+  // everyone waiting in those sessions, one query per session (an equality, decision 0005): a
+  // position is the places before one's own, plus one
+  const queues = await Promise.all(
+    waiting.map((r) => Enrolment.find({ session: r.session._id, state: 'waitlisted' }, { waitlistPosition: 1 }).lean()),
+  );
+  const positionOf = (i: number) =>
+    queues[i]!.filter((q) => (q.waitlistPosition ?? 0) < (waiting[i]!.waitlistPosition ?? 0)).length + 1;
   return {
     enrolled: upcoming.filter((r) => r.state === 'enrolled'),
-    waiting: waiting.map((r) => ({ ...r, position: positionOf(r) })),
+    waiting: waiting.map((r, i) => ({ ...r, position: positionOf(i) })),
     requests: upcoming.filter((r) => r.state === 'requested'),
     withdrawn: upcoming.filter((r) => r.state === 'withdrawn').map((r) => ({ ...r, ended: endedBy(actor, r) })),
     past: items.filter((r) => r.session.endsAt < now && r.state === 'enrolled').reverse(),

@@ -15,6 +15,7 @@ export {
   type SessionStatus,
   type TrainingSessionDocument,
 } from './training-session.model.ts';
+export { withNames, type Named } from './session-names.ts';
 
 // Sessions as other features and pages read them (decision 8), each query limited to what the
 // reader may see: the sessions they manage or teach, and the published (not draft) sessions of
