@@ -4,7 +4,7 @@ import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
 import { isObjectId } from '../db/object-id.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
-import type { SessionListRow, SessionRecord } from './sessions.service.ts';
+import type { SessionRecord } from './sessions.service.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
 
@@ -15,6 +15,7 @@ export {
   type SessionStatus,
   type TrainingSessionDocument,
 } from './training-session.model.ts';
+import { withNames } from './session-names.ts';
 export { withNames, type Named } from './session-names.ts';
 
 // Sessions as other features and pages read them (decision 8), each query limited to what the
@@ -35,52 +36,55 @@ export function visibleSessions(actor: Actor): Filter {
 
 export type CalendarFilter = { month: string; institution?: string; module?: string; trainer?: string };
 
-/** Sessions with a day in the month (local dates of the venue), soonest first. */
+/**
+ * Sessions with a day in the month (local dates of the venue), soonest first. Sessions are a
+ * collection of thousands; the calendar's filters, when chosen, are top-level equalities.
+ */
 export async function sessionsOfMonth(actor: Actor, filter: CalendarFilter) {
   const first = DateTime.fromISO(`${filter.month}-01`, { zone: 'UTC' });
   // a day's local date may be up to 14 hours away from its UTC date
   const from = first.minus({ days: 1 }).toJSDate();
   const to = first.plus({ months: 1, days: 1 }).toJSDate();
-  const conditions: Filter[] = [
-    visibleSessions(actor),
-    { startsAt: mongoose.trusted({ $lt: to }) },
-    { endsAt: mongoose.trusted({ $gt: from }) },
-  ];
-  if (filter.institution) conditions.push({ institution: new mongoose.Types.ObjectId(filter.institution) });
-  if (filter.module) conditions.push({ module: new mongoose.Types.ObjectId(filter.module) });
-  if (filter.trainer) conditions.push({ 'trainers.person': new mongoose.Types.ObjectId(filter.trainer) });
-  const sessions = await TrainingSession.find({ $and: conditions })
-    .sort({ startsAt: 1, _id: 1 })
-    .limit(1000)
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
-  return sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month)));
+  const query: Filter = {
+    ...visibleSessions(actor),
+    startsAt: mongoose.trusted({ $lt: to }),
+    endsAt: mongoose.trusted({ $gt: from }),
+  };
+  if (filter.institution) query.institution = new mongoose.Types.ObjectId(filter.institution);
+  if (filter.module) query.module = new mongoose.Types.ObjectId(filter.module);
+  if (filter.trainer) query['trainers.person'] = new mongoose.Types.ObjectId(filter.trainer);
+  const sessions = await TrainingSession.find(query).sort({ startsAt: 1, _id: 1 }).limit(1000).lean<SessionRecord[]>();
+  return withNames(sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month))));
 }
 
-/** Sessions of a module this person may see that are open or running and not yet over, soonest first. */
+/**
+ * Sessions of a module this person may see that are open or running and not yet over, soonest
+ * first: the module is the query's top-level equality (decision 0005).
+ */
 export async function upcomingSessionsOf(actor: Actor, moduleId: mongoose.Types.ObjectId, now = new Date()) {
-  return TrainingSession.find({
-    $and: [
-      visibleSessions(actor),
-      { module: moduleId, status: anyOf(['open', 'in_progress']), endsAt: mongoose.trusted({ $gte: now }) },
-    ],
+  const sessions = await TrainingSession.find({
+    ...visibleSessions(actor),
+    module: moduleId,
+    status: anyOf(['open', 'in_progress']),
+    endsAt: mongoose.trusted({ $gte: now }),
   })
     .sort({ startsAt: 1, _id: 1 })
     .limit(50)
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
+    .lean<SessionRecord[]>();
+  return withNames(sessions);
 }
 
-/** The sessions a trainer teaches: upcoming (not yet ended) and past. */
+/**
+ * The sessions a trainer teaches: upcoming (not yet ended) and past. A trainer is inside the
+ * sessions' trainers, not a top-level field: this reads the sessions (thousands, decision 0005).
+ */
 export async function teachingOf(actor: Actor) {
   const now = new Date();
-  const mine = await TrainingSession.find({ 'trainers.person': new mongoose.Types.ObjectId(actor.id) })
-    .sort({ startsAt: 1 })
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
+  const mine = await withNames(
+    await TrainingSession.find({ 'trainers.person': new mongoose.Types.ObjectId(actor.id) })
+      .sort({ startsAt: 1 })
+      .lean<SessionRecord[]>(),
+  );
   return { upcoming: mine.filter((s) => s.endsAt >= now), past: mine.filter((s) => s.endsAt < now).reverse() };
 }
 
