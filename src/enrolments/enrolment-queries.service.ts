@@ -15,7 +15,7 @@ import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
 import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
-import { endedBy, REMOVER, type EndedBy, type Remover } from './ended-by.ts';
+import { endedBy, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 
