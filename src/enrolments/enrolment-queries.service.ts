@@ -156,22 +156,29 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
   };
 }
 
-/** Requests waiting for a decision in the sessions the actor manages. */
+/**
+ * Requests waiting for a decision in the sessions the actor manages, oldest first. The state is
+ * the query's top-level equality (what FerretDB hands to SQL, decision 0005): requests waiting
+ * are few, and one query per session in scope would be hundreds. Names are read by id.
+ */
 export async function pendingApprovals(actor: Actor) {
   const scope = hasRole(actor, 'admin') ? undefined : actor.scopeInstitutionIds;
-  const sessions = await sessionIdsAt(scope);
-  return Enrolment.find({ state: 'requested', session: anyOf(sessions) })
+  const sessionIds = await sessionIdsAt(scope);
+  if (sessionIds.length === 0) return [];
+  const requests = await Enrolment.find({ state: 'requested', session: anyOf(sessionIds) })
     .sort({ requestedAt: 1 })
     .limit(500)
-    .populate<{ person: PersonRow }>({
-      path: 'person',
-      select: 'fullName serviceNumber institution',
-      populate: { path: 'institution', select: 'name' },
-    })
-    .populate<{
-      session: { _id: mongoose.Types.ObjectId; startsAt: Date; timeZone: string; module: { title: string } };
-    }>({ path: 'session', select: 'startsAt timeZone module', populate: { path: 'module', select: 'title' } })
     .lean();
+  const [people, sessions] = await Promise.all([
+    peopleOf(requests),
+    sessionsByIds(requests.map((r) => r.session)).then(withNames),
+  ]);
+  const sessionById = new Map(sessions.map((s) => [s._id.toHexString(), s]));
+  return requests.map((r) => ({
+    ...r,
+    person: people.row(r.person),
+    session: sessionById.get(r.session.toHexString())!,
+  }));
 }
 
 /** A person's own training: upcoming, waiting, requested, withdrawn (or removed), past. */

@@ -34,6 +34,8 @@ const enrolmentSchema = new mongoose.Schema(
 
 enrolmentSchema.index({ session: 1, person: 1 }, { unique: true });
 enrolmentSchema.index({ session: 1, state: 1 });
+// requests waiting for a decision, oldest first (the approvals page)
+enrolmentSchema.index({ state: 1, requestedAt: 1 });
 
 export type EnrolmentFields = InferSchemaType<typeof enrolmentSchema>;
 export const Enrolment = mongoose.model('Enrolment', enrolmentSchema, 'enrolments');

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
+import { findAcross } from '../db/find-page.ts';
 import { isObjectId } from '../db/object-id.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import type { SessionRecord } from './sessions.service.ts';
@@ -98,18 +99,35 @@ export function sessionsByIds(ids: readonly unknown[]): Promise<SessionRecord[]>
   return findByIds<SessionRecord>(TrainingSession, ids.map(String).filter(isObjectId), '');
 }
 
-/** Sessions a person's calendar feed shows: those they hold a place in, those whose cancellation released their place, those they teach; no drafts. */
-export function sessionsForFeed(
+/**
+ * Sessions a person's calendar feed shows: those they hold a place in, those whose cancellation
+ * released their place, those they teach; no drafts. Their places' sessions are read by id
+ * (decision 0005); a trainer is inside the sessions' trainers, not a top-level field, so the
+ * sessions they teach are read from the sessions (a collection of thousands).
+ */
+export async function sessionsForFeed(
   personId: mongoose.Types.ObjectId,
   placed: mongoose.Types.ObjectId[],
   released: mongoose.Types.ObjectId[],
-) {
-  return TrainingSession.find({
-    status: mongoose.trusted({ $ne: 'draft' }),
-    $or: [{ _id: anyOf(placed) }, { _id: anyOf(released), status: 'cancelled' }, { 'trainers.person': personId }],
-  })
-    .sort({ startsAt: 1 })
-    .lean<SessionRecord[]>();
+): Promise<SessionRecord[]> {
+  const [held, taught] = await Promise.all([
+    sessionsByIds([...placed, ...released]),
+    TrainingSession.find({ 'trainers.person': personId, status: mongoose.trusted({ $ne: 'draft' }) }).lean<
+      SessionRecord[]
+    >(),
+  ]);
+  const isPlaced = new Set(placed.map(String));
+  const isReleased = new Set(released.map(String));
+  const shown = new Map<string, SessionRecord>();
+  for (const s of held) {
+    const id = s._id.toHexString();
+    if (s.status === 'draft') continue;
+    if (isPlaced.has(id) || (isReleased.has(id) && s.status === 'cancelled')) shown.set(id, s);
+  }
+  for (const s of taught) shown.set(s._id.toHexString(), s);
+  return [...shown.values()].sort(
+    (a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
 }
 
 /** Sessions in these statuses starting within [from, until]: those due a reminder. */
@@ -120,11 +138,20 @@ export function sessionsStartingBetween(from: Date, until: Date, statuses: reado
   ).lean<SessionRecord[]>();
 }
 
-/** Ids of the sessions held at these venues (every venue: undefined). */
+/**
+ * Ids of the sessions held at these venues, one query per venue (an equality, decision 0005);
+ * every venue (undefined): every session, a collection of thousands.
+ */
 export async function sessionIdsAt(institutionIds: readonly string[] | undefined): Promise<mongoose.Types.ObjectId[]> {
-  const rows = await TrainingSession.find(institutionIds ? { institution: anyOfIds(institutionIds) } : {}, {
-    _id: 1,
-  }).lean();
+  const rows = institutionIds
+    ? await findAcross<{ _id: mongoose.Types.ObjectId }>(
+        TrainingSession,
+        'institution',
+        institutionIds.filter(isObjectId).map((id) => new mongoose.Types.ObjectId(id)),
+        {},
+        { sort: {}, projection: '_id' },
+      )
+    : await TrainingSession.find({}, { _id: 1 }).lean();
   return rows.map((r) => r._id);
 }
 
