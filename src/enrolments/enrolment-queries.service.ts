@@ -251,8 +251,8 @@ export async function seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<nu
 }
 
 /**
- * A session's places as its enrolments record them, read in one query (each query is a scan on
- * embedded FerretDB, decision 0005): the reader's own enrolment, the counts and their waitlist
+ * A session's places as its enrolments record them, read in one query by the session (an
+ * equality, decision 0005): the reader's own enrolment, the counts and their waitlist
  * position. The states follow the claims (settle), so this is what the claims say once each
  * placement has finished; placing itself always asks the claims.
  */

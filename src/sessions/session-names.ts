@@ -4,8 +4,8 @@ import { moduleSummaries } from '../modules/module-lookups.service.ts';
 import type { TrainingSessionFields } from './training-session.model.ts';
 
 // What lists of sessions show beside each one: the module's title and code, the venue's name
-// and code, read by id from the modules' and institutions' summaries rather than populate()
-// (one $in over each collection, docs/decisions/0005-reads-by-id.md).
+// and code, from the modules' and institutions' summaries (one read of each of those small
+// collections for the whole list, docs/decisions/0005-reads-by-id.md) rather than populate().
 
 type Row = Pick<TrainingSessionFields, 'module' | 'institution'>;
 
