@@ -48,11 +48,12 @@ describe('findPageAcross: one query per value, merged', () => {
   it('pages across the values: every page as one query pages, counts summed, the rest filtered in each query', async () => {
     const rows = [];
     for (let i = 0; i < 70; i++) {
-      rows.push({ group: groups[i % 3], at: day(i % 17), name: `r${i}`, kind: i % 5 === 0 ? 'skip' : 'keep' });
+      rows.push({ group: groups[i % 3]!, at: day(i % 17), name: `r${i}`, kind: i % 5 === 0 ? 'skip' : 'keep' });
     }
     await Row.insertMany(rows);
     const filter = { kind: 'keep' };
-    for (const sort of [{ at: 1 }, { at: -1 }, { name: 1 }] as const) {
+    const sorts: Record<string, 1 | -1>[] = [{ at: 1 }, { at: -1 }, { name: 1 }];
+    for (const sort of sorts) {
       for (const page of [1, 2, 3]) {
         const merged = await findPageAcross<RowRecord>(Row, 'group', groups, filter, page, { sort });
         const one = await reference(groups, filter, page, sort);
