@@ -149,7 +149,7 @@ export async function sessionIdsAt(institutionIds: readonly string[] | undefined
         'institution',
         institutionIds.filter(isObjectId).map((id) => new mongoose.Types.ObjectId(id)),
         {},
-        { sort: {}, projection: '_id' },
+        { sort: { startsAt: 1 }, projection: '_id startsAt' },
       )
     : await TrainingSession.find({}, { _id: 1 }).lean();
   return rows.map((r) => r._id);
