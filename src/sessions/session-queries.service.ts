@@ -8,6 +8,7 @@ import { institutionSummaries } from '../institutions/institutions.service.ts';
 import type { SessionRecord } from './sessions.service.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
+import { withNames } from './session-names.ts';
 
 export {
   ACTIVE_STATUSES,
@@ -16,7 +17,6 @@ export {
   type SessionStatus,
   type TrainingSessionDocument,
 } from './training-session.model.ts';
-import { withNames } from './session-names.ts';
 export { withNames, type Named } from './session-names.ts';
 
 // Sessions as other features and pages read them (decision 8), each query limited to what the
