@@ -1,5 +1,7 @@
 import type mongoose from 'mongoose';
 import { pageWindow, type Page } from './pagination.ts';
+import { anyOf } from './query.ts';
+import { equalitiesPushedDown } from './pushdown.ts';
 
 // Every paged list reads its rows here (docs/decisions/0005-reads-by-id.md): each query carries
 // a top-level equality on the list's narrowest field (FerretDB over PostgreSQL hands only those
@@ -9,6 +11,7 @@ type Sort = Record<string, 1 | -1>;
 
 type PageOptions = {
   sort: Sort;
+  projection?: string;
   /** [path, fields] pairs to populate on each row (off hot paths only: populate reads with $in) */
   populate?: [string, string][];
 };
@@ -24,7 +27,7 @@ export async function findPage<Row>(
   const total = await model.countDocuments(query);
   const window = pageWindow(total, requestedPage);
   let rows = model
-    .find(query)
+    .find(query, options.projection)
     .sort({ ...options.sort, _id: 1 })
     .skip(window.skip)
     .limit(window.limit);
@@ -37,7 +40,9 @@ export async function findPage<Row>(
  * query per value, each with `{ [field]: value }` at its top, counted and read sorted up to the
  * end of the page, then merged in the same order one query would give (`sort`, then _id).
  * The field must hold one value per document (a document matched by two values would be
- * counted twice). Same page, order and counts as findPage over `{ [field]: { $in: values } }`.
+ * counted twice). Same page, order and counts as findPage over `{ [field]: { $in: values } }`,
+ * which is what it runs where equalities are not pushed down (FerretDB over SQLite: one scan
+ * instead of two per value); `perValue` decides instead of the database (tests).
  */
 export async function findPageAcross<Row extends { _id: unknown }>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
@@ -46,9 +51,13 @@ export async function findPageAcross<Row extends { _id: unknown }>(
   values: readonly unknown[],
   filter: object,
   requestedPage: number,
-  options: { sort: Sort; projection?: string },
+  options: { sort: Sort; projection?: string; perValue?: boolean },
 ): Promise<Page<Row>> {
   const distinct = uniqueValues(values);
+  if (!(options.perValue ?? (await equalitiesPushedDown()))) {
+    const query = { ...filter, [field]: anyOf(distinct) };
+    return findPage<Row>(model, query, requestedPage, { sort: options.sort, projection: options.projection });
+  }
   const queries = distinct.map((value) => ({ ...filter, [field]: value }));
   const counts = await Promise.all(queries.map((query) => model.countDocuments(query)));
   const total = counts.reduce((sum, count) => sum + count, 0);
@@ -68,7 +77,8 @@ export async function findPageAcross<Row extends { _id: unknown }>(
 
 /**
  * Every row matching the filter for any of the values, one query per value with `{ [field]:
- * value }` at its top, merged in `sort` order (then _id); at most `limit` rows when given.
+ * value }` at its top, merged in `sort` order (then _id); at most `limit` rows when given. One
+ * `$in` query where equalities are not pushed down, as findPageAcross.
  */
 export async function findAcross<Row extends { _id: unknown }>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
@@ -76,9 +86,13 @@ export async function findAcross<Row extends { _id: unknown }>(
   field: string,
   values: readonly unknown[],
   filter: object,
-  options: { sort: Sort; projection?: string; limit?: number },
+  options: { sort: Sort; projection?: string; limit?: number; perValue?: boolean },
 ): Promise<Row[]> {
   const sort = { ...options.sort, _id: 1 as const };
+  if (!(options.perValue ?? (await equalitiesPushedDown()))) {
+    const rows = model.find({ ...filter, [field]: anyOf(uniqueValues(values)) }, options.projection).sort(sort);
+    return (options.limit === undefined ? rows : rows.limit(options.limit)).lean<Row[]>();
+  }
   const parts = await Promise.all(
     uniqueValues(values).map((value) => {
       const rows = model.find({ ...filter, [field]: value }, options.projection).sort(sort);

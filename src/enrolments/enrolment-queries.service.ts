@@ -2,6 +2,7 @@ import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
+import { equalitiesPushedDown } from '../db/pushdown.ts';
 import {
   sessionIdsAt,
   sessionsByIds,
@@ -14,7 +15,7 @@ import { institutionSummaries, institutionSummary } from '../institutions/instit
 import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
-import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
+import { Enrolment, isLive, LIVE_STATES, type EnrolmentState } from './enrolment.model.ts';
 import { endedBy, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 import { getSession } from '../sessions/sessions.service.ts';
@@ -202,16 +203,18 @@ export async function myTraining(actor: Actor, now = new Date()) {
   const items = rows.sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
   const upcoming = items.filter((r) => r.session.endsAt >= now && r.session.status !== 'cancelled');
   const waiting = upcoming.filter((r) => r.state === 'waitlisted');
-  // everyone waiting in those sessions, one query per session (an equality, decision 0005): a
-  // position is the places before one's own, plus one
-  const queues = await Promise.all(
-    waiting.map((r) => Enrolment.find({ session: r.session._id, state: 'waitlisted' }, { waitlistPosition: 1 }).lean()),
+  // everyone waiting in those sessions (liveIn: per session, or one $in): a position is the
+  // places before one's own, plus one
+  const queues = await liveIn(
+    waiting.map((r) => r.session._id),
+    ['waitlisted'],
   );
-  const positionOf = (i: number) =>
-    queues[i]!.filter((q) => (q.waitlistPosition ?? 0) < (waiting[i]!.waitlistPosition ?? 0)).length + 1;
+  const positionOf = (r: (typeof waiting)[number]) =>
+    queues.filter((q) => q.session.equals(r.session._id) && (q.waitlistPosition ?? 0) < (r.waitlistPosition ?? 0))
+      .length + 1;
   return {
     enrolled: upcoming.filter((r) => r.state === 'enrolled'),
-    waiting: waiting.map((r, i) => ({ ...r, position: positionOf(i) })),
+    waiting: waiting.map((r) => ({ ...r, position: positionOf(r) })),
     requests: upcoming.filter((r) => r.state === 'requested'),
     withdrawn: upcoming.filter((r) => r.state === 'withdrawn').map((r) => ({ ...r, ended: endedBy(actor, r) })),
     past: items.filter((r) => r.session.endsAt < now && r.state === 'enrolled').reverse(),
@@ -223,26 +226,38 @@ export type FillRate = { seated: number; capacity: number; waiting: number; requ
 
 /**
  * Seated, waiting and pending counts of each session, by session id, for display: read from
- * the enrolments' states, one query per session (its equality is what FerretDB hands to SQL;
- * one $in over the sessions would decode every enrolment). The states follow the claims, see
- * placesFor. Placing and capacity checks ask the claims (seatsTaken).
+ * the enrolments' states, one query per session where equalities are pushed down (one `$in`
+ * over the sessions would decode every enrolment there), one `$in` query where they are not
+ * (FerretDB over SQLite: one scan instead of one per session; decision 0005). The states follow
+ * the claims, see placesFor. Placing and capacity checks ask the claims (seatsTaken).
  */
 export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
   const rates = new Map<string, FillRate>();
-  await Promise.all(
-    sessions.map(async (s) => {
-      const rate: FillRate = { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 };
-      rates.set(s._id.toHexString(), rate);
-      const session = new mongoose.Types.ObjectId(s._id.toHexString());
-      const live = await Enrolment.find({ session, state: anyOf(LIVE_STATES) }, { state: 1 }).lean();
-      for (const row of live) {
-        if (row.state === 'enrolled') rate.seated++;
-        else if (row.state === 'waitlisted') rate.waiting++;
-        else rate.requested++;
-      }
-    }),
-  );
+  for (const s of sessions) {
+    rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
+  }
+  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
+  const live = await liveIn(ids);
+  for (const row of live) {
+    const rate = rates.get(row.session.toHexString())!;
+    if (row.state === 'enrolled') rate.seated++;
+    else if (row.state === 'waitlisted') rate.waiting++;
+    else rate.requested++;
+  }
   return rates;
+}
+
+/** The live enrolments of these sessions (session and state): per session, or one `$in`. */
+async function liveIn(sessions: mongoose.Types.ObjectId[], states: readonly EnrolmentState[] = LIVE_STATES) {
+  const fields = { session: 1, state: 1, waitlistPosition: 1 };
+  if (sessions.length === 0) return [];
+  if (!(await equalitiesPushedDown())) {
+    return Enrolment.find({ session: anyOf(sessions), state: anyOf(states) }, fields).lean();
+  }
+  const parts = await Promise.all(
+    sessions.map((session) => Enrolment.find({ session, state: anyOf(states) }, fields).lean()),
+  );
+  return parts.flat();
 }
 
 /** How many seats of a session are held: its seat claims, the truth that placing goes by. */
