@@ -7,16 +7,13 @@ import { can } from '../access/policy.ts';
 // remover's name is shown only to a reader who may see that person (person policy); anyone
 // else reads "removed by a coordinator".
 
-/** The remover as the roster and "My training" read them (populated from the enrolment). */
+/** The remover as the roster and "My training" read them (by id, from the people's summaries). */
 export type Remover = {
   _id: mongoose.Types.ObjectId;
   fullName: string;
   institution?: mongoose.Types.ObjectId | null;
   roles: string[];
 };
-
-/** What populate asks of the remover. */
-export const REMOVER = { path: 'removedBy', select: 'fullName institution roles' } as const;
 
 export type EndedBy = { by: 'self' } | { by: 'other'; name?: string };
 

@@ -2,14 +2,21 @@ import { isObjectId } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
-import { sessionIdsAt, type TrainingSessionDocument } from '../sessions/session-queries.service.ts';
-import { searchActivePeople, type PersonSummary } from '../people/people.service.ts';
-import { institutionSummaries } from '../institutions/institutions.service.ts';
+import { equalitiesPushedDown } from '../db/pushdown.ts';
+import {
+  sessionIdsAt,
+  sessionsByIds,
+  withNames,
+  type TrainingSessionDocument,
+} from '../sessions/session-queries.service.ts';
+import { personSummaries, searchActivePeople, type PersonSummary } from '../people/people.service.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
+import { institutionSummaries, institutionSummary } from '../institutions/institutions.service.ts';
 import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-access.ts';
-import { Enrolment, isLive, LIVE_STATES } from './enrolment.model.ts';
-import { endedBy, REMOVER, type EndedBy, type Remover } from './ended-by.ts';
+import { Enrolment, isLive, LIVE_STATES, type EnrolmentState } from './enrolment.model.ts';
+import { endedBy, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 
@@ -39,27 +46,20 @@ export type RosterRow = {
 export async function roster(actor: Actor, sessionId: string) {
   const session = await getSession(actor, sessionId, 'readRoster');
   const manage = can(actor, sessionPolicy, 'manageEnrolments', session);
-  await session.populate([
-    { path: 'module', select: 'title code' },
-    { path: 'institution', select: 'name' },
+  const [module, venue, rows] = await Promise.all([
+    moduleSummary(session.module),
+    institutionSummary(session.institution),
+    Enrolment.find({ session: session._id }).sort({ requestedAt: 1, _id: 1 }).lean(),
   ]);
-  const rows = await Enrolment.find({ session: session._id })
-    .sort({ requestedAt: 1, _id: 1 })
-    .populate<{ person: PersonRow }>({
-      path: 'person',
-      select: 'fullName email serviceNumber institution',
-      populate: { path: 'institution', select: 'name' },
-    })
-    .populate<{ removedBy: Remover | null }>(REMOVER)
-    .lean();
+  const people = await peopleOf(rows);
   const toRow = (e: (typeof rows)[number]): RosterRow => ({
     id: e._id.toHexString(),
     state: e.state,
     seat: e.seat ?? undefined,
     position: undefined,
     requestedAt: e.requestedAt,
-    person: e.person,
-    ended: endedBy(actor, e),
+    person: people.row(e.person),
+    ended: endedBy(actor, { state: e.state, removedBy: people.remover(e.removedBy) }),
   });
   const enrolled = rows
     .filter((e) => e.state === 'enrolled')
@@ -71,12 +71,42 @@ export async function roster(actor: Actor, sessionId: string) {
     .map((e, i) => ({ ...toRow(e), position: i + 1 }));
   return {
     session,
+    module: module && { title: module.title, code: module.code },
+    venue: venue && { name: venue.name },
     manage,
     showContacts: manage,
     enrolled,
     waitlist,
     requests: rows.filter((e) => e.state === 'requested').map(toRow),
     ended: rows.filter((e) => !isLive(e.state)).map(toRow),
+  };
+}
+
+/**
+ * The people of these enrolments and those who removed them, with their institutions' names,
+ * read by id (populate would read the people and the institutions with $in).
+ */
+async function peopleOf(rows: { person: mongoose.Types.ObjectId; removedBy?: mongoose.Types.ObjectId | null }[]) {
+  const people = await personSummaries([...rows.map((r) => r.person), ...rows.flatMap((r) => r.removedBy ?? [])]);
+  const institutions = await institutionSummaries(people.flatMap((p) => p.institution ?? []));
+  const personById = new Map(people.map((p) => [p._id.toHexString(), p]));
+  const institutionName = new Map(institutions.map((i) => [i._id.toHexString(), i]));
+  return {
+    row(id: mongoose.Types.ObjectId): PersonRow {
+      const p = personById.get(id.toHexString());
+      const institution = p?.institution ? institutionName.get(p.institution.toHexString()) : undefined;
+      return {
+        _id: id,
+        fullName: p?.fullName ?? '',
+        email: p?.email ?? undefined,
+        serviceNumber: p?.serviceNumber ?? undefined,
+        institution: institution ? { _id: institution._id, name: institution.name } : null,
+      };
+    },
+    remover(id: mongoose.Types.ObjectId | null | undefined): Remover | null {
+      const p = id ? personById.get(id.toHexString()) : undefined;
+      return p ? { _id: p._id, fullName: p.fullName, institution: p.institution ?? null, roles: p.roles } : null;
+    },
   };
 }
 export type Roster = Awaited<ReturnType<typeof roster>>;
@@ -127,60 +157,58 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
   };
 }
 
-/** Requests waiting for a decision in the sessions the actor manages. */
+/**
+ * Requests waiting for a decision in the sessions the actor manages, oldest first. The state is
+ * the query's top-level equality (what FerretDB hands to SQL, decision 0005): requests waiting
+ * are few, and one query per session in scope would be hundreds. Names are read by id.
+ */
 export async function pendingApprovals(actor: Actor) {
   const scope = hasRole(actor, 'admin') ? undefined : actor.scopeInstitutionIds;
-  const sessions = await sessionIdsAt(scope);
-  return Enrolment.find({ state: 'requested', session: anyOf(sessions) })
+  const sessionIds = await sessionIdsAt(scope);
+  if (sessionIds.length === 0) return [];
+  const requests = await Enrolment.find({ state: 'requested', session: anyOf(sessionIds) })
     .sort({ requestedAt: 1 })
     .limit(500)
-    .populate<{ person: PersonRow }>({
-      path: 'person',
-      select: 'fullName serviceNumber institution',
-      populate: { path: 'institution', select: 'name' },
-    })
-    .populate<{
-      session: { _id: mongoose.Types.ObjectId; startsAt: Date; timeZone: string; module: { title: string } };
-    }>({ path: 'session', select: 'startsAt timeZone module', populate: { path: 'module', select: 'title' } })
     .lean();
+  const [people, sessions] = await Promise.all([
+    peopleOf(requests),
+    sessionsByIds(requests.map((r) => r.session)).then(withNames),
+  ]);
+  const sessionById = new Map(sessions.map((s) => [s._id.toHexString(), s]));
+  return requests.map((r) => ({
+    ...r,
+    person: people.row(r.person),
+    session: sessionById.get(r.session.toHexString())!,
+  }));
 }
-
-type MySession = {
-  _id: mongoose.Types.ObjectId;
-  startsAt: Date;
-  endsAt: Date;
-  timeZone: string;
-  status: string;
-  module: { title: string } | null;
-  institution: { name: string } | null;
-};
 
 /** A person's own training: upcoming, waiting, requested, withdrawn (or removed), past. */
 export async function myTraining(actor: Actor, now = new Date()) {
-  const rows = await Enrolment.find({ person: actor.id })
-    .populate<{ session: MySession }>({
-      path: 'session',
-      select: 'startsAt endsAt timeZone status module institution',
-      populate: [
-        { path: 'module', select: 'title' },
-        { path: 'institution', select: 'name' },
-      ],
-    })
-    .populate<{ removedBy: Remover | null }>(REMOVER)
-    .lean();
-  const items = rows
-    .filter((r) => r.session)
-    .sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
+  const own = await Enrolment.find({ person: actor.id }).lean();
+  const [sessions, removers] = await Promise.all([
+    sessionsByIds(own.map((r) => r.session)).then(withNames),
+    personSummaries(own.flatMap((r) => r.removedBy ?? [])),
+  ]);
+  const sessionById = new Map(sessions.map((s) => [s._id.toHexString(), s]));
+  const removerById = new Map(removers.map((p) => [p._id.toHexString(), p]));
+  const rows = own.flatMap((r) => {
+    const session = sessionById.get(r.session.toHexString());
+    if (!session) return [];
+    const remover = r.removedBy ? removerById.get(r.removedBy.toHexString()) : undefined;
+    const removedBy: Remover | null = remover
+      ? { _id: remover._id, fullName: remover.fullName, institution: remover.institution ?? null, roles: remover.roles }
+      : null;
+    return [{ ...r, session, removedBy }];
+  });
+  const items = rows.sort((a, b) => a.session.startsAt.getTime() - b.session.startsAt.getTime());
   const upcoming = items.filter((r) => r.session.endsAt >= now && r.session.status !== 'cancelled');
   const waiting = upcoming.filter((r) => r.state === 'waitlisted');
-  // everyone waiting in those sessions, read once: a position is the places before one's own, plus one
-  const queues =
-    waiting.length === 0
-      ? []
-      : await Enrolment.find(
-          { session: anyOf(waiting.map((r) => r.session._id)), state: 'waitlisted' },
-          { session: 1, waitlistPosition: 1 },
-        ).lean();
+  // everyone waiting in those sessions (liveIn: per session, or one $in): a position is the
+  // places before one's own, plus one
+  const queues = await liveIn(
+    waiting.map((r) => r.session._id),
+    ['waitlisted'],
+  );
   const positionOf = (r: (typeof waiting)[number]) =>
     queues.filter((q) => q.session.equals(r.session._id) && (q.waitlistPosition ?? 0) < (r.waitlistPosition ?? 0))
       .length + 1;
@@ -198,20 +226,18 @@ export type FillRate = { seated: number; capacity: number; waiting: number; requ
 
 /**
  * Seated, waiting and pending counts of each session, by session id, for display: read from
- * the enrolments' states in one query (the states follow the claims, see placesFor). Placing
- * and capacity checks ask the claims (seatsTaken).
+ * the enrolments' states, one query per session where equalities are pushed down (one `$in`
+ * over the sessions would decode every enrolment there), one `$in` query where they are not
+ * (FerretDB over SQLite: one scan instead of one per session; decision 0005). The states follow
+ * the claims, see placesFor. Placing and capacity checks ask the claims (seatsTaken).
  */
 export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
   const rates = new Map<string, FillRate>();
   for (const s of sessions) {
     rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
   }
-  if (sessions.length === 0) return rates;
   const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
-  const live = await Enrolment.find(
-    { session: anyOf(ids), state: anyOf(LIVE_STATES) },
-    { session: 1, state: 1 },
-  ).lean();
+  const live = await liveIn(ids);
   for (const row of live) {
     const rate = rates.get(row.session.toHexString())!;
     if (row.state === 'enrolled') rate.seated++;
@@ -221,14 +247,27 @@ export async function fillRates(sessions: { _id: { toHexString(): string }; capa
   return rates;
 }
 
+/** The live enrolments of these sessions (session and state): per session, or one `$in`. */
+async function liveIn(sessions: mongoose.Types.ObjectId[], states: readonly EnrolmentState[] = LIVE_STATES) {
+  const fields = { session: 1, state: 1, waitlistPosition: 1 };
+  if (sessions.length === 0) return [];
+  if (!(await equalitiesPushedDown())) {
+    return Enrolment.find({ session: anyOf(sessions), state: anyOf(states) }, fields).lean();
+  }
+  const parts = await Promise.all(
+    sessions.map((session) => Enrolment.find({ session, state: anyOf(states) }, fields).lean()),
+  );
+  return parts.flat();
+}
+
 /** How many seats of a session are held: its seat claims, the truth that placing goes by. */
 export async function seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<number> {
   return SeatClaim.countDocuments({ session: sessionId });
 }
 
 /**
- * A session's places as its enrolments record them, read in one query (each query is a scan on
- * embedded FerretDB, decision 0005): the reader's own enrolment, the counts and their waitlist
+ * A session's places as its enrolments record them, read in one query by the session (an
+ * equality, decision 0005): the reader's own enrolment, the counts and their waitlist
  * position. The states follow the claims (settle), so this is what the claims say once each
  * placement has finished; placing itself always asks the claims.
  */

@@ -5,6 +5,7 @@ import { orRefusal } from '../http/form.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { comebackDeadline, loadVisibleSession } from './enrolment-access.ts';
 import { enrolmentPanel, myTraining, pendingApprovals } from './enrolment-queries.service.ts';
+import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
 import { rosterRouter } from './roster.routes.ts';
 
@@ -27,11 +28,11 @@ export function enrolmentsRouter(): Router {
   // withdrawing asks first, on a page of its own (no script needed), and says what becomes of the place
   router.get('/sessions/:id/enrolments/withdraw', requireUser, async (req, res) => {
     const session = await loadVisibleSession(req.user!, String(req.params.id));
-    await session.populate({ path: 'module', select: 'title' });
-    const panel = await enrolmentPanel(req.user!, session);
+    const [module, panel] = await Promise.all([moduleSummary(session.module), enrolmentPanel(req.user!, session)]);
     res.render('enrolments/withdraw', {
       title: req.t('enrolments:withdraw.title'),
       session,
+      module,
       panel,
       comebackUntil: comebackDeadline(session),
       venueTime: venueTimeIn(req.language),

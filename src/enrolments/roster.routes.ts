@@ -7,6 +7,7 @@ import { handleForm, orRefusal } from '../http/form.ts';
 import { parse } from '../http/validate.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
+import { personSummary } from '../people/people.service.ts';
 import { enrolPeople, enrolServiceNumbers, serviceNumbersOf, type BulkOutcome, type BulkRow } from './bulk.service.ts';
 import { uploadedCsv } from './roster-upload.ts';
 import { loadManagedSession } from './enrolment-access.ts';
@@ -117,8 +118,14 @@ export function rosterRouter(): Router {
 
   router.get('/enrolments/:id/remove', requireUser, async (req, res) => {
     const { enrolment, session } = await loadEnrolmentFor(req.user!, 'remove', String(req.params.id));
-    await enrolment.populate('person', 'fullName');
-    res.render('enrolments/remove', { title: req.t('enrolments:remove.title'), enrolment, session });
+    // the name by id: populate would read the people with $in (decision 0005)
+    const person = await personSummary(enrolment.person);
+    res.render('enrolments/remove', {
+      title: req.t('enrolments:remove.title'),
+      enrolment,
+      person: { fullName: person?.fullName ?? '' },
+      session,
+    });
   });
 
   router.post('/enrolments/:id/remove', requireUser, async (req, res) => {

@@ -3,14 +3,14 @@ import { institutionScope, type Actor } from '../access/actor.ts';
 import { institutionPolicy, isInstitutionAdmin } from '../access/institution.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { Country } from './country.model.ts';
-import { anyOfIds, containsPattern, findByIds, findLeanById } from '../db/query.ts';
+import { anyOfIds, containsPattern, findByIdsAtOnce, findLeanById } from '../db/query.ts';
 import { fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { findByIdOr404 } from '../db/object-id.ts';
+import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -81,7 +81,7 @@ export function institutionSummary(id: unknown): Promise<InstitutionSummary | nu
 
 /** The same for several institutions, in no particular order; unknown ids are left out. */
 export function institutionSummaries(ids: readonly unknown[]): Promise<InstitutionSummary[]> {
-  return findByIds<InstitutionSummary>(Institution, ids.map(String), SUMMARY);
+  return findByIdsAtOnce<InstitutionSummary>(Institution, ids.map(String).filter(isObjectId), SUMMARY);
 }
 
 async function save(

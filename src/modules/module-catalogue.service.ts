@@ -53,13 +53,17 @@ export type CatalogueFilter = {
   page: number;
 };
 
+/**
+ * The catalogue's page. Modules are a collection of hundreds: the query's top-level equality is
+ * the status (what FerretDB hands to SQL, decision 0005); the rest runs on the published modules.
+ */
 export async function listCatalogue(actor: Actor, filter: CatalogueFilter): Promise<Page<CatalogueModule>> {
-  const conditions: Filter[] = [visibleToFilter(actor)];
-  if (filter.tag) conditions.push({ tags: filter.tag });
-  if (filter.language) conditions.push({ languages: filter.language });
-  if (filter.mode) conditions.push({ deliveryMode: filter.mode });
-  if (filter.q) conditions.push(...searchFilter(filter.q));
-  const query: Filter = { $and: conditions };
+  const query: Filter = visibleToFilter(actor);
+  if (filter.tag) query.tags = filter.tag;
+  if (filter.language) query.languages = filter.language;
+  if (filter.mode) query.deliveryMode = filter.mode;
+  const words = filter.q ? searchFilter(filter.q) : [];
+  if (words.length > 0) query.$and = words;
   return findPage<CatalogueModule>(TrainingModule, query, filter.page, { sort: { title: 1 } });
 }
 
@@ -81,7 +85,7 @@ export async function getCatalogueModule(actor: Actor, id: string) {
 export async function listVisiblePrerequisites(actor: Actor, module: { prerequisites: mongoose.Types.ObjectId[] }) {
   if (module.prerequisites.length === 0) return { visible: [], hidden: 0 };
   const visible = await TrainingModule.find(
-    { $and: [visibleToFilter(actor), { _id: anyOf(module.prerequisites) }] },
+    { ...visibleToFilter(actor), _id: anyOf(module.prerequisites) },
     { code: 1, title: 1 },
   )
     .sort({ title: 1 })

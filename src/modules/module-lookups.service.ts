@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { isObjectId } from '../db/object-id.ts';
-import { anyOf, findByIds, findLeanById } from '../db/query.ts';
+import { anyOf, findByIdsAtOnce, findLeanById } from '../db/query.ts';
 import { modulePolicy } from '../access/module.policy.ts';
 import { can } from '../access/policy.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
@@ -26,7 +26,7 @@ export function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
 
 /** Several modules' summaries, in no particular order; unknown ids are left out. */
 export function moduleSummaries(ids: readonly unknown[]): Promise<ModuleSummary[]> {
-  return findByIds<ModuleSummary>(TrainingModule, ids.map(String).filter(isObjectId), SUMMARY);
+  return findByIdsAtOnce<ModuleSummary>(TrainingModule, ids.map(String).filter(isObjectId), SUMMARY);
 }
 
 /** Titles by module id (hex). */

@@ -4,6 +4,7 @@ import { conflict } from '../http/errors.ts';
 import { ModuleVersion } from './module-version.model.ts';
 import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { personNames } from '../people/people.service.ts';
 
 // A published module's version rises when what a completion points to changes: its content
 // (VERSIONED_FIELDS), not its code, tags or owner. Each published version keeps a snapshot.
@@ -88,10 +89,14 @@ export async function saveEdit(
   return true;
 }
 
-/** The published versions of a module, newest first. */
-export function listVersions(moduleId: mongoose.Types.ObjectId) {
-  return ModuleVersion.find({ module: moduleId })
+/** The published versions of a module, newest first, with their publishers' names (read by id). */
+export async function listVersions(moduleId: mongoose.Types.ObjectId) {
+  const versions = await ModuleVersion.find({ module: moduleId })
     .sort({ version: -1 })
-    .populate('createdBy', 'fullName')
-    .lean<{ version: number; createdAt: Date; createdBy?: { fullName: string } | null; content: ModuleContent }[]>();
+    .lean<{ version: number; createdAt: Date; createdBy?: mongoose.Types.ObjectId | null; content: ModuleContent }[]>();
+  const names = await personNames(versions.flatMap((v) => v.createdBy ?? []));
+  return versions.map((v) => {
+    const name = v.createdBy ? names.get(v.createdBy.toHexString()) : undefined;
+    return { ...v, createdBy: name === undefined ? null : { fullName: name } };
+  });
 }

@@ -57,6 +57,8 @@ const trainingModuleSchema = new mongoose.Schema(
 );
 
 trainingModuleSchema.index({ title: 1 });
+// the catalogue: published modules by title
+trainingModuleSchema.index({ status: 1, title: 1 });
 
 export type TrainingModuleFields = InferSchemaType<typeof trainingModuleSchema>;
 export const TrainingModule = mongoose.model('TrainingModule', trainingModuleSchema, 'training_modules');

@@ -13,7 +13,7 @@ import {
 } from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
-import { findPage } from '../db/find-page.ts';
+import { findAcross, findPage, findPageAcross } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
@@ -42,15 +42,15 @@ export function toActor(user: ActorSource): Actor {
   };
 }
 
-export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonRecord>> {
+/**
+ * People of the actor's scope, by name. A coordinator's institutions (or the one chosen) are read
+ * one at a time and merged (findPageAcross: each query's institution is an equality FerretDB
+ * hands to SQL, decision 0005). An administrator's unfiltered search has none but the active
+ * state: people are a collection of thousands, searched by administrators only.
+ */
+export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonListRow>> {
   const query: mongoose.QueryFilter<PersonRecord> = {};
   const scope = institutionScope(actor);
-  if (filter.institution) {
-    if (scope && !scope.includes(filter.institution)) return { items: [], page: 1, pageCount: 1, total: 0 };
-    query.institution = new mongoose.Types.ObjectId(filter.institution);
-  } else if (scope) {
-    query.institution = anyOfIds(scope);
-  }
   if (filter.role) query.roles = filter.role;
   if (filter.gender) query.gender = filter.gender;
   if (filter.status !== 'all') query.active = filter.status === 'active';
@@ -58,11 +58,31 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
     const pattern = containsPattern(filter.q);
     query.$or = [{ fullName: pattern }, { email: pattern }, { serviceNumber: pattern }];
   }
-  return findPage<PersonRecord>(Person, query, filter.page, {
-    sort: { fullName: 1 },
-    populate: [['institution', 'name code']],
+  const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const sort = { fullName: 1 } as const;
+  const page = institutions
+    ? await findPageAcross<PersonRecord>(Person, 'institution', institutions.map(toObjectId), query, filter.page, {
+        sort,
+      })
+    : await findPage<PersonRecord>(Person, query, filter.page, { sort });
+  const names = new Map(
+    (await institutionSummaries(page.items.flatMap((p) => p.institution ?? []))).map((i) => [i._id.toHexString(), i]),
+  );
+  const items = page.items.map((p) => {
+    const institution = p.institution ? names.get(p.institution.toHexString()) : undefined;
+    return {
+      ...p,
+      institution: institution ? { _id: institution._id, name: institution.name, code: institution.code } : null,
+    };
   });
+  return { ...page, items };
 }
+
+export type PersonListRow = Omit<PersonRecord, 'institution'> & {
+  institution: { _id: mongoose.Types.ObjectId; name: string; code: string } | null;
+};
+
+const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);
 
 export type PersonAction = ActionOf<typeof personPolicy>;
 
@@ -255,8 +275,13 @@ export function peopleByServiceKeys(keys: string[]): Promise<(PersonSummary & { 
 /** Active trainers, by name; only those of these institutions when given. */
 export function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
   const filter: mongoose.QueryFilter<PersonRecord> = { roles: 'trainer', active: true };
-  if (institutionIds !== undefined) filter.institution = anyOfIds(institutionIds);
-  return Person.find(filter, SUMMARY).sort({ fullName: 1 }).lean<PersonSummary[]>();
+  const sort = { fullName: 1 } as const;
+  // one query per institution (an equality, decision 0005); every institution: an administrator's
+  if (institutionIds === undefined) return Person.find(filter, SUMMARY).sort(sort).lean<PersonSummary[]>();
+  return findAcross<PersonSummary>(Person, 'institution', institutionIds.map(toObjectId), filter, {
+    sort,
+    projection: SUMMARY,
+  });
 }
 
 export type PeopleSearch = {
@@ -277,7 +302,8 @@ export type PeopleSearch = {
 /** Active people matching a search, by name. */
 export function searchActivePeople(search: PeopleSearch) {
   const query: mongoose.QueryFilter<PersonRecord> = { active: true };
-  if (search.institutions) query.institution = anyOfIds(search.institutions);
+  if (search.institutions?.length === 1) query.institution = toObjectId(search.institutions[0]!);
+  else if (search.institutions) query.institution = anyOfIds(search.institutions);
   const any: mongoose.QueryFilter<PersonRecord>[] = [];
   if (search.reaching) {
     const venue = new mongoose.Types.ObjectId(search.reaching.institution);

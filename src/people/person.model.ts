@@ -21,7 +21,7 @@ const personSchema = new mongoose.Schema(
     serviceKey: { type: String, required: true, unique: true },
     rank: { type: String, trim: true },
     gender: { type: String, required: true, enum: GENDERS, default: 'undisclosed' },
-    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', index: true },
+    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution' },
     /** copied from the institution: service numbers are unique within a country */
     country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country' },
     scopeInstitutions: { type: [mongoose.Schema.Types.ObjectId], ref: 'Institution', default: [] },
@@ -44,6 +44,8 @@ const personSchema = new mongoose.Schema(
 );
 
 personSchema.index({ fullName: 1 });
+// an institution's people by name: the people list and trainers, one query per institution
+personSchema.index({ institution: 1, fullName: 1 });
 
 type KeySource = {
   _id: mongoose.Types.ObjectId;

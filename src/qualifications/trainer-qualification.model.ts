@@ -14,6 +14,8 @@ const trainerQualificationSchema = new mongoose.Schema(
 );
 
 trainerQualificationSchema.index({ trainer: 1, module: 1 }, { unique: true });
+// who of these trainers holds the module (the session page's warning): the module first
+trainerQualificationSchema.index({ module: 1, trainer: 1 });
 
 export const TrainerQualification = mongoose.model(
   'TrainerQualification',

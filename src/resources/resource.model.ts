@@ -11,7 +11,7 @@ export type ResourceAudience = (typeof RESOURCE_AUDIENCES)[number];
 
 const resourceSchema = new mongoose.Schema(
   {
-    module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true, index: true },
+    module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true },
     title: { type: String, required: true, trim: true },
     kind: { type: String, required: true, enum: RESOURCE_KINDS },
     /** a delivery language of modules (Kazakh included) */
@@ -24,4 +24,7 @@ const resourceSchema = new mongoose.Schema(
 );
 
 export type ResourceFields = InferSchemaType<typeof resourceSchema>;
+// a module's materials, newest first (the module and session pages)
+resourceSchema.index({ module: 1, updatedAt: -1 });
+
 export const Resource = mongoose.model('Resource', resourceSchema, 'resources');

@@ -55,10 +55,11 @@ export async function listResourcesForModule(
   if (access === 'participants') filter.audience = 'participants';
   const resources = await Resource.find(filter).sort({ updatedAt: -1, _id: -1 }).lean<ResourceRecord[]>();
   if (resources.length === 0) return [];
-  const versions = await ResourceVersion.find({
-    $or: resources.map((r) => ({ resource: r._id, version: r.currentVersion })),
-  }).lean<VersionRecord[]>();
-  const byResource = new Map(versions.map((v) => [v.resource.toHexString(), v]));
+  // each current version by its resource and number (equalities, decision 0005), side by side
+  const versions = await Promise.all(
+    resources.map((r) => ResourceVersion.findOne({ resource: r._id, version: r.currentVersion }).lean<VersionRecord>()),
+  );
+  const byResource = new Map(versions.flatMap((v) => (v ? [[v.resource.toHexString(), v] as const] : [])));
   return resources.flatMap((r) => {
     const current = byResource.get(r._id.toHexString());
     if (!current) return []; // mid-upload or broken: uploads:cleanup reports it

@@ -90,7 +90,7 @@ export function schedulingRouter(): Router {
 
   router.get('/sessions', managers, async (req, res) => {
     const filter = sessionFilterSchema.parse(req.query);
-    // read side by side: each is a scan of its collection on embedded FerretDB (decision 0005)
+    // read side by side: each is a query of its own (decision 0005)
     const [{ page, fill }, modules, institutions, trainers] = await Promise.all([
       listSessionsWithPlaces(req.user!, filter),
       moduleOptions(req.user!),

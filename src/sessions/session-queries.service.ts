@@ -2,11 +2,13 @@ import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
 import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
+import { findAcross } from '../db/find-page.ts';
 import { isObjectId } from '../db/object-id.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
-import type { SessionListRow, SessionRecord } from './sessions.service.ts';
+import type { SessionRecord } from './sessions.service.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
+import { withNames } from './session-names.ts';
 
 export {
   ACTIVE_STATUSES,
@@ -15,6 +17,7 @@ export {
   type SessionStatus,
   type TrainingSessionDocument,
 } from './training-session.model.ts';
+export { withNames, type Named } from './session-names.ts';
 
 // Sessions as other features and pages read them (decision 8), each query limited to what the
 // reader may see: the sessions they manage or teach, and the published (not draft) sessions of
@@ -34,52 +37,55 @@ export function visibleSessions(actor: Actor): Filter {
 
 export type CalendarFilter = { month: string; institution?: string; module?: string; trainer?: string };
 
-/** Sessions with a day in the month (local dates of the venue), soonest first. */
+/**
+ * Sessions with a day in the month (local dates of the venue), soonest first. Sessions are a
+ * collection of thousands; the calendar's filters, when chosen, are top-level equalities.
+ */
 export async function sessionsOfMonth(actor: Actor, filter: CalendarFilter) {
   const first = DateTime.fromISO(`${filter.month}-01`, { zone: 'UTC' });
   // a day's local date may be up to 14 hours away from its UTC date
   const from = first.minus({ days: 1 }).toJSDate();
   const to = first.plus({ months: 1, days: 1 }).toJSDate();
-  const conditions: Filter[] = [
-    visibleSessions(actor),
-    { startsAt: mongoose.trusted({ $lt: to }) },
-    { endsAt: mongoose.trusted({ $gt: from }) },
-  ];
-  if (filter.institution) conditions.push({ institution: new mongoose.Types.ObjectId(filter.institution) });
-  if (filter.module) conditions.push({ module: new mongoose.Types.ObjectId(filter.module) });
-  if (filter.trainer) conditions.push({ 'trainers.person': new mongoose.Types.ObjectId(filter.trainer) });
-  const sessions = await TrainingSession.find({ $and: conditions })
-    .sort({ startsAt: 1, _id: 1 })
-    .limit(1000)
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
-  return sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month)));
+  const query: Filter = {
+    ...visibleSessions(actor),
+    startsAt: mongoose.trusted({ $lt: to }),
+    endsAt: mongoose.trusted({ $gt: from }),
+  };
+  if (filter.institution) query.institution = new mongoose.Types.ObjectId(filter.institution);
+  if (filter.module) query.module = new mongoose.Types.ObjectId(filter.module);
+  if (filter.trainer) query['trainers.person'] = new mongoose.Types.ObjectId(filter.trainer);
+  const sessions = await TrainingSession.find(query).sort({ startsAt: 1, _id: 1 }).limit(1000).lean<SessionRecord[]>();
+  return withNames(sessions.filter((s) => s.days.some((d) => d.date.startsWith(filter.month))));
 }
 
-/** Sessions of a module this person may see that are open or running and not yet over, soonest first. */
+/**
+ * Sessions of a module this person may see that are open or running and not yet over, soonest
+ * first: the module is the query's top-level equality (decision 0005).
+ */
 export async function upcomingSessionsOf(actor: Actor, moduleId: mongoose.Types.ObjectId, now = new Date()) {
-  return TrainingSession.find({
-    $and: [
-      visibleSessions(actor),
-      { module: moduleId, status: anyOf(['open', 'in_progress']), endsAt: mongoose.trusted({ $gte: now }) },
-    ],
+  const sessions = await TrainingSession.find({
+    ...visibleSessions(actor),
+    module: moduleId,
+    status: anyOf(['open', 'in_progress']),
+    endsAt: mongoose.trusted({ $gte: now }),
   })
     .sort({ startsAt: 1, _id: 1 })
     .limit(50)
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
+    .lean<SessionRecord[]>();
+  return withNames(sessions);
 }
 
-/** The sessions a trainer teaches: upcoming (not yet ended) and past. */
+/**
+ * The sessions a trainer teaches: upcoming (not yet ended) and past. A trainer is inside the
+ * sessions' trainers, not a top-level field: this reads the sessions (thousands, decision 0005).
+ */
 export async function teachingOf(actor: Actor) {
   const now = new Date();
-  const mine = await TrainingSession.find({ 'trainers.person': new mongoose.Types.ObjectId(actor.id) })
-    .sort({ startsAt: 1 })
-    .populate('module', 'title code')
-    .populate('institution', 'name code')
-    .lean<SessionListRow[]>();
+  const mine = await withNames(
+    await TrainingSession.find({ 'trainers.person': new mongoose.Types.ObjectId(actor.id) })
+      .sort({ startsAt: 1 })
+      .lean<SessionRecord[]>(),
+  );
   return { upcoming: mine.filter((s) => s.endsAt >= now), past: mine.filter((s) => s.endsAt < now).reverse() };
 }
 
@@ -93,18 +99,35 @@ export function sessionsByIds(ids: readonly unknown[]): Promise<SessionRecord[]>
   return findByIds<SessionRecord>(TrainingSession, ids.map(String).filter(isObjectId), '');
 }
 
-/** Sessions a person's calendar feed shows: those they hold a place in, those whose cancellation released their place, those they teach; no drafts. */
-export function sessionsForFeed(
+/**
+ * Sessions a person's calendar feed shows: those they hold a place in, those whose cancellation
+ * released their place, those they teach; no drafts. Their places' sessions are read by id
+ * (decision 0005); a trainer is inside the sessions' trainers, not a top-level field, so the
+ * sessions they teach are read from the sessions (a collection of thousands).
+ */
+export async function sessionsForFeed(
   personId: mongoose.Types.ObjectId,
   placed: mongoose.Types.ObjectId[],
   released: mongoose.Types.ObjectId[],
-) {
-  return TrainingSession.find({
-    status: mongoose.trusted({ $ne: 'draft' }),
-    $or: [{ _id: anyOf(placed) }, { _id: anyOf(released), status: 'cancelled' }, { 'trainers.person': personId }],
-  })
-    .sort({ startsAt: 1 })
-    .lean<SessionRecord[]>();
+): Promise<SessionRecord[]> {
+  const [held, taught] = await Promise.all([
+    sessionsByIds([...placed, ...released]),
+    TrainingSession.find({ 'trainers.person': personId, status: mongoose.trusted({ $ne: 'draft' }) }).lean<
+      SessionRecord[]
+    >(),
+  ]);
+  const isPlaced = new Set(placed.map(String));
+  const isReleased = new Set(released.map(String));
+  const shown = new Map<string, SessionRecord>();
+  for (const s of held) {
+    const id = s._id.toHexString();
+    if (s.status === 'draft') continue;
+    if (isPlaced.has(id) || (isReleased.has(id) && s.status === 'cancelled')) shown.set(id, s);
+  }
+  for (const s of taught) shown.set(s._id.toHexString(), s);
+  return [...shown.values()].sort(
+    (a, b) => a.startsAt.getTime() - b.startsAt.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()),
+  );
 }
 
 /** Sessions in these statuses starting within [from, until]: those due a reminder. */
@@ -115,11 +138,20 @@ export function sessionsStartingBetween(from: Date, until: Date, statuses: reado
   ).lean<SessionRecord[]>();
 }
 
-/** Ids of the sessions held at these venues (every venue: undefined). */
+/**
+ * Ids of the sessions held at these venues, one query per venue (an equality, decision 0005);
+ * every venue (undefined): every session, a collection of thousands.
+ */
 export async function sessionIdsAt(institutionIds: readonly string[] | undefined): Promise<mongoose.Types.ObjectId[]> {
-  const rows = await TrainingSession.find(institutionIds ? { institution: anyOfIds(institutionIds) } : {}, {
-    _id: 1,
-  }).lean();
+  const rows = institutionIds
+    ? await findAcross<{ _id: mongoose.Types.ObjectId }>(
+        TrainingSession,
+        'institution',
+        institutionIds.filter(isObjectId).map((id) => new mongoose.Types.ObjectId(id)),
+        {},
+        { sort: { startsAt: 1 }, projection: '_id startsAt' },
+      )
+    : await TrainingSession.find({}, { _id: 1 }).lean();
   return rows.map((r) => r._id);
 }
 

@@ -1,8 +1,9 @@
 import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf, anyOfIds } from '../db/query.ts';
-import { findPage } from '../db/find-page.ts';
+import { anyOf } from '../db/query.ts';
+import { findPage, findPageAcross } from '../db/find-page.ts';
+import { withNames, type Named } from './session-names.ts';
 import { conflict, fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { isSessionManager, sessionPolicy } from '../access/session.policy.ts';
@@ -41,11 +42,6 @@ export async function getSession(
 /** A session the actor may change (edit, copy, step, cancel). */
 export const getManagedSession = (actor: Actor, id: string) => getSession(actor, id, 'update');
 
-function managedBy(actor: Actor): Filter {
-  const scope = institutionScope(actor);
-  return scope === undefined ? {} : { institution: anyOfIds(scope) };
-}
-
 const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefined> = {
   current: [...ACTIVE_STATUSES],
   past: ['draft', 'open', 'in_progress', 'completed'],
@@ -57,35 +53,44 @@ const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefine
   all: undefined,
 };
 
-export type SessionListRow = SessionRecord & {
-  module: { _id: mongoose.Types.ObjectId; title: string; code: string } | null;
-  institution: { _id: mongoose.Types.ObjectId; name: string; code: string } | null;
-};
+export type SessionListRow = Named<SessionRecord>;
 
-/** Sessions of venues in the actor's scope, soonest first. */
+/**
+ * Sessions of venues in the actor's scope, soonest first. Each query has a top-level equality
+ * (decision 0005): a coordinator's venues are read one at a time and merged (findPageAcross), as
+ * is a chosen venue; an administrator's list filtered by module goes by the module. Only an
+ * administrator's unfiltered list has no equality: it reads the sessions, a collection of
+ * thousands (never do this over enrolments, notices or claims: tens of thousands).
+ */
 export async function listSessions(actor: Actor, filter: SessionFilter, now = new Date()) {
   if (!isSessionManager(actor)) throw forbidden();
-  const conditions: Filter[] = [managedBy(actor)];
+  const query: Filter = {};
   const statuses = STATUSES_SHOWN[filter.status];
-  if (statuses) conditions.push({ status: anyOf(statuses) });
+  if (statuses) query.status = anyOf(statuses);
   // current: not yet over, whatever its step; past: over, most recent first
-  if (filter.status === 'current') conditions.push({ endsAt: mongoose.trusted({ $gte: now }) });
-  if (filter.status === 'past') conditions.push({ endsAt: mongoose.trusted({ $lt: now }) });
-  if (filter.module) conditions.push({ module: new mongoose.Types.ObjectId(filter.module) });
-  if (filter.institution) conditions.push({ institution: new mongoose.Types.ObjectId(filter.institution) });
-  if (filter.trainer) conditions.push({ 'trainers.person': new mongoose.Types.ObjectId(filter.trainer) });
-  if (filter.from) conditions.push({ endsAt: mongoose.trusted({ $gte: new Date(`${filter.from}T00:00:00Z`) }) });
-  if (filter.to) conditions.push({ startsAt: mongoose.trusted({ $lt: new Date(`${filter.to}T23:59:59.999Z`) }) });
-  const query: Filter = { $and: conditions };
-  const page = await findPage<SessionListRow>(TrainingSession, query, filter.page, {
-    sort: { startsAt: filter.status === 'past' ? -1 : 1 },
-    populate: [
-      ['module', 'title code'],
-      ['institution', 'name code'],
-    ],
-  });
-  return page;
+  const endsAt: { $gte?: Date; $lt?: Date } = {};
+  if (filter.status === 'current') endsAt.$gte = now;
+  if (filter.status === 'past') endsAt.$lt = now;
+  if (filter.from) {
+    const from = new Date(`${filter.from}T00:00:00Z`);
+    if (!endsAt.$gte || endsAt.$gte < from) endsAt.$gte = from;
+  }
+  if (endsAt.$gte || endsAt.$lt) query.endsAt = mongoose.trusted(endsAt);
+  if (filter.to) query.startsAt = mongoose.trusted({ $lt: new Date(`${filter.to}T23:59:59.999Z`) });
+  if (filter.module) query.module = new mongoose.Types.ObjectId(filter.module);
+  if (filter.trainer) query['trainers.person'] = new mongoose.Types.ObjectId(filter.trainer);
+  const sort = { startsAt: filter.status === 'past' ? -1 : 1 } as const;
+  const scope = institutionScope(actor);
+  const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const page = venues
+    ? await findPageAcross<SessionRecord>(TrainingSession, 'institution', venues.map(toObjectId), query, filter.page, {
+        sort,
+      })
+    : await findPage<SessionRecord>(TrainingSession, query, filter.page, { sort });
+  return { ...page, items: await withNames(page.items) };
 }
+
+const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);
 
 export type Saved = {
   session: TrainingSessionDocument;

@@ -45,11 +45,11 @@ const conflictOverrideSchema = new mongoose.Schema(
 
 const trainingSessionSchema = new mongoose.Schema(
   {
-    module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true, index: true },
+    module: { type: mongoose.Schema.Types.ObjectId, ref: 'TrainingModule', required: true },
     /** the module's version when the session was scheduled: what its completions will point to */
     moduleVersion: { type: Number, required: true },
     /** the venue */
-    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', required: true, index: true },
+    institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution', required: true },
     country: { type: mongoose.Schema.Types.ObjectId, ref: 'Country' },
     room: { type: String, trim: true, default: '' },
     /** IANA zone of the venue; every time of the session is shown in it, with its name */
@@ -79,6 +79,10 @@ const trainingSessionSchema = new mongoose.Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 
+// each list's equality first, then its sort (decision 0005): a venue's sessions (the sessions
+// list, one query per venue), a module's (the catalogue, a list filtered by module), a trainer's
+trainingSessionSchema.index({ institution: 1, startsAt: 1 });
+trainingSessionSchema.index({ module: 1, startsAt: 1 });
 trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
 
 export type TrainingSessionFields = InferSchemaType<typeof trainingSessionSchema>;

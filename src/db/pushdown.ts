@@ -1,0 +1,31 @@
+import mongoose from 'mongoose';
+
+// Whether the database answers a top-level equality without decoding the whole collection
+// (docs/decisions/0005-reads-by-id.md). MongoDB does (indexes), FerretDB over PostgreSQL does
+// (its explain says `filterPushdown: true`); FerretDB over SQLite does only for `{ _id }`, and
+// there one `$in` query costs one scan where one query per value costs one scan each. Lists
+// that split a filter by value ask this first; asked once per database client.
+
+const answers = new WeakMap<object, Promise<boolean>>();
+
+export function equalitiesPushedDown(): Promise<boolean> {
+  const db = mongoose.connection.db;
+  if (!db) return Promise.resolve(true);
+  const client = mongoose.connection.getClient();
+  let answer = answers.get(client);
+  if (!answer) {
+    answer = probe(db);
+    answers.set(client, answer);
+  }
+  return answer;
+}
+
+async function probe(db: NonNullable<typeof mongoose.connection.db>): Promise<boolean> {
+  try {
+    const plan = await db.command({ explain: { find: 'training_sessions', filter: { status: 'open' } } });
+    // MongoDB has no such field: it reads from its indexes either way
+    return plan.filterPushdown !== false;
+  } catch {
+    return true;
+  }
+}
