@@ -138,20 +138,22 @@ export async function generateAcademy(sizes: AcademySizes, passwordHash: string)
   // sessions: from 90 days ago to about 270 days ahead, 09:00–17:00 at the venue, one or two days
   const sessions = Array.from({ length: sizes.sessions }, (_, i) => {
     const inst = institutions[i % institutions.length]!;
+    // the session's rank at its venue: what varies from one to the next there, whatever the venue
+    const j = Math.floor(i / institutions.length);
     const country = countries[inst.countryIndex]!;
     const offered = modules.filter(
       (m) => m.status === 'published' && (m.countryIndex === undefined || m.countryIndex === inst.countryIndex),
     );
-    const module = offered[i % offered.length]!;
+    const module = offered[(i + j) % offered.length]!;
     const day0 = Math.floor(now / DAY_MS) * DAY_MS + (Math.floor((i * 360) / sizes.sessions) - 90) * DAY_MS;
-    const dayCount = i % 4 === 0 ? 2 : 1;
+    const dayCount = j % 4 === 0 ? 2 : 1;
     const days = Array.from({ length: dayCount }, (_, d) => {
       const date = new Date(day0 + d * DAY_MS).toISOString().slice(0, 10);
       const at = (hour: number) => new Date(day0 + d * DAY_MS + (hour - country.offsetHours) * 3_600_000);
       return { date, start: '09:00', end: '17:00', startsAt: at(9), endsAt: at(17) };
     });
     const past = days.at(-1)!.endsAt.getTime() < now;
-    const status = past ? 'completed' : i % 10 === 0 ? 'draft' : i % 50 === 7 ? 'cancelled' : 'open';
+    const status = past ? 'completed' : j % 10 === 3 ? 'draft' : j % 25 === 7 ? 'cancelled' : 'open';
     return {
       _id: newId(),
       module: module._id,
@@ -167,14 +169,14 @@ export async function generateAcademy(sizes: AcademySizes, passwordHash: string)
       startsAt: days[0]!.startsAt,
       endsAt: days.at(-1)!.endsAt,
       language: module.languages[0],
-      capacity: [20, 24, 30][i % 3]!,
-      trainers: [{ person: trainers[i % institutions.length]![i % 3]!._id, lead: true }],
+      capacity: [20, 24, 30][j % 3]!,
+      trainers: [{ person: trainers[i % institutions.length]![j % 3]!._id, lead: true }],
       status,
       cancellationReason: status === 'cancelled' ? 'Venue unavailable.' : undefined,
       cancelledAt: status === 'cancelled' ? new Date(now - DAY_MS) : undefined,
       createdBy: coordinators[i % institutions.length]![0]!._id,
       // open sessions of every fourth slot are left with free seats: what the enrolling scenario fills
-      freeSeats: status === 'open' && i % 4 === 1,
+      freeSeats: status === 'open' && j % 4 === 1,
     };
   });
 

@@ -47,12 +47,15 @@ function pagesOf(world: Academy, now: number): Page[] {
   // the people measured read English (the checks look for English words): the second country's
   const venue = world.institutions.findIndex((i) => i.countryIndex === 1);
   const coordinator = world.coordinators[venue]![0]!;
-  // the roster: a full session with people waiting, at that country's first institution
-  const rosterSession = sessions.find(
-    (s) =>
-      s.instIndex === venue && s.status === 'open' && enrolments.some((e) => e.session === s._id && e.waitlistPosition),
-  )!;
-  const inRoster = enrolments.filter((e) => e.session === rosterSession._id && (e.seat || e.waitlistPosition));
+  // the roster: the open session with the most people (seated and waiting) at that country's first institution
+  const placed = (s: { _id: unknown }) =>
+    enrolments.filter((e) => e.session === s._id && (e.seat || e.waitlistPosition));
+  const [rosterSession] = sessions
+    .filter((s) => s.instIndex === venue && s.status === 'open' && !s.freeSeats)
+    .map((s) => ({ ...s, people: placed(s).length }))
+    .sort((a, b) => b.people - a.people);
+  if (!rosterSession) throw new Error('the dataset has no open session at the measured venue');
+  const inRoster = placed(rosterSession);
   const seated = inRoster.filter((e) => e.seat).length;
   // my training: the staff member with the most enrolments; what must be listed: every seat, and places still awaited
   const perPerson = new Map<string, typeof enrolments>();

@@ -62,6 +62,9 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 const config = loadConfig({ ...process.env, NODE_ENV: 'test', PASSWORD_HASH_COST: '14', LOG_LEVEL: 'silent' });
 
+/** The Cookie headers of POSTs in the order the server received them, while a burst records them. */
+const arrivals = { recording: false, cookies: [] as string[], times: [] as number[] };
+
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PEOPLE ?? 200), seats = 20) {
@@ -70,8 +73,9 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
   const session = await benchSession(venue, { startsInMs: 10 * 86_400_000, hours: 8, capacity: seats });
   const passwordHash = await hashPassword(PASSWORD, config.passwordHashCost);
   const browsers: Browser[] = [];
+  const personIds: string[] = [];
   for (let i = 0; i < people; i++) {
-    await Person.create({
+    const person = await Person.create({
       email: `bench${i}@bench.example`,
       passwordHash,
       fullName: `Bench ${i}`,
@@ -79,6 +83,7 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
       institution: institution._id,
       country: country._id,
     });
+    personIds.push(person.id as string);
     browsers.push(new Browser(base));
   }
   for (let i = 0; i < people; i += 20)
@@ -96,6 +101,9 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   const started = performance.now();
+  arrivals.cookies = [];
+  arrivals.times = [];
+  arrivals.recording = true;
   await Promise.all(
     browsers.map(async (b, i) => {
       const t0 = performance.now();
@@ -105,11 +113,14 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
     }),
   );
   const total = performance.now() - started;
+  arrivals.recording = false;
+  const personOf = new Map(browsers.map((b, i) => [b.cookieHeader(), personIds[i]!]));
+  const arrived = new Map(arrivals.cookies.map((cookie, rank) => [personOf.get(cookie) ?? '', rank]));
   const rssAfter = process.memoryUsage().rss;
   mongoose.set('debug', false);
 
   // the numbers mean nothing if the result is wrong
-  const order = await placesInOrder(session._id, seats, people);
+  const order = await placesInOrder(session._id, seats, people, arrived);
   latencies.sort((a, b) => a - b);
   return {
     requests: people,
@@ -122,7 +133,8 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
     'requests/s': Math.round((people / total) * 1000 * 10) / 10,
     'rss before MB': mb(rssBefore),
     'rss after MB': mb(rssAfter),
-    result: `${seats} seated, ${people - seats} waitlisted, in arrival order`,
+    result: `${seats} seated, ${people - seats} waitlisted, places handed out in one sequence`,
+    'arrived within ms': Math.round(arrivals.times.at(-1)! - arrivals.times[0]!),
     'arrival order': order,
     ...(ops.size ? { 'db operations': [...ops].map(([k, n]) => `${k} ${n}`).join(', ') } : {}),
   };
@@ -136,7 +148,12 @@ async function enrolmentBurst(base: string, people = Number(process.env.BENCH_PE
  * enrolment's insert; how often that differs from the order the enrolments were created in
  * (a concurrent insert finishing first) is counted, not judged.
  */
-async function placesInOrder(session: mongoose.Types.ObjectId, seats: number, people: number) {
+async function placesInOrder(
+  session: mongoose.Types.ObjectId,
+  seats: number,
+  people: number,
+  arrived: Map<string, number>,
+) {
   const byNumber = { sort: { number: 1 } };
   const seatClaims = await SeatClaim.find({ session }, null, byNumber).lean();
   const waitClaims = await WaitlistClaim.find({ session }, null, byNumber).lean();
@@ -170,11 +187,22 @@ async function placesInOrder(session: mongoose.Types.ObjectId, seats: number, pe
       throw wrong(`${claim.kind} ${claim.number} claimed before its enrolment existed`);
     previous = at;
   }
-  // creation order: ObjectIds made in this process rise with each enrolment created
-  const created = sequence.map((c) => byId.get(c.enrolment.toHexString())!._id.toHexString());
-  let inversions = 0;
-  for (let i = 1; i < created.length; i++) if (created[i]! < created[i - 1]!) inversions++;
-  return `places 1..${seats} and 1..${people - seats} claimed one after another; ${inversions} of ${people - 1} neighbours placed in another order than their enrolments were created`;
+  // against the order the POSTs reached the server, and the order the enrolments were created in
+  // (ObjectIds made in this process rise with each one): counted, not judged
+  const placed = sequence.map((c) => byId.get(c.enrolment.toHexString())!);
+  const outOfOrder = (key: (e: (typeof placed)[number]) => number | string) => {
+    let n = 0;
+    for (let i = 1; i < placed.length; i++) if (key(placed[i]!) < key(placed[i - 1]!)) n++;
+    return n;
+  };
+  const arrival = (e: (typeof placed)[number]) => arrived.get(e.person.toHexString()) ?? -1;
+  if (placed.some((e) => arrival(e) < 0)) throw wrong('an enrolment whose request was not seen arriving');
+  const furthest = Math.max(...placed.map((e, i) => Math.abs(arrival(e) - i)));
+  return (
+    `places 1..${seats} and 1..${people - seats} handed out one after another; of ${people - 1} places, ` +
+    `${outOfOrder(arrival)} follow a later HTTP arrival than the place before (furthest ${furthest} places from ` +
+    `arrival rank), ${outOfOrder((e) => e._id.toHexString())} a later-created enrolment`
+  );
 }
 
 const SCENARIOS: Scenario[] = [
@@ -217,6 +245,10 @@ try {
     const answered: (() => void)[] = [];
     const server = createServer((req, res) => {
       answering++;
+      if (arrivals.recording && req.method === 'POST') {
+        arrivals.cookies.push(req.headers.cookie ?? '');
+        arrivals.times.push(performance.now());
+      }
       const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
       let ended = false;
       res.end = ((...args: unknown[]) => {
