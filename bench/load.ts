@@ -22,7 +22,7 @@ export type Measured = {
  * Loads a page for about `seconds`. autocannon stops at its time and drops the requests under
  * way: a page of seconds under 8 connections would count none. So when one request took
  * `singleMs` and fewer than 3 rounds would fit, a fixed number of requests is made and all
- * are waited for (a round per connection at least).
+ * are waited for (a round per connection, and three requests, at least).
  */
 export async function loadPage(
   url: string,
@@ -32,7 +32,9 @@ export async function loadPage(
   let firstWrong: string | undefined;
   const rounds = (options.seconds * 1000) / (Math.max(1, options.singleMs) * options.connections);
   const length =
-    rounds >= 3 ? { duration: options.seconds } : { amount: options.connections * Math.max(1, Math.round(rounds)) };
+    rounds >= 3
+      ? { duration: options.seconds }
+      : { amount: Math.max(3, options.connections * Math.max(1, Math.round(rounds))) };
   const result = await autocannon({
     url,
     connections: options.connections,
