@@ -14,7 +14,8 @@ import { describeMeasured, loadPage, type Measured, type PageCheck } from './loa
 // with free seats. Sizes and durations from BENCH_* (or --flags, see run.ts):
 //   BENCH_STAFF 5000, BENCH_INSTITUTIONS 40, BENCH_MODULES 60, BENCH_SESSIONS 2000,
 //   BENCH_ENROLMENTS 50000, BENCH_NOTICES 20000, BENCH_SECONDS 10 (each page, each load),
-//   BENCH_CEILING_SECONDS 3, BENCH_ENROL_POOL 300 (people signed in beforehand to enrol).
+//   BENCH_CEILING_SECONDS 3, BENCH_ENROL_POOL 300 (at most; as many as the loads need sign in
+//   beforehand), BENCH_PAGE_LOADS 0 to open each page once only (checked, recorded for the ceiling).
 // Targets are printed beside the figures, never asserted.
 
 const TARGETS = { pageP50: 100, pageP99Under8: 300, enrolP50: 150 };
@@ -133,8 +134,8 @@ function catalogueOf(world: Academy, person: { institution: unknown }) {
 
 type EnrolJob = { browser: Browser; token: string; session: string; person: string };
 
-/** People who enrol, each signed in beforehand, each with a session of their country with free seats they are not in. */
-async function enrolJobs(world: Academy, base: string, count: number, exclude: Set<string>, now: number) {
+/** People who enrol, each with a session of their country with free seats they are not in. */
+function chooseEnrollers(world: Academy, count: number, exclude: Set<string>, now: number) {
   const taken = new Set(world.enrolments.map((e) => `${e.session.toHexString()}:${e.person.toHexString()}`));
   const free = [0, 1].map((c) =>
     world.sessions.filter((s) => s.freeSeats && s.countryIndex === c && s.startsAt.getTime() > now + 86_400_000),
@@ -152,6 +153,11 @@ async function enrolJobs(world: Academy, base: string, count: number, exclude: S
       break;
     }
   }
+  return chosen;
+}
+
+/** Signs them in beforehand, four at a time, each with the CSRF token of their account page. */
+async function signInAll(base: string, chosen: { email: string; person: string; session: string }[]) {
   const jobs: EnrolJob[] = [];
   for (let i = 0; i < chosen.length; i += 4) {
     const batch = await Promise.all(
@@ -252,7 +258,7 @@ export const academyScenario = {
     }
     const cookie = (who: string) => browsers.get(who)!.cookieHeader();
 
-    const rows: { page: Page; loads: Measured[]; ceiling: Measured[] }[] = [];
+    const rows: { page: Page; loads: Measured[]; ceiling: Measured[]; singleMs: number }[] = [];
     for (const page of pages) {
       // one request first: recorded for the ceiling, and checked like every answer after it
       await idle();
@@ -265,7 +271,7 @@ export const academyScenario = {
         );
       }
       const loads: Measured[] = [];
-      for (const connections of CONNECTIONS) {
+      for (const connections of env('PAGE_LOADS', 1) ? CONNECTIONS : []) {
         await idle();
         const m = await loadPage(base + page.url, {
           cookie: cookie(page.who),
@@ -279,7 +285,7 @@ export const academyScenario = {
         print(`  ${page.label}, ${connections} conn: ${describeMeasured(m)}`);
         loads.push(m);
       }
-      rows.push({ page, loads, ceiling: [] });
+      rows.push({ page, loads, ceiling: [], singleMs });
     }
 
     await idle();
@@ -294,6 +300,7 @@ export const academyScenario = {
           const url = `${ceiling.base}/${row.page.name}`;
           const m = await loadPage(url, { connections, seconds: ceilingSeconds, check: row.page.check, singleMs: 1 });
           if (m.wrong) throw new Error(`ceiling of ${row.page.label}: ${m.wrong} wrong answers; ${m.firstWrong}`);
+          print(`  ceiling of ${row.page.label}, ${connections} conn: ${describeMeasured(m)}`);
           row.ceiling.push(m);
         }
       }
@@ -302,31 +309,43 @@ export const academyScenario = {
     }
 
     // enrolling: a third of the people under one connection, the rest under eight
-    const pool = env('ENROL_POOL', 300);
+    // one person enrols first, to see how many the loads need: signing in costs seconds on a slow database
+    const chosen = chooseEnrollers(world, env('ENROL_POOL', 300), new Set(pages.map((p) => p.who)), now);
     const signInStarted = performance.now();
-    const jobs = await enrolJobs(world, base, pool, new Set(pages.map((p) => p.who)), now);
-    const signInMs = performance.now() - signInStarted;
-    const split = Math.floor(jobs.length / 3);
+    const [probe] = await signInAll(base, chosen.slice(0, 1));
     await idle();
-    const enrolOne = await enrolLoad(jobs.slice(0, split), 1, seconds);
-    const enrolEight = await enrolLoad(jobs.slice(split), 8, seconds);
-    for (const m of [enrolOne, enrolEight]) {
+    const probed = await enrolLoad([probe!], 1, seconds);
+    const fit = Math.ceil((seconds * 1000) / Math.max(1, probed.p50));
+    const forOne = Math.max(3, fit);
+    const jobs = await signInAll(base, chosen.slice(1, 1 + forOne + Math.max(8, 3 * fit)));
+    const signInMs = performance.now() - signInStarted;
+    await idle();
+    const enrolOne = await enrolLoad(jobs.slice(0, forOne), 1, seconds);
+    const enrolEight = await enrolLoad(jobs.slice(forOne), 8, seconds);
+    for (const m of [probed, enrolOne, enrolEight]) {
       if (m.wrong)
         throw new Error(`enrolling, ${m.connections} connections: ${m.wrong} wrong answers; ${m.firstWrong}`);
     }
-    await checkSeated([...enrolOne.done, ...enrolEight.done]);
+    await checkSeated([...probed.done, ...enrolOne.done, ...enrolEight.done]);
 
     print('');
     print(
       '  | page | 1 conn p50 / p99 ms | 1 conn req/s | 8 conn p50 / p99 ms | 8 conn req/s | ceiling p50 ms (1 conn) | page p50 / ceiling p50 | targets (p50 < 100 at 1, p99 < 300 at 8) |',
     );
     print('  | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const { page, loads, ceiling: c } of rows) {
-      const [one, eight] = loads as [Measured, Measured];
+    for (const { page, loads, ceiling: c, singleMs } of rows) {
       const top = c[0]!;
-      const ratio = top.p50 > 0 ? (one.p50 / top.p50).toFixed(0) : `>${one.p50}`;
+      // BENCH_PAGE_LOADS=0: the page was only opened once (checked and recorded), that time is shown
+      const [one, eight] = loads.length
+        ? (loads as [Measured, Measured])
+        : [
+            { p50: Math.round(singleMs), p99: NaN, perSecond: NaN },
+            { p50: NaN, p99: NaN, perSecond: NaN },
+          ];
+      const ratio = (one.p50 / Math.max(1, top.p50)).toFixed(0);
+      const shown = (n: number) => (Number.isNaN(n) ? '—' : String(n));
       print(
-        `  | ${page.label} | ${one.p50} / ${one.p99} | ${one.perSecond} | ${eight.p50} / ${eight.p99} | ${eight.perSecond} | ${top.p50} (${top.perSecond} req/s) | ${ratio}× | ${mark(one.p50 < TARGETS.pageP50)} / ${mark(eight.p99 < TARGETS.pageP99Under8)} |`,
+        `  | ${page.label} | ${shown(one.p50)} / ${shown(one.p99)} | ${shown(one.perSecond)} | ${shown(eight.p50)} / ${shown(eight.p99)} | ${shown(eight.perSecond)} | ${top.p50} (${top.perSecond} req/s) | ${ratio}× | ${mark(one.p50 < TARGETS.pageP50)} / ${mark(eight.p99 < TARGETS.pageP99Under8)} |`,
       );
     }
     print(
@@ -344,7 +363,8 @@ export const academyScenario = {
       'enrol sign-ins s': (signInMs / 1000).toFixed(1),
       'enrolled, 1 conn': `${enrolOne.done.length} (${describeMeasured(enrolOne)})`,
       'enrolled, 8 conn': `${enrolEight.done.length} (${describeMeasured(enrolEight)})`,
-      'enrolments checked': `${enrolOne.done.length + enrolEight.done.length} seated, each in its own seat claim`,
+      'enrol probe ms': probed.p50,
+      'enrolments checked': `${1 + enrolOne.done.length + enrolEight.done.length} seated, each in its own seat claim`,
     };
   },
 };
