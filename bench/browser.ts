@@ -11,7 +11,7 @@ export class Browser {
       method,
       redirect: 'manual',
       headers: {
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        cookie: this.cookieHeader(),
         ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
       },
       body: body ? new URLSearchParams(body).toString() : undefined,
@@ -22,6 +22,10 @@ export class Browser {
       this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
     }
     return { status: res.status, text: await res.text() };
+  }
+  /** The Cookie header this person sends, for autocannon. */
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
   async token(url: string) {
     const page = await this.request('GET', url);
