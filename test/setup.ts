@@ -54,6 +54,11 @@ export const mochaHooks = {
   },
   async afterAll() {
     const unserved = await queryShapes.unserved(mongoose.connection.db!, ALLOWED_SCANS);
+    // a partial run (one file) sends only some queries: stale entries are judged on the whole suite
+    const wholeSuite =
+      process.argv.some((arg) => arg.includes('**')) &&
+      !process.argv.some((arg) => /^(-g|-f|--grep|--fgrep)(=|$)/.test(arg));
+    const stale = wholeSuite ? queryShapes.staleAllowances(ALLOWED_SCANS) : [];
     if (process.env.QUERY_SHAPES_REPORT) {
       const { writeFile } = await import('node:fs/promises');
       await writeFile(
@@ -70,5 +75,7 @@ export const mochaHooks = {
       throw new Error(
         `queries that no index serves on MongoDB (add the index to the model, reshape the query, or allow the scan in test/support/allowed-scans.ts with its reason):\n  ${unserved.join('\n  ')}`,
       );
+    if (stale.length)
+      throw new Error(`allowed scans that no query needs any more (remove them):\n  ${stale.join('\n  ')}`);
   },
 };

@@ -21,8 +21,12 @@ export type QueryShape = {
 
 export type IndexKey = [string, Direction | string][];
 
-/** A query that may scan, and why; `shape` is `describeShape`'s text. */
-export type AllowedScan = { shape: string; reason: string };
+/** Queries that may scan, and why: one shape (`describeShape`'s text), or every query on a small collection. */
+export type AllowedScan = { collection: string; shape?: string; reason: string };
+
+function allows(entry: AllowedScan, shape: QueryShape): boolean {
+  return entry.collection === shape.collection && (entry.shape === undefined || entry.shape === describeShape(shape));
+}
 
 const OPERATORS_OF_ONE_VALUE = new Set(['$eq']);
 
@@ -218,13 +222,12 @@ export class QueryShapeRecorder {
         indexes.map((index) => Object.entries(index.key) as IndexKey),
       );
     }
-    const excused = new Set(allowed.map((entry) => entry.shape));
     const problems: string[] = [];
     for (const { shape, where } of this.seen.values()) {
-      const described = describeShape(shape);
-      if (excused.has(described)) continue;
+      if (allowed.some((entry) => allows(entry, shape))) continue;
       const indexes = indexesByCollection.get(shape.collection) ?? [[['_id', 1]]];
-      if (!isServed(shape, indexes)) problems.push(`${shape.command} ${described}   (first sent in: ${where})`);
+      if (!isServed(shape, indexes))
+        problems.push(`${shape.command} ${describeShape(shape)}   (first sent in: ${where})`);
     }
     return [...new Set(problems)].sort();
   }
@@ -239,7 +242,9 @@ export class QueryShapeRecorder {
 
   /** Allow-list entries that no recorded query needed any more. */
   staleAllowances(allowed: readonly AllowedScan[]): string[] {
-    const described = new Set([...this.seen.values()].map(({ shape }) => describeShape(shape)));
-    return allowed.filter((entry) => !described.has(entry.shape)).map((entry) => entry.shape);
+    const shapes = [...this.seen.values()].map(({ shape }) => shape);
+    return allowed
+      .filter((entry) => !shapes.some((shape) => allows(entry, shape)))
+      .map((entry) => `${entry.collection}${entry.shape ? ` ${entry.shape}` : ''}`);
   }
 }
