@@ -5,6 +5,8 @@ import { connectDatabase, disconnectDatabase } from '../src/db/connection.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../src/db/resolve.ts';
 import { configureNotices } from '../src/notices/notices.service.ts';
 import { testConfig } from './support/context.ts';
+import { ALLOWED_SCANS } from './support/allowed-scans.ts';
+import { QueryShapeRecorder } from './support/query-shapes.ts';
 
 // Root hooks: one throwaway database for the whole run, resolved the same way as the
 // app's (MONGODB_URI, else embedded mongod, else FerretDB), emptied before each test
@@ -13,6 +15,7 @@ import { testConfig } from './support/context.ts';
 
 let database: ResolvedDatabase | undefined;
 const unacknowledged: string[] = [];
+const queryShapes = new QueryShapeRecorder();
 
 /** The address of the run's database server, for tests that open a client of their own. */
 export function testDatabaseUri(): string {
@@ -39,18 +42,40 @@ export const mochaHooks = {
     console.log(`  [database] ${database.description}, database ${dbName}`);
     await connectDatabase(database.uri, dbName, { monitorCommands: true });
     mongoose.connection.getClient().on('commandStarted', watchForUnacknowledgedWrites);
+    mongoose.connection.getClient().on('commandStarted', queryShapes.record);
     configureNotices({ config: testConfig }); // as server.ts does at start-up
   },
-  async beforeEach() {
+  async beforeEach(this: Mocha.Context) {
+    queryShapes.enterTest(undefined); // the clearing below is the suite's, not the app's
     const db = mongoose.connection.db!;
     const collections = await db.listCollections({}, { nameOnly: true }).toArray();
     await Promise.all(collections.map((c) => db.collection(c.name).deleteMany({})));
+    queryShapes.enterTest(this.currentTest?.fullTitle() ?? '(a hook)');
   },
   async afterAll() {
+    const unserved = await queryShapes.unserved(mongoose.connection.db!, ALLOWED_SCANS);
+    // a partial run (one file) sends only some queries: stale entries are judged on the whole suite
+    const wholeSuite =
+      process.argv.some((arg) => arg.includes('**')) &&
+      !process.argv.some((arg) => /^(-g|-f|--grep|--fgrep)(=|$)/.test(arg));
+    const stale = wholeSuite ? queryShapes.staleAllowances(ALLOWED_SCANS) : [];
+    if (process.env.QUERY_SHAPES_REPORT) {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(
+        process.env.QUERY_SHAPES_REPORT,
+        [...unserved, '--- not pushed down:', ...queryShapes.notPushedDown()].join('\n'),
+      );
+    }
     await mongoose.connection.dropDatabase().catch(() => undefined);
     await disconnectDatabase();
     await database?.stop();
     if (unacknowledged.length)
       throw new Error(`unacknowledged writes were sent (never use w: 0): ${[...new Set(unacknowledged)].join(', ')}`);
+    if (unserved.length)
+      throw new Error(
+        `queries that no index serves on MongoDB (add the index to the model, reshape the query, or allow the scan in test/support/allowed-scans.ts with its reason):\n  ${unserved.join('\n  ')}`,
+      );
+    if (stale.length)
+      throw new Error(`allowed scans that no query needs any more (remove them):\n  ${stale.join('\n  ')}`);
   },
 };

@@ -13,6 +13,8 @@ export type StoredLoginSession = { _id: string; session: string; expires: Date; 
 type Callback = (error?: unknown) => void;
 
 export class LoginSessionStore extends Store {
+  private expiresIndex: Promise<void> | undefined;
+
   /**
    * @param idleMs how long a session lives without a request, when its cookie says nothing
    * @param touchAfterMs a request within this long of the last write does not write again
@@ -57,8 +59,16 @@ export class LoginSessionStore extends Store {
     this.collection.deleteOne({ _id: sid }).then(() => callback(), callback);
   }
 
-  /** Deletes the sessions that have expired; returns how many. */
+  /** Deletes the sessions that have expired; returns how many. On MongoDB an index on expires serves it. */
   async removeExpired(now = new Date()): Promise<number> {
+    this.expiresIndex ??= this.collection.createIndex({ expires: 1 }).then(
+      () => undefined,
+      (error: unknown) => {
+        this.expiresIndex = undefined; // tried again next time
+        throw error;
+      },
+    );
+    await this.expiresIndex;
     const result = await this.collection.deleteMany({ expires: { $lt: now } });
     return result.deletedCount;
   }
