@@ -101,6 +101,11 @@ describe('query shapes', () => {
       expect(isServed(shape(['session', 'state'], [['createdAt', 1]]), indexes)).to.equal(true, 'all reversed');
     });
 
+    it('by an index in the sort’s order, whatever the filter, walked and checked row by row', () => {
+      expect(isServed(shape(['person'], [['startsAt', 1]]), indexes)).to.equal(true);
+      expect(isServed(shape([], [['startsAt', -1]], ['title']), indexes)).to.equal(true);
+    });
+
     it('with further equality fields checked on the rows the index finds', () => {
       expect(isServed(shape(['session', 'person']), indexes)).to.equal(true);
       expect(isServed(shape(['session', 'state', 'person'], [['createdAt', -1]]), indexes)).to.equal(true);
@@ -108,7 +113,7 @@ describe('query shapes', () => {
 
     it('not when the index does not start with an equality field, or the sort does not follow them', () => {
       expect(isServed(shape(['state']), indexes)).to.equal(false);
-      expect(isServed(shape(['person'], [['startsAt', 1]]), indexes)).to.equal(false);
+      expect(isServed(shape(['person'], [['title', 1]]), indexes)).to.equal(false);
       expect(isServed(shape(['session'], [['createdAt', -1]]), indexes)).to.equal(false);
       expect(
         isServed(

@@ -146,20 +146,21 @@ async function seedPeople(
 
 type Taken = { emails: Set<string>; serviceKeys: Set<string> };
 
-/** The demo people already in the database, found by e-mail or by service number within a country. */
+/** The demo people already in the database, found by their unique keys: the e-mail, the service number within a country. */
 async function existingPeople(institutions: Map<string, InstitutionRecord>): Promise<Taken> {
   const emails = DEMO_PEOPLE.flatMap((p) => (p.email ? [p.email.toLowerCase()] : []));
-  const serviceNumbers = DEMO_PEOPLE.flatMap((p) => (p.serviceNumber ? [p.serviceNumber] : []));
-  const countries = [...new Map([...institutions.values()].map((i) => [i.country.toHexString(), i.country])).values()];
+  const serviceKeys = DEMO_PEOPLE.flatMap((p) => {
+    const institution = p.institutionCode ? institutions.get(p.institutionCode) : undefined;
+    return p.serviceNumber && institution ? [serviceKeyOf(institution.country, p.serviceNumber)] : [];
+  });
+  // each alternative is served by its unique index on MongoDB
   const found = await Person.find(
-    { $or: [{ email: anyOf(emails) }, { country: anyOf(countries), serviceNumber: anyOf(serviceNumbers) }] },
-    { email: 1, serviceNumber: 1, country: 1 },
+    { $or: [{ emailKey: anyOf(emails) }, { serviceKey: anyOf(serviceKeys) }] },
+    { emailKey: 1, serviceKey: 1 },
   ).lean();
   return {
-    emails: new Set(found.flatMap((u) => (u.email ? [u.email] : []))),
-    serviceKeys: new Set(
-      found.flatMap((u) => (u.country && u.serviceNumber ? [serviceKeyOf(u.country, u.serviceNumber)] : [])),
-    ),
+    emails: new Set(found.map((u) => u.emailKey)),
+    serviceKeys: new Set(found.map((u) => u.serviceKey)),
   };
 }
 

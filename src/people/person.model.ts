@@ -44,6 +44,12 @@ const personSchema = new mongoose.Schema(
 );
 
 personSchema.index({ fullName: 1 });
+// an administrator's list and searches: the active (or inactive) people walked by name
+personSchema.index({ active: 1, fullName: 1, _id: 1 });
+// is there an administrator yet (start-up), the trainers offered on a session form
+personSchema.index({ roles: 1 });
+// a password link is found by its token's hash
+personSchema.index({ passwordResetTokenHash: 1 });
 // an institution's people by name: the people list and trainers, one query per institution
 personSchema.index({ institution: 1, fullName: 1 });
 

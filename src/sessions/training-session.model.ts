@@ -82,6 +82,8 @@ const trainingSessionSchema = new mongoose.Schema(
 // each list's equality first, then its sort (decision 0005): a venue's sessions (the sessions
 // list, one query per venue), a module's (the catalogue, a list filtered by module), a trainer's
 trainingSessionSchema.index({ institution: 1, startsAt: 1 });
+// a country's calendar and the sessions its staff may reach
+trainingSessionSchema.index({ country: 1, startsAt: 1 });
 trainingSessionSchema.index({ module: 1, startsAt: 1 });
 trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
 

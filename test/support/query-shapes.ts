@@ -172,8 +172,9 @@ function sortMatches(sort: [string, Direction][], keys: IndexKey): boolean {
  * Whether an index serves the shape on MongoDB, by the equality–sort–range rule: the index's
  * leading keys are equality fields of the query (at least one, in any order), the next ones its
  * sort fields in order (or all reversed); further equality fields and ranges are checked on the
- * rows the index finds. With no equality, the index starts with the sort fields, or with a range
- * field when there is no sort. An equality on _id is always served; an empty filter without a
+ * rows the index finds. An index that starts with the sort fields serves a sorted query whatever
+ * its filter (MongoDB walks it in order, checking each row: a paged list). Without equality or
+ * sort, the index starts with a range field. An equality on _id is always served; an empty filter without a
  * sort reads the whole collection on purpose.
  */
 export function isServed(shape: QueryShape, indexes: IndexKey[]): boolean {
@@ -183,10 +184,10 @@ export function isServed(shape: QueryShape, indexes: IndexKey[]): boolean {
   return indexes.some((keys) => {
     let prefix = 0;
     while (prefix < keys.length && equal.has(keys[prefix]![0])) prefix += 1;
-    if (equal.size && prefix === 0) return false;
     const rest = keys.slice(prefix);
+    // walking the index in the sort's order, the other conditions checked on each row (a paged list)
     if (shape.sort.length) return sortMatches(shape.sort, rest);
-    if (equal.size) return true;
+    if (equal.size) return prefix > 0;
     return shape.other.includes(rest[0]?.[0] ?? '');
   });
 }
