@@ -9,7 +9,7 @@ import { sessionIn, sessionsWorld, type World } from './support/sessions.ts';
 // The sessions and people lists read a coordinator's institutions one query each and merge them
 // (decision 0005): what they see must be one list, in order, paged as if read at once.
 
-describe('sessions list: a coordinator of several venues', () => {
+describe('merged lists: a coordinator of several institutions', () => {
   let app: Express;
   let w: World;
 
@@ -22,7 +22,7 @@ describe('sessions list: a coordinator of several venues', () => {
   });
 
   /** The sessions a list page links to, in the order shown. */
-  const shown = (html: string) => links(html).filter((href) => /^\/sessions\/[0-9a-f]{24}$/.test(href));
+  const shownSessions = (html: string) => links(html).filter((href) => /^\/sessions\/[0-9a-f]{24}$/.test(href));
 
   it("sees both venues' sessions merged in date order across pages, and no other venue's", async () => {
     const expected: { id: string; at: string }[] = [];
@@ -42,30 +42,17 @@ describe('sessions list: a coordinator of several venues', () => {
     const first = await agent.get('/sessions?status=all').expect(200);
     expect(visibleText(first.text)).to.include('30 results');
     const second = await agent.get('/sessions?status=all&page=2').expect(200);
-    expect([...shown(first.text), ...shown(second.text)]).to.deep.equal(order);
-    expect(shown(second.text)).to.have.length(5);
+    expect([...shownSessions(first.text), ...shownSessions(second.text)]).to.deep.equal(order);
+    expect(shownSessions(second.text)).to.have.length(5);
     // one venue chosen: its sessions alone, in the same order; a venue out of scope: none
     const partner = await agent.get(`/sessions?status=all&institution=${w.partner.id}`).expect(200);
     expect(visibleText(partner.text)).to.include('15 results');
-    expect(shown(partner.text)).to.deep.equal(order.filter((id) => partnerIds.includes(id)));
+    expect(shownSessions(partner.text)).to.deep.equal(order.filter((id) => partnerIds.includes(id)));
     const outside = await agent.get(`/sessions?status=all&institution=${w.elsewhere.id}`).expect(200);
-    expect(shown(outside.text)).to.deep.equal([]);
+    expect(shownSessions(outside.text)).to.deep.equal([]);
   });
-});
-
-describe('people list: a coordinator of several institutions', () => {
-  let app: Express;
-  let w: World;
-
-  before(async () => {
-    app = await buildApp();
-  });
-
-  beforeEach(async () => {
-    w = await sessionsWorld();
-  });
-
-  const shown = (html: string) => links(html).filter((href) => /^\/people\/[0-9a-f]{24}$/.test(href));
+  /** The people a list page links to, in the order shown. */
+  const shownPeople = (html: string) => links(html).filter((href) => /^\/people\/[0-9a-f]{24}$/.test(href));
 
   it("sees both institutions' people merged by name across pages, and nobody else", async () => {
     // Almaty and Partner alternate in name order; Elsewhere's people fall among them
@@ -84,7 +71,7 @@ describe('people list: a coordinator of several institutions', () => {
     const first = await agent.get('/people?status=all').expect(200);
     expect(visibleText(first.text)).to.include('28 results');
     const second = await agent.get('/people?status=all&page=2').expect(200);
-    expect([...shown(first.text), ...shown(second.text)]).to.deep.equal(
+    expect([...shownPeople(first.text), ...shownPeople(second.text)]).to.deep.equal(
       [...world, ...built].map((id) => `/people/${id}`),
     );
     expect(visibleText(first.text + second.text)).not.to.include('elsewhere');
