@@ -89,16 +89,14 @@ export async function findAcross<Row extends { _id: unknown }>(
   options: { sort: Sort; projection?: string; limit?: number; perValue?: boolean },
 ): Promise<Row[]> {
   const sort = { ...options.sort, _id: 1 as const };
-  if (!(options.perValue ?? (await equalitiesPushedDown()))) {
-    const rows = model.find({ ...filter, [field]: anyOf(uniqueValues(values)) }, options.projection).sort(sort);
+  const read = (query: object) => {
+    const rows = model.find(query, options.projection).sort(sort);
     return (options.limit === undefined ? rows : rows.limit(options.limit)).lean<Row[]>();
+  };
+  if (!(options.perValue ?? (await equalitiesPushedDown()))) {
+    return read({ ...filter, [field]: anyOf(uniqueValues(values)) });
   }
-  const parts = await Promise.all(
-    uniqueValues(values).map((value) => {
-      const rows = model.find({ ...filter, [field]: value }, options.projection).sort(sort);
-      return (options.limit === undefined ? rows : rows.limit(options.limit)).lean<Row[]>();
-    }),
-  );
+  const parts = await Promise.all(uniqueValues(values).map((value) => read({ ...filter, [field]: value })));
   const rows = parts.flat().sort(compareBy(sort));
   return options.limit === undefined ? rows : rows.slice(0, options.limit);
 }

@@ -16,16 +16,14 @@ export function equalitiesPushedDown(): Promise<boolean> {
   if (!answer) {
     answer = probe(db);
     answers.set(client, answer);
+    // a probe sent during an outage says nothing of the database: ask again next time
+    answer.catch(() => answers.delete(client));
   }
-  return answer;
+  return answer.catch(() => true);
 }
 
 async function probe(db: NonNullable<typeof mongoose.connection.db>): Promise<boolean> {
-  try {
-    const plan = await db.command({ explain: { find: 'training_sessions', filter: { status: 'open' } } });
-    // MongoDB has no such field: it reads from its indexes either way
-    return plan.filterPushdown !== false;
-  } catch {
-    return true;
-  }
+  const plan = await db.command({ explain: { find: 'training_sessions', filter: { status: 'open' } } });
+  // MongoDB has no such field: it reads from its indexes either way
+  return plan.filterPushdown !== false;
 }
