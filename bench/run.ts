@@ -239,6 +239,8 @@ try {
       sessionSecret: 'bench-secret-bench-secret-bench-secret-01',
       throttle: new SignInThrottle({ perAccountAndAddress: 1e6, perAddress: 1e6, perAccount: 1e6 }),
     });
+    // as a site runs (NODE_ENV=production): views compiled once, not at every render
+    app.enable('view cache');
     // requests still being answered: a client that gave up (autocannon at the end of its time)
     // leaves its handler running, and the database must stay up until it ends
     let answering = 0;

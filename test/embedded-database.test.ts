@@ -4,9 +4,11 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { Express } from 'express';
 import { MongoClient, type Collection } from 'mongodb';
+import pg from 'pg';
 import request from 'supertest';
 import { markDatabaseUp } from '../src/db/database-state.ts';
 import { hasFerretdbBinary } from '../src/db/ferretdb.ts';
+import { installEqualityIndexes } from '../src/db/postgres-equality-indexes.ts';
 import { resolveDatabase, type ResolvedDatabase } from '../src/db/resolve.ts';
 import { buildApp, testConfig } from './support/context.ts';
 import { temporaryDataDir } from './support/temporary-data-dir.ts';
@@ -87,6 +89,76 @@ describe('the embedded database, FerretDB over PostgreSQL', function () {
     expect(database.kind).to.equal('FerretDB over PostgreSQL');
     expect(existsSync(path.join(pgdata, 'PG_VERSION'))).to.equal(true);
     return fs.stat(path.join(dataDir, 'postgres-password')).then((stat) => expect(stat.mode & 0o777).to.equal(0o600));
+  });
+
+  describe('FerretDB’s pushed-down equalities (decision 0005)', () => {
+    let cluster: pg.Client;
+    let url: string;
+    let table: string;
+    const twinsOf = async (name: string) =>
+      (
+        await cluster.query<{ indexdef: string; indexname: string }>(
+          `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = $1 AND indexdef LIKE '%USING gin%'`,
+          [name],
+        )
+      ).rows;
+
+    before(async () => {
+      const port = /over PostgreSQL \S+ at 127\.0\.0\.1:(\d+)/.exec(database.description)![1];
+      const password = (await fs.readFile(path.join(dataDir, 'postgres-password'), 'utf8')).trim();
+      url = `postgres://cadre:${password}@127.0.0.1:${port}/postgres`;
+      cluster = new pg.Client({ connectionString: url });
+      await cluster.connect();
+      const collection = client.db('cadre_pushdown').collection('claims');
+      await collection.createIndex({ session: 1, number: 1 }, { unique: true });
+      await collection.insertMany(Array.from({ length: 500 }, (_, n) => ({ session: `s${n % 50}`, number: n })));
+      const meta = await cluster.query<{ t: string }>(
+        `SELECT _jsonb->>'table' AS t FROM cadre_pushdown._ferretdb_database_metadata WHERE _jsonb->>'_id' = 'claims'`,
+      );
+      table = meta.rows[0]!.t;
+    });
+
+    after(() => cluster?.end());
+
+    it('every FerretDB index gets a GIN twin on its first field, as FerretDB makes it', async () => {
+      const twins = (await twinsOf(table)).map((t) => t.indexdef);
+      expect(twins).to.have.length(2);
+      expect(twins.some((d) => d.includes(`(_jsonb -> '_id'::text)`) && d.includes('jsonb_path_ops'))).to.equal(true);
+      expect(twins.some((d) => d.includes(`(_jsonb -> 'session'::text)`) && d.includes('jsonb_path_ops'))).to.equal(
+        true,
+      );
+    });
+
+    it('an index made before the trigger existed gets its twin at the next start', async () => {
+      const [twin] = (await twinsOf(table)).filter((t) => t.indexdef.includes(`'session'`));
+      await cluster.query(`DROP INDEX cadre_pushdown."${twin!.indexname}"`);
+      expect((await twinsOf(table)).map((t) => t.indexname)).not.to.include(twin!.indexname);
+      await installEqualityIndexes(url);
+      expect((await twinsOf(table)).map((t) => t.indexname)).to.include(twin!.indexname);
+    });
+
+    it('PostgreSQL plans each query with its values, so FerretDB’s queries use the twins', async () => {
+      const setting = await cluster.query<{ plan_cache_mode: string }>('SHOW plan_cache_mode');
+      expect(setting.rows[0]!.plan_cache_mode).to.equal('force_custom_plan');
+      const [twin] = (await twinsOf(table)).filter((t) => t.indexdef.includes(`'session'`));
+      const scans = async () =>
+        Number(
+          (
+            await cluster.query<{ idx_scan: string }>(
+              `SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = $1`,
+              [twin!.indexname],
+            )
+          ).rows[0]?.idx_scan ?? 0,
+        );
+      const before = await scans();
+      const collection = client.db('cadre_pushdown').collection('claims');
+      // past the five executions after which PostgreSQL may switch a statement to a generic plan
+      for (let n = 0; n < 12; n++) {
+        expect(await collection.countDocuments({ session: `s${n}` })).to.equal(10);
+      }
+      // the statistics reach the view when the server process next reports them (within seconds)
+      await until('the twin’s scans counted', async () => ((await scans()) >= before + 12 ? true : undefined));
+    });
   });
 
   for (const server of ['ferretdb', 'postgres'] as const) {

@@ -6,6 +6,7 @@ import { markDatabaseDown, markDatabaseUp } from './database-state.ts';
 import { buildFerretdb, FERRETDB_VERSION, startFerretdb } from './ferretdb.ts';
 import { moveSqliteData, sqliteHoldsData } from './move-sqlite.ts';
 import { isReachable, postgresAccount, type Account } from './postgres-account.ts';
+import { installEqualityIndexes } from './postgres-equality-indexes.ts';
 import { clusterPassword, startPostgres } from './postgres.ts';
 import type { SupervisedProcess, SupervisorLog } from './supervised-process.ts';
 
@@ -57,6 +58,11 @@ export async function startFerretdbOverPostgres(config: Config, options: Embedde
     `PostgreSQL ${pg.version} ${pg.created ? 'initialised and started' : 'started'} in ${Date.now() - started} ms on 127.0.0.1:${pg.port}${runsAs}, data in ${pgdata}`,
   );
   const url = `postgres://cadre:${password}@127.0.0.1:${pg.port}/postgres`;
+  await installEqualityIndexes(url).catch(async (error: Error) => {
+    await pg.process.stop();
+    await removeThrowaway();
+    throw error;
+  });
   const stateDir = path.join(base, 'ferretdb-state');
   const ferretdb = await startFerretdb(binary, {
     backend: { handler: 'postgresql', url },

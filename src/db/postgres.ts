@@ -68,6 +68,8 @@ export async function startPostgres(options: ClusterOptions): Promise<PostgresCl
   const settings = [
     `listen_addresses=127.0.0.1`,
     `unix_socket_directories=`,
+    // FerretDB names the field as a parameter: only a custom plan matches it to an index
+    `plan_cache_mode=force_custom_plan`,
     ...(options.throwaway ? ['fsync=off', 'full_page_writes=off'] : []),
   ];
   const postgres = new SupervisedProcess({
