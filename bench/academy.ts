@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Express } from 'express';
+import mongoose from 'mongoose';
+import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent } from 'mongodb';
 import { hashPassword } from '../src/auth/password.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
@@ -17,6 +19,43 @@ import { describeMeasured, loadPage, type Measured, type PageCheck } from './loa
 //   BENCH_CEILING_SECONDS 3, BENCH_ENROL_POOL 300 (at most; as many as the loads need sign in
 //   beforehand), BENCH_PAGE_LOADS 0 to open each page once only (checked, recorded for the ceiling).
 // Targets are printed beside the figures, never asserted.
+
+/**
+ * BENCH_PROFILE=1: the commands one request sends, slowest first (collection, command, filter
+ * fields, ms), to see where a page's time goes.
+ */
+function profileCommands() {
+  const client = mongoose.connection.getClient();
+  const started = new Map<number, { what: string; at: number }>();
+  const done: { what: string; ms: number }[] = [];
+  const onStart = (event: CommandStartedEvent) => {
+    const command = event.command as Record<string, unknown>;
+    const filter = (command.filter ?? command.query ?? (command.updates as { q?: object }[] | undefined)?.[0]?.q ?? {}) as object;
+    const what = `${event.commandName} ${String(command[event.commandName])} {${Object.keys(filter).join(', ')}}`;
+    started.set(event.requestId, { what, at: performance.now() });
+  };
+  const onEnd = (event: CommandSucceededEvent | CommandFailedEvent) => {
+    const start = started.get(event.requestId);
+    if (start) done.push({ what: start.what, ms: performance.now() - start.at });
+  };
+  client.on('commandStarted', onStart);
+  client.on('commandSucceeded', onEnd);
+  client.on('commandFailed', onEnd);
+  return {
+    stop() {
+      client.off('commandStarted', onStart);
+      client.off('commandSucceeded', onEnd);
+      client.off('commandFailed', onEnd);
+      const grouped = new Map<string, number[]>();
+      for (const d of done) grouped.set(d.what, [...(grouped.get(d.what) ?? []), d.ms]);
+      return [...grouped]
+        .map(([what, ms]) => ({ what, n: ms.length, total: ms.reduce((a, b) => a + b, 0), max: Math.max(...ms) }))
+        .sort((a, b) => b.total - a.total)
+        .map((g) => `    ${g.n} × ${g.what}: total ${Math.round(g.total)} ms, slowest ${Math.round(g.max)} ms`)
+        .join('\n');
+    },
+  };
+}
 
 const TARGETS = { pageP50: 100, pageP99Under8: 300, enrolP50: 150 };
 const CONNECTIONS = [1, 8];
@@ -263,8 +302,10 @@ export const academyScenario = {
       // one request first: recorded for the ceiling, and checked like every answer after it
       await idle();
       const t0 = performance.now();
+      const profile = process.env.BENCH_PROFILE ? profileCommands() : undefined;
       const first = await recorder.record(page.name, () => browsers.get(page.who)!.request('GET', page.url));
       const singleMs = performance.now() - t0;
+      if (profile) print(`  ${page.label}, one request ${Math.round(singleMs)} ms; its commands:\n${profile.stop()}`);
       if (first.status !== 200 || !page.check(first.text)) {
         throw new Error(
           `${page.label}: wrong page (${first.status}): ${first.text.replace(/\s+/g, ' ').slice(0, 3000)}`,

@@ -229,7 +229,9 @@ const logger = createLogger('silent', false);
 const i18n = await createI18n(path.join(config.projectRoot, 'locales'), 'en');
 try {
   for (const scenario of chosen) {
-    await connectDatabase(database.uri, `cadre_bench_${randomBytes(6).toString('hex')}`);
+    await connectDatabase(database.uri, `cadre_bench_${randomBytes(6).toString('hex')}`, {
+      monitorCommands: !!process.env.BENCH_PROFILE,
+    });
     const loginSessions = stoppableLoginSessionStore(mongoose.connection.db!, config.sessionIdleMs);
     const app = createApp({
       config,

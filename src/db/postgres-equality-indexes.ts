@@ -28,7 +28,7 @@ BEGIN
     RETURN;
   END IF;
   EXECUTE format(
-    'CREATE INDEX IF NOT EXISTS %I ON %s USING gin (%s jsonb_path_ops)',
+    'CREATE INDEX IF NOT EXISTS %I ON %s USING gin (%s jsonb_path_ops) WITH (fastupdate = off)',
     left(replace(target::text, '"', ''), 40) || '_' || left(md5(first_key), 10) || '_eq',
     target,
     first_key
