@@ -18,7 +18,8 @@ import { mayAdd, selfEnrolmentRefusal, withdrawalDeadline } from './enrolment-ac
 import { Enrolment, isLive, LIVE_STATES, type EnrolmentState } from './enrolment.model.ts';
 import { endedBy, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
-import { getSession } from '../sessions/sessions.service.ts';
+import { getSession, recordPlaces, type PlacesSummary } from '../sessions/sessions.service.ts';
+import { summarise } from './places-summary.ts';
 
 // What the enrolment pages and other features read: the roster, pending approvals, a person's
 // own training, the enrolment panel of a session page, fill rates, and who is in a session.
@@ -225,24 +226,27 @@ export async function myTraining(actor: Actor, now = new Date()) {
 export type FillRate = { seated: number; capacity: number; waiting: number; requested: number };
 
 /**
- * Seated, waiting and pending counts of each session, by session id, for display: read from
- * the enrolments' states, one query per session where equalities are pushed down (one `$in`
- * over the sessions would decode every enrolment there), one `$in` query where they are not
- * (FerretDB over SQLite: one scan instead of one per session; decision 0005). The states follow
- * the claims, see placesFor. Placing and capacity checks ask the claims (seatsTaken).
+ * Seated, waiting and pending counts of each session, by session id, for display: the counts kept
+ * on each session (places-summary.ts). A session not counted yet (saved before the counts were
+ * kept) is counted from its enrolments, one query per session where equalities are pushed down
+ * (one `$in` over the sessions would decode every enrolment there), one `$in` query where they
+ * are not (FerretDB over SQLite; decision 0005), and its counts recorded.
  */
-export async function fillRates(sessions: { _id: { toHexString(): string }; capacity: number }[]) {
+export async function fillRates(
+  sessions: { _id: { toHexString(): string }; capacity: number; places?: PlacesSummary | null }[],
+) {
   const rates = new Map<string, FillRate>();
+  const uncounted: mongoose.Types.ObjectId[] = [];
   for (const s of sessions) {
-    rates.set(s._id.toHexString(), { seated: 0, capacity: s.capacity, waiting: 0, requested: 0 });
+    const places = s.places ?? { seated: 0, waiting: 0, requested: 0 };
+    rates.set(s._id.toHexString(), { ...places, capacity: s.capacity });
+    if (!s.places) uncounted.push(new mongoose.Types.ObjectId(s._id.toHexString()));
   }
-  const ids = sessions.map((s) => new mongoose.Types.ObjectId(s._id.toHexString()));
-  const live = await liveIn(ids);
-  for (const row of live) {
-    const rate = rates.get(row.session.toHexString())!;
-    if (row.state === 'enrolled') rate.seated++;
-    else if (row.state === 'waitlisted') rate.waiting++;
-    else rate.requested++;
+  const live = await liveIn(uncounted);
+  for (const session of uncounted) {
+    const rate = rates.get(session.toHexString())!;
+    Object.assign(rate, summarise(live.filter((row) => row.session.equals(session))));
+    await recordPlaces(session, { seated: rate.seated, waiting: rate.waiting, requested: rate.requested });
   }
   return rates;
 }
@@ -284,6 +288,17 @@ async function placesFor(session: TrainingSessionDocument, personId: string) {
     waiting: waiting.length,
     requested: rows.filter((row) => row.state === 'requested').length,
   };
+  // the lists' counts kept on the session: put right here if a recount was missed (another process, an outage)
+  const counted = summarise(rows);
+  const kept = session.places;
+  if (
+    !kept ||
+    kept.seated !== counted.seated ||
+    kept.waiting !== counted.waiting ||
+    kept.requested !== counted.requested
+  ) {
+    await recordPlaces(session._id, counted);
+  }
   const ownPlace = own?.state === 'waitlisted' ? own.waitlistPosition : undefined;
   const position = ownPlace ? waiting.filter((row) => (row.waitlistPosition ?? 0) < ownPlace).length + 1 : undefined;
   return { enrolment: own, rate, position };

@@ -22,6 +22,7 @@ import { tell } from './enrolment-notices.ts';
 import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
 import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition } from './placement.ts';
 import { getSession } from '../sessions/sessions.service.ts';
+import { placesChanged } from './places-summary.ts';
 
 // What people and coordinators do to enrolments: enrol (oneself, one person, many through
 // bulk.service.ts), approve or decline a request, withdraw, remove, and release a cancelled
@@ -64,6 +65,7 @@ async function enrolPerson(
   const enrolment = await insertEnrolment(session._id, person, options.source, options.by);
   if (!enrolment) return { outcome: 'already' };
   if (options.approval) {
+    await placesChanged(session._id);
     await tell([person], 'enrolment.requested', session);
     return { outcome: 'requested', enrolment };
   }
@@ -73,8 +75,10 @@ async function enrolPerson(
   } catch (error) {
     await releaseClaims(enrolment._id);
     await Enrolment.deleteOne({ _id: enrolment._id });
+    await placesChanged(session._id);
     throw error;
   }
+  await placesChanged(session._id);
   if (outcome === 'enrolled') await tell([person], 'enrolment.enrolled', session);
   else await tell([person], 'enrolment.waitlisted', session, await queueParams(session, enrolment._id));
   return { outcome, enrolment };
@@ -149,6 +153,7 @@ export async function approve(actor: Actor, enrolmentId: string): Promise<'enrol
   assertEnrollable(session);
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { decidedAt: new Date(), enrolledBy: actor.id } });
   const outcome = await place(session, enrolment._id);
+  await placesChanged(session._id);
   const queue = outcome === 'waitlisted' ? await queueParams(session, enrolment._id) : {};
   await tell([enrolment.person], 'enrolment.approved', session, { placement: outcome, ...queue });
   return outcome;
@@ -158,6 +163,7 @@ export async function decline(actor: Actor, enrolmentId: string): Promise<void> 
   const { enrolment, session } = await loadEnrolmentFor(actor, 'decline', enrolmentId);
   if (enrolment.state !== 'requested') throw conflict('enrolments:refused.notRequested');
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { state: 'declined', decidedAt: new Date() } });
+  await placesChanged(session._id);
   await tell([enrolment.person], 'enrolment.declined', session);
 }
 
@@ -171,6 +177,7 @@ async function release(enrolment: EnrolmentDocument, session: TrainingSessionDoc
   if (heldSeat || (await seatsTaken(session._id)) < session.capacity) {
     await promoteIn(session);
   }
+  await placesChanged(session._id);
 }
 
 /**
@@ -197,7 +204,9 @@ export async function removeEnrolment(actor: Actor, enrolmentId: string) {
 
 /** After the capacity was raised: the first waiting people take the new seats and are told. */
 export async function promoteWaiting(sessionId: string): Promise<void> {
-  await promoteIn(await loadSession(sessionId));
+  const session = await loadSession(sessionId);
+  await promoteIn(session);
+  await placesChanged(session._id);
 }
 
 /**
@@ -210,4 +219,5 @@ export async function releaseCancelledSession(session: { _id: Id }): Promise<voi
     { $set: { state: 'cancelled', decidedAt: new Date() }, $unset: { seat: 1, waitlistPosition: 1 } },
   );
   await releaseSessionClaims(session._id);
+  await placesChanged(session._id);
 }

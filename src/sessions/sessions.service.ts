@@ -108,6 +108,17 @@ export type Saved = {
  */
 export type SessionPlaces = { seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<number> };
 
+/** A session's enrolments counted by state, as the lists show them (enrolments' places-summary.ts). */
+export type PlacesSummary = { seated: number; waiting: number; requested: number };
+
+/**
+ * Records a session's counted places. Neither its revision (an edit form open meanwhile stays
+ * valid) nor its updatedAt move: nothing about the session itself changed.
+ */
+export async function recordPlaces(sessionId: mongoose.Types.ObjectId, places: PlacesSummary): Promise<void> {
+  await TrainingSession.updateOne({ _id: sessionId }, { $set: { places } }, { timestamps: false });
+}
+
 export async function createSession(actor: Actor, input: SessionInput): Promise<Saved> {
   if (!isSessionManager(actor)) throw forbidden();
   const prepared = await prepare(actor, input);

@@ -71,6 +71,21 @@ const trainingSessionSchema = new mongoose.Schema(
     cancelledAt: { type: Date },
     conflictOverrides: { type: [conflictOverrideSchema], default: [] },
     createdBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
+    /**
+     * its enrolments counted by state, for the lists (src/enrolments/places-summary.ts); absent
+     * until first counted. For display only: placing asks the seat claims (decision 0002).
+     */
+    places: {
+      type: new mongoose.Schema(
+        {
+          seated: { type: Number, required: true },
+          waiting: { type: Number, required: true },
+          requested: { type: Number, required: true },
+        },
+        { _id: false },
+      ),
+      required: false,
+    },
     /** raised on each change that calendars must pick up (iCalendar SEQUENCE) */
     sequence: { type: Number, required: true, default: 0 },
   },
