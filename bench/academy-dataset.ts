@@ -215,7 +215,19 @@ export async function generateAcademy(sizes: AcademySizes, passwordHash: string)
   await insertAll(as(Institution), institutions, counts);
   await insertAll(as(TrainingModule), modules, counts);
   await insertAll(as(Person), people, counts);
-  await insertAll(as(TrainingSession), sessions, counts);
+  // each session's places counted, as placesChanged leaves them (the lists read these)
+  const places = new Map(sessions.map((s) => [s._id.toHexString(), { seated: 0, waiting: 0, requested: 0 }]));
+  for (const e of enrolments) {
+    const counted = places.get(e.session.toHexString())!;
+    if (e.state === 'enrolled') counted.seated++;
+    else if (e.state === 'waitlisted') counted.waiting++;
+    else if (e.state === 'requested') counted.requested++;
+  }
+  await insertAll(
+    as(TrainingSession),
+    sessions.map((s) => ({ ...s, places: places.get(s._id.toHexString()) })),
+    counts,
+  );
   await insertAll(as(Enrolment), enrolments, counts);
   await insertAll(as(SeatClaim), seatClaims, counts);
   await insertAll(as(WaitlistClaim), waitClaims, counts);
