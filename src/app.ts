@@ -35,6 +35,7 @@ import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { qualificationsRouter } from './qualifications/qualifications.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
+import { placementDoor } from './enrolments/placement-door.ts';
 import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
@@ -100,6 +101,8 @@ export function createApp(deps: AppDependencies): Express {
     res.sendFile(path.join(config.projectRoot, 'public', 'favicon.ico'), { maxAge: '7d' });
   });
   app.use(healthRouter());
+  // a placement's turn is taken on arrival, before anything awaits (placement-door.ts)
+  app.use(placementDoor());
   app.use(databaseGate); // before the login sessions, which read the database
 
   app.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 200 }));

@@ -7,6 +7,7 @@ import { comebackDeadline, loadVisibleSession } from './enrolment-access.ts';
 import { enrolmentPanel, myTraining, pendingApprovals } from './enrolment-queries.service.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
+import { doorTurn } from './placement-door.ts';
 import { rosterRouter } from './roster.routes.ts';
 
 // A person's own enrolment (enrol, withdraw, my training) and the approvals of requests; the
@@ -19,9 +20,14 @@ export function enrolmentsRouter(): Router {
 
   router.post('/sessions/:id/enrolments/enrol', requireUser, async (req, res) => {
     const id = String(req.params.id);
+    const turn = doorTurn(req); // reserved on arrival (placement-door.ts)
     await orRefusal(req, res, `/sessions/${id}`, async () => {
-      const outcome = await enrol(req.user!, id);
-      flash(req.session, { type: 'success', key: `enrolments:flash.${outcome}` });
+      try {
+        const outcome = await enrol(req.user!, id, turn);
+        flash(req.session, { type: 'success', key: `enrolments:flash.${outcome}` });
+      } finally {
+        turn?.release(); // unused when refused, already a member, or a request for approval
+      }
     });
   });
 

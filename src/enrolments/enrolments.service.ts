@@ -20,7 +20,7 @@ import {
 import { seatsTaken } from './enrolment-queries.service.ts';
 import { tell } from './enrolment-notices.ts';
 import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentState } from './enrolment.model.ts';
-import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition } from './placement.ts';
+import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition, type Turn } from './placement.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { placesChanged } from './places-summary.ts';
 
@@ -60,7 +60,7 @@ async function insertEnrolment(session: Id, person: Id, source: Source, by: stri
 async function enrolPerson(
   session: TrainingSessionDocument,
   person: Id,
-  options: { source: Source; by: string; approval: boolean },
+  options: { source: Source; by: string; approval: boolean; turn?: Turn },
 ): Promise<{ outcome: EnrolOutcome; enrolment?: EnrolmentDocument }> {
   const enrolment = await insertEnrolment(session._id, person, options.source, options.by);
   if (!enrolment) return { outcome: 'already' };
@@ -71,7 +71,7 @@ async function enrolPerson(
   }
   let outcome: 'enrolled' | 'waitlisted';
   try {
-    outcome = await place(session, enrolment._id);
+    outcome = await place(session, enrolment._id, options.turn);
   } catch (error) {
     await releaseClaims(enrolment._id);
     await Enrolment.deleteOne({ _id: enrolment._id });
@@ -94,7 +94,7 @@ async function queueParams(session: TrainingSessionDocument, enrolment: Id): Pro
  * A person enrols themselves: seated, waitlisted, or a request when the session needs approval.
  * A session they cannot see is 404, whatever its state.
  */
-export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutcome> {
+export async function enrol(actor: Actor, sessionId: string, turn?: Turn): Promise<EnrolOutcome> {
   const session = await getSession(actor, sessionId, 'enrolSelf');
   const refusal = selfEnrolmentRefusal(actor, session);
   if (refusal && REFUSED_TO_WHO.includes(refusal)) throw forbidden(refusal);
@@ -104,6 +104,7 @@ export async function enrol(actor: Actor, sessionId: string): Promise<EnrolOutco
     source: 'self',
     by: actor.id,
     approval: session.requiresApproval,
+    turn,
   });
   return outcome;
 }
@@ -116,10 +117,16 @@ export function assertEnrollable(session: TrainingSessionDocument) {
 }
 
 /** A coordinator enrols one person (no approval needed: they are the approver). */
-export async function enrolOne(actor: Actor, sessionId: string, personId: string, source: Source = 'coordinator') {
+export async function enrolOne(
+  actor: Actor,
+  sessionId: string,
+  personId: string,
+  source: Source = 'coordinator',
+  turn?: Turn,
+) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  return enrolInManaged(actor, session, personId, source);
+  return enrolInManaged(actor, session, personId, source, turn);
 }
 
 export async function enrolInManaged(
@@ -127,11 +134,12 @@ export async function enrolInManaged(
   session: TrainingSessionDocument,
   personId: string,
   source: Source,
+  turn?: Turn,
 ): Promise<CoordinatorOutcome> {
   const person = await personSummary(personId);
   if (!person?.active) return 'unknown';
   if (!mayAdd(actor, session, person)) return 'unknown';
-  return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false })).outcome;
+  return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false, turn })).outcome;
 }
 
 async function loadEnrolment(id: string) {

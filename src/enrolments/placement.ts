@@ -19,20 +19,60 @@ type Id = mongoose.Types.ObjectId;
 // depend on it: the unique indexes decide across processes and if this queue were removed
 // (decision 0002). It is there for speed: on FerretDB a refused insert costs a write, and a
 // hundred requests racing for the same next number cost thousands of them; queued, each
-// claim is one read and one insert, and first come is first served in arrival order.
+// claim is one read and one insert.
+// Order: a turn is reserved synchronously, and turns run in the order they were reserved.
+// A self-enrolment reserves its turn at the door (arrival-order.ts), before any await, so
+// places follow the order requests reached this process, not the order their login session
+// read, session load and enrolment insert happened to finish. A turn ends when its work
+// settles or it is released unused (a refused request), so a dead turn never holds the queue.
 
-const tails = new Map<string, Promise<unknown>>();
+/** A place in a session's placement queue, reserved now, used (run) or given up (release) later. */
+export type Turn = {
+  readonly sessionId: string;
+  /** Runs the work once every earlier turn of the session has ended; the turn ends with it. */
+  run<T>(work: () => Promise<T>): Promise<T>;
+  /** Gives the turn up unused; idempotent, and no effect once its work has started. */
+  release(): void;
+};
 
-async function inSessionQueue<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+const tails = new Map<string, Promise<void>>();
+
+export function reserveTurn(sessionId: string): Turn {
+  // earlier turns never reject: each tail resolves when its turn ends, however its work ended
   const previous = tails.get(sessionId) ?? Promise.resolve();
-  const run = previous.then(work, work);
-  const tail = run.catch(() => undefined);
+  let end!: () => void;
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  const tail = previous.then(() => ended);
   tails.set(sessionId, tail);
-  try {
-    return await run;
-  } finally {
+  void tail.then(() => {
     if (tails.get(sessionId) === tail) tails.delete(sessionId);
-  }
+  });
+  let state: 'reserved' | 'running' | 'over' = 'reserved';
+  return {
+    sessionId,
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      // given up before it was used (the client went): the work queues again, at the back
+      if (state !== 'reserved') return reserveTurn(sessionId).run(work);
+      state = 'running';
+      await previous;
+      try {
+        return await work();
+      } finally {
+        state = 'over';
+        end();
+      }
+    },
+    release() {
+      if (state !== 'reserved') return;
+      state = 'over';
+      end();
+    },
+  };
+}
+
+/** Queues the work behind every turn reserved so far (promotions, approvals, bulk adds). */
+function inSessionQueue<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+  return reserveTurn(sessionId).run(work);
 }
 
 /** The number of a claim this enrolment already holds, if any. */
@@ -152,10 +192,20 @@ export async function fillFreeSeats(session: Id, capacity: number): Promise<Prom
   return promoted;
 }
 
-/** Seats the enrolment, or queues it when the session is full or others wait already. */
-export async function place(session: TrainingSessionDocument, enrolment: Id): Promise<'enrolled' | 'waitlisted'> {
+/**
+ * Seats the enrolment, or queues it when the session is full or others wait already; in the
+ * turn reserved for it at the door, when there is one, else behind every turn reserved so far.
+ */
+export async function place(
+  session: TrainingSessionDocument,
+  enrolment: Id,
+  turn?: Turn,
+): Promise<'enrolled' | 'waitlisted'> {
+  const sessionId = session.id as string;
+  if (turn && turn.sessionId !== sessionId) turn.release(); // another session's turn: of no use here
+  const queue = turn?.sessionId === sessionId ? turn : reserveTurn(sessionId);
   // only the claims wait in the queue; writing the state from them can run alongside
-  const promoted = await inSessionQueue(session.id as string, async () => {
+  const promoted = await queue.run(async () => {
     let seat: number | undefined;
     if (!(await hasWaiting(session._id))) seat = await claimSeat(session._id, session.capacity, enrolment);
     if (seat !== undefined) return [];

@@ -14,6 +14,7 @@ import { loadManagedSession } from './enrolment-access.ts';
 import { candidates, roster } from './enrolment-queries.service.ts';
 import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrolments.schemas.ts';
 import { enrolOne, loadEnrolmentFor, removeEnrolment } from './enrolments.service.ts';
+import { doorTurn } from './placement-door.ts';
 import { rosterCsv } from './roster-csv.ts';
 
 // Every route here is for signed-in people only, and decides the rest itself in one order:
@@ -76,13 +77,18 @@ export function rosterRouter(): Router {
 
   router.post('/sessions/:id/enrolments', requireUser, async (req, res) => {
     const id = String(req.params.id);
+    const turn = doorTurn(req); // reserved on arrival (placement-door.ts)
     await loadManagedSession(req.user!, id); // refused before the form is read
     await handleForm(req, res, {
       schema: addPersonSchema,
       save: async ({ person }) => {
-        const outcome = await enrolOne(req.user!, id, person);
-        if (outcome === 'unknown') throw fieldError('person', `enrolments:outcomes.${outcome}`);
-        return outcome;
+        try {
+          const outcome = await enrolOne(req.user!, id, person, 'coordinator', turn);
+          if (outcome === 'unknown') throw fieldError('person', `enrolments:outcomes.${outcome}`);
+          return outcome;
+        } finally {
+          turn?.release(); // unused unless placed: the roster page rendered after must not hold the queue
+        }
       },
       success: (outcome) => ({
         flash: { key: `enrolments:outcomes.${outcome}` },
