@@ -21,7 +21,7 @@ type Id = mongoose.Types.ObjectId;
 // hundred requests racing for the same next number cost thousands of them; queued, each
 // claim is one read and one insert.
 // Order: a turn is reserved synchronously, and turns run in the order they were reserved.
-// A self-enrolment reserves its turn at the door (arrival-order.ts), before any await, so
+// A self-enrolment reserves its turn at the door (placement-door.ts), before any await, so
 // places follow the order requests reached this process, not the order their login session
 // read, session load and enrolment insert happened to finish. A turn ends when its work
 // settles or it is released unused (a refused request), so a dead turn never holds the queue.
