@@ -742,7 +742,13 @@ describe('people: the list', () => {
       ]);
     }
     // word starts, not any part: the middle of a word, or a word that is not there, finds nobody
-    for (const q of ['kello', 'wadi', '190233', 'zawadi okello']) {
+    // a one-character word: the start of a word too
+    for (const q of ['z', 'akello z', 'Z A']) {
+      expect(listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([
+        'Zawadi Akello',
+      ]);
+    }
+    for (const q of ['kello', 'wadi', '190233', 'zawadi okello', 'akello q']) {
       expect(listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([]);
     }
   });

@@ -12,8 +12,15 @@ function finds(typed: string, fields: Parameters<typeof searchTokensOf>[0]): boo
 }
 
 describe('search tokens', () => {
-  it('keeps every prefix of each word, lower case, from one character, sorted and without repeats', () => {
-    expect(searchTokensOf({ fullName: 'Ann Anna' })).to.deep.equal(['a', 'an', 'ann', 'anna']);
+  it('keeps every prefix of each word, lower case, from two characters, sorted and without repeats', () => {
+    expect(searchTokensOf({ fullName: 'Ann Anna' })).to.deep.equal(['an', 'ann', 'anna']);
+    expect(searchTokensOf({ fullName: 'J. Smith' }), 'an initial as it is').to.deep.equal([
+      'j',
+      'sm',
+      'smi',
+      'smit',
+      'smith',
+    ]);
     expect(searchTokensOf({})).to.deep.equal([]);
     expect(searchTokensOf({ fullName: '— / —' })).to.deep.equal([]);
   });
@@ -27,8 +34,7 @@ describe('search tokens', () => {
 
   it('finds the start of a word, not its middle', () => {
     const person = { fullName: 'Amina Okello' };
-    for (const typed of ['okel', 'OKELLO', 'am ok', 'o', 'okello amina'])
-      expect(finds(typed, person), typed).to.equal(true);
+    for (const typed of ['okel', 'OKELLO', 'am ok', 'okello amina']) expect(finds(typed, person), typed).to.equal(true);
     for (const typed of ['kello', 'mina', 'okellos', 'amina x']) expect(finds(typed, person), typed).to.equal(false);
   });
 
@@ -46,7 +52,7 @@ describe('search tokens', () => {
     }
     expect(finds('سن', person)).to.equal(false);
     // a word that is only the article with one letter keeps its whole form
-    expect(searchTokensOf({ fullName: 'الف' })).to.deep.equal(['ا', 'ال', 'الف']);
+    expect(searchTokensOf({ fullName: 'الف' })).to.deep.equal(['ال', 'الف']);
   });
 
   it('finds an e-mail address by its parts', () => {
@@ -68,7 +74,7 @@ describe('search tokens', () => {
   it('cuts long words to the same length on both sides', () => {
     const long = 'a'.repeat(TOKEN_MAX_LENGTH + 10);
     const tokens = searchTokensOf({ fullName: long });
-    expect(tokens).to.have.length(TOKEN_MAX_LENGTH);
+    expect(tokens).to.have.length(TOKEN_MAX_LENGTH - 1);
     expect(queryTokens(long)).to.deep.equal(['a'.repeat(TOKEN_MAX_LENGTH)]);
     expect(finds(long, { fullName: long })).to.equal(true);
   });

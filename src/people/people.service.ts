@@ -12,7 +12,7 @@ import {
   type InstitutionMembers,
 } from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
-import { queryTokens, searchTokensOf, type SearchableFields } from './search-tokens.ts';
+import { queryTokens, searchTokensOf, TOKEN_MIN_LENGTH, type SearchableFields } from './search-tokens.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findAcross, findPage, findPageAcross } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
@@ -86,13 +86,24 @@ const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);
  * What a search for these words matches: people with a word starting with each of them, in the
  * name, the e-mail or the service number (search-tokens.ts). The longest word's token is the
  * query's top-level equality, which FerretDB hands to PostgreSQL and the `searchTokens` index
- * serves; the other words are checked on the few people it finds. Typed text without a letter
- * or a digit matches nobody (no token is empty).
+ * serves; the other words are checked on the few people it finds, a one-character word as the
+ * start of a token. A search of one-character words only has no equality: it reads every person
+ * (as the list without a search does). Typed text without a letter or a digit matches nobody (no
+ * token is empty).
  */
 function wordsFilter(typed: string): mongoose.QueryFilter<PersonRecord> {
-  const [first = '', ...rest] = queryTokens(typed);
-  if (rest.length === 0) return { searchTokens: first };
-  return { searchTokens: first, $and: [{ searchTokens: mongoose.trusted({ $all: rest }) }] };
+  const words = queryTokens(typed);
+  const tokens = words.filter((word) => [...word].length >= TOKEN_MIN_LENGTH);
+  const starts = words
+    .filter((word) => [...word].length < TOKEN_MIN_LENGTH)
+    .map((word) => ({ searchTokens: new RegExp(`^${word}`, 'u') })); // one letter or digit: nothing to escape
+  if (words.length === 0) return { searchTokens: '' };
+  const [first, ...rest] = tokens;
+  const others = [...(rest.length > 0 ? [{ searchTokens: mongoose.trusted({ $all: rest }) }] : []), ...starts];
+  return {
+    ...(first === undefined ? {} : { searchTokens: first }),
+    ...(others.length > 0 ? { $and: others } : {}),
+  };
 }
 
 export type PersonAction = ActionOf<typeof personPolicy>;

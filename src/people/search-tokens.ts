@@ -7,6 +7,13 @@
 /** Prefixes are kept up to this many characters; a longer query word is cut to it. */
 export const TOKEN_MAX_LENGTH = 20;
 
+/**
+ * Prefixes start at this many characters: a one-letter token would match most people (no faster
+ * than reading them all) and make every person's document, which FerretDB decodes on each read,
+ * larger. A one-character word is matched by a pattern on the tokens instead.
+ */
+export const TOKEN_MIN_LENGTH = 2;
+
 /** The Arabic definite article, which a search may leave out ("الحسن" is found by "حسن"). */
 const ARTICLE = 'ال';
 
@@ -42,11 +49,12 @@ function formsOf(word: string): string[] {
   return forms;
 }
 
-/** Every prefix of the word, from one character up to TOKEN_MAX_LENGTH. */
+/** Every prefix of the word, from TOKEN_MIN_LENGTH characters up to TOKEN_MAX_LENGTH; a shorter word as it is (an initial). */
 function prefixesOf(word: string): string[] {
   const characters = [...word]; // by code point: no half of a surrogate pair
+  if (characters.length < TOKEN_MIN_LENGTH) return [word];
   const prefixes: string[] = [];
-  for (let n = 1; n <= Math.min(characters.length, TOKEN_MAX_LENGTH); n++) {
+  for (let n = TOKEN_MIN_LENGTH; n <= Math.min(characters.length, TOKEN_MAX_LENGTH); n++) {
     prefixes.push(characters.slice(0, n).join(''));
   }
   return prefixes;
@@ -74,7 +82,8 @@ export function searchTokensOf(person: SearchableFields): string[] {
 /**
  * The tokens a search asks for: each word of what was typed, normalised and cut to
  * TOKEN_MAX_LENGTH, without repeats, the longest first (the most selective: the one a query
- * matches by equality). Empty when nothing typed is a letter or a digit.
+ * matches by equality). Empty when nothing typed is a letter or a digit. A word shorter than
+ * TOKEN_MIN_LENGTH is no token: the caller matches it as the start of a token.
  */
 export function queryTokens(typed: string | null | undefined): string[] {
   const tokens = new Set(wordsOf(typed).map((word) => [...word].slice(0, TOKEN_MAX_LENGTH).join('')));
