@@ -8,6 +8,7 @@ import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { UnreadCount } from '../src/notices/unread-count.model.ts';
 import { Person } from '../src/people/person.model.ts';
+import { queryTokens, searchTokensOf } from '../src/people/search-tokens.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 
 // An academy-sized world, inserted through the models (insertMany, in batches), shaped as the
@@ -238,9 +239,12 @@ export async function generateAcademy(sizes: AcademySizes, passwordHash: string)
     counts,
   );
 
-  const searchFinds = people.filter((p) =>
-    [p.fullName, p.email, p.serviceNumber].some((v) => v.toLowerCase().includes(SEARCH_TERM)),
-  ).length;
+  // the search matches the start of words (search-tokens.ts)
+  const searched = queryTokens(SEARCH_TERM);
+  const searchFinds = people.filter((p) => {
+    const tokens = new Set(searchTokensOf(p));
+    return searched.every((token) => tokens.has(token));
+  }).length;
   return {
     ms: performance.now() - started,
     counts,

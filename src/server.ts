@@ -10,6 +10,7 @@ import { loadSessionSecret } from './db/session-secret.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
+import { fillMissingSearchTokens } from './people/people.service.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
 
@@ -46,6 +47,12 @@ if (firstAdmin?.generatedPassword) {
 } else if (firstAdmin) {
   logger.info(`First administrator created: ${firstAdmin.email}`);
 }
+
+// people saved before search tokens existed are found by a search only once they have theirs
+await fillMissingSearchTokens().then(
+  (filled) => filled > 0 && logger.info(`Search tokens filled for ${filled} people`),
+  (error: Error) => logger.error({ err: error }, 'filling search tokens failed: a search misses those people'),
+);
 
 const i18n = await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage);
 configureNotices({ config, logger, i18n });

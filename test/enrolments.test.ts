@@ -310,16 +310,30 @@ describe('enrolments', () => {
         const page = await boss.get(`${roster}?${query}`).expect(200);
         return { ids: optionValues(page.text, 'person').filter(Boolean), text: visibleText(page.text) };
       };
+      const venueOnly = "Without a search, only the people of the session's venue are listed.";
 
+      // without a search: the venue's own people, and a word that a search finds the others
       const all = await offered('');
-      expect(all.ids).to.include.members([amina.id, bakhyt.id]);
+      expect(all.ids).to.include(amina.id);
+      expect(all.ids, 'of another institution: found by a search').not.to.include(bakhyt.id);
       expect(all.ids).not.to.include(inside.id);
       expect(all.ids, 'the coordinator enrols through the session page').not.to.include(coordinator.id);
+      expect(all.text).to.include(venueOnly);
       expect(all.text).not.to.include('Narrow the search');
+      // a search reaches the country: by the start of a word of the name or the service number
       expect((await offered('q=ug-77')).ids).to.deep.equal([amina.id]);
+      expect((await offered('q=bakh')).ids).to.deep.equal([bakhyt.id]);
+      expect((await offered('q=bakh')).text).not.to.include(venueOnly);
+      expect((await offered('q=akhyt')).ids, 'not the middle of a word').to.deep.equal([]);
+      expect((await offered('q=already')).ids, 'in already').to.deep.equal([]);
       expect((await offered(`institution=${annex.id as string}`)).ids).to.deep.equal([bakhyt.id]);
+      expect((await offered(`institution=${annex.id as string}&q=amina`)).ids).to.deep.equal([]);
       const elsewhere = await buildInstitution({ country: country._id });
       expect((await offered(`institution=${elsewhere.id as string}`)).ids).to.deep.equal([]);
+      // abroad: out of reach, whatever the search
+      const abroad = await buildUser({ fullName: 'Bakhyt Abroad' });
+      expect((await offered('q=bakhyt')).ids).to.deep.equal([bakhyt.id]);
+      expect((await offered('q=abroad')).ids).not.to.include(abroad.id);
 
       const crowd = await Person.insertMany(
         Array.from({ length: CANDIDATES_SHOWN }, (_, i) => ({
@@ -333,6 +347,10 @@ describe('enrolments', () => {
       expect(many.ids).to.have.length(CANDIDATES_SHOWN);
       expect(many.text).to.include(`Only the first ${CANDIDATES_SHOWN} people who match are listed.`);
       expect((await offered('q=Crowd%20199')).ids).to.deep.equal([crowd[199]!.id]);
+      // all of them, and no more: the message stays away
+      const searched = await offered('q=crowd');
+      expect(searched.ids).to.have.length(CANDIDATES_SHOWN);
+      expect(searched.text).not.to.include('Narrow the search');
     });
 
     it('adds one person, and refuses one who could not enrol themselves beside the field exactly like an unknown id', async () => {

@@ -54,11 +54,19 @@ describe('enrolments: who, and how a place ends', () => {
     );
     const boss = await signIn(app, coordinator.email!);
     const roster = `/sessions/${session.id as string}/enrolments`;
-    const page = await boss.get(roster).expect(200);
-    const ids = optionValues(page.text, 'person').filter(Boolean);
-    expect(ids).to.include.members([neighbour.id, other.id]);
-    for (const left of [trainer.id, coordinator.id, abroad.id]) expect(ids).not.to.include(left);
-    expect(visibleText(page.text)).to.include('Far Prison');
+    const offered = async (query: string) => {
+      const page = await boss.get(`${roster}${query}`).expect(200);
+      return { ids: optionValues(page.text, 'person').filter(Boolean), text: visibleText(page.text) };
+    };
+    // without a search the venue's own people; the rest of the country through a search
+    const venue = await offered('');
+    expect(venue.ids).to.include(other.id);
+    for (const left of [trainer.id, coordinator.id, neighbour.id]) expect(venue.ids).not.to.include(left);
+    const searched = await offered('?q=neighbour');
+    expect(searched.ids).to.deep.equal([neighbour.id]);
+    expect(searched.text).to.include('Far Prison');
+    expect((await offered('?q=trainer')).ids).to.deep.equal([other.id]);
+    expect((await offered('?q=abroad')).ids).not.to.include(abroad.id);
 
     const teacher = await post(boss, roster, { person: trainer.id as string });
     expect(teacher.status).to.equal(422);

@@ -3,6 +3,8 @@ import type { Express } from 'express';
 import type { TFunction } from 'i18next';
 import request from 'supertest';
 import { Person } from '../src/people/person.model.ts';
+import { fillMissingSearchTokens } from '../src/people/people.service.ts';
+import { searchTokensOf } from '../src/people/search-tokens.ts';
 import { buildApp, testI18n } from './support/context.ts';
 import { buildInstitution, buildUser } from './support/factories.ts';
 import { buildWorld } from './support/world.ts';
@@ -726,7 +728,7 @@ describe('people: the list', () => {
     admin = await signIn(app, w.admin.email!);
   });
 
-  it('finds people by part of the name, the e-mail or the service number, whatever the case', async () => {
+  it('finds people by the start of a word of the name, the e-mail or the service number, whatever the case', async () => {
     await buildUser({
       institution: w.home,
       fullName: 'Zawadi Akello',
@@ -734,11 +736,67 @@ describe('people: the list', () => {
       // nine digits: never inside a factory e-mail (a counter and four hex digits)
       serviceNumber: 'UPS-447190233',
     });
-    for (const q of ['zawadi', 'AKEL', 'zakello@prisons', 'ups-4471', '447190233']) {
+    for (const q of ['zawadi', 'AKEL', 'zakello@prisons', 'ups-4471', '447190233', 'ups447', 'akello zaw']) {
       expect(listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([
         'Zawadi Akello',
       ]);
     }
+    // word starts, not any part: the middle of a word, or a word that is not there, finds nobody
+    // a one-character word: the start of a word too
+    for (const q of ['z', 'akello z', 'Z A']) {
+      expect(listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([
+        'Zawadi Akello',
+      ]);
+    }
+    for (const q of ['kello', 'wadi', '190233', 'zawadi okello', 'akello q']) {
+      expect(listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text), q).to.deep.equal([]);
+    }
+  });
+
+  it('finds names without their accents, in Cyrillic, and in Arabic with or without the article', async () => {
+    await buildUser({ institution: w.home, fullName: 'José Núñez' });
+    await buildUser({ institution: w.home, fullName: 'Ерлан Ёлкин' });
+    await buildUser({ institution: w.home, fullName: 'أحمد الحسن' });
+    const found = async (q: string) => listedNames((await admin.get(`/people?q=${encodeURIComponent(q)}`)).text);
+    expect(await found('jose nunez')).to.deep.equal(['José Núñez']);
+    expect(await found('NÚÑ')).to.deep.equal(['José Núñez']);
+    expect(await found('елкин')).to.deep.equal(['Ерлан Ёлкин']);
+    expect(await found('حسن')).to.deep.equal(['أحمد الحسن']);
+    expect(await found('احمد')).to.deep.equal(['أحمد الحسن']);
+  });
+
+  it('searches a coordinator’s own scope only, and counts what it found', async () => {
+    await buildUser({ institution: w.home, fullName: 'Okello Home' });
+    await buildUser({ institution: w.partner, fullName: 'Okello Partner' });
+    await buildUser({ institution: w.elsewhere, fullName: 'Okello Elsewhere' });
+    await buildUser({ institution: w.home, fullName: 'Okello Gone', active: false });
+    const coordinator = await signIn(app, w.coordinator.email!);
+    const res = await coordinator.get('/people?q=okel');
+    expect(listedNames(res.text)).to.deep.equal(['Okello Home', 'Okello Partner']);
+    expect(visibleText(res.text)).to.include(t('pagination.summary', { count: 2, page: 1, pages: 1 }));
+    const inPartner = await coordinator.get(`/people?q=okel&institution=${w.partner.id}`);
+    expect(listedNames(inPartner.text)).to.deep.equal(['Okello Partner']);
+    expect(listedNames((await coordinator.get(`/people?q=okel&institution=${w.elsewhere.id}`)).text)).to.deep.equal([]);
+    expect(listedNames((await admin.get('/people?q=okel')).text)).to.deep.equal([
+      'Okello Elsewhere',
+      'Okello Home',
+      'Okello Partner',
+    ]);
+    expect(listedNames((await admin.get('/people?q=okel&status=all')).text)).to.include('Okello Gone');
+  });
+
+  it('keeps a person found by the new name, not the old one, once renamed', async () => {
+    const person = await buildUser({ institution: w.home, fullName: 'Before Rename', serviceNumber: 'UG-55' });
+    const res = await post(
+      admin,
+      `/people/${person.id as string}`,
+      personForm(w.home, { fullName: 'Afterwards Named', serviceNumber: 'UG-56', email: person.email! }),
+    );
+    expect(res.status).to.equal(303);
+    expect(listedNames((await admin.get('/people?q=before')).text)).to.deep.equal([]);
+    expect(listedNames((await admin.get('/people?q=afterw')).text)).to.deep.equal(['Afterwards Named']);
+    expect(listedNames((await admin.get('/people?q=ug-56')).text)).to.deep.equal(['Afterwards Named']);
+    expect(listedNames((await admin.get('/people?q=ug-55')).text)).to.deep.equal([]);
   });
 
   it('treats regular-expression characters in the search as plain text', async () => {
@@ -819,6 +877,41 @@ describe('people: the list', () => {
     expect(optionValues(res.text, 'institution')).to.include(closed.id);
     expect(selectedValue(res.text, 'institution')).to.equal(closed.id);
     expect(listedNames(res.text)).to.deep.equal(['Left Behind']);
+  });
+});
+
+describe('people: search tokens of people saved before they existed', () => {
+  startApp();
+
+  it('are filled at start-up, a batch at a time, leaving the rest of the person as it was', async () => {
+    const w = await world();
+    const old = await Promise.all(
+      ['Early Okello', 'Early Akello', 'Early Nakato'].map((fullName, i) =>
+        buildUser({ institution: w.home, fullName, serviceNumber: `OLD-${i + 1}` }),
+      ),
+    );
+    // as a site upgrading has them: saved without tokens
+    await Person.collection.updateMany({ _id: { $in: old.map((p) => p._id) } }, { $unset: { searchTokens: '' } });
+    const before = await Promise.all(old.map((p) => Person.findById(p._id).select('+searchTokens').lean().orFail()));
+    expect(before.map((p) => p.searchTokens)).to.deep.equal([undefined, undefined, undefined]);
+    const admin = await signIn(app, w.admin.email!);
+    expect(listedNames((await admin.get('/people?q=early')).text)).to.deep.equal([]);
+
+    expect(await fillMissingSearchTokens(2)).to.equal(3);
+
+    for (const [i, person] of old.entries()) {
+      const after = await Person.findById(person._id).select('+searchTokens').lean().orFail();
+      expect(after.searchTokens).to.deep.equal(searchTokensOf(person));
+      expect({ ...after, searchTokens: undefined }).to.deep.equal({ ...before[i], searchTokens: undefined });
+    }
+    expect(listedNames((await admin.get('/people?q=early')).text)).to.deep.equal([
+      'Early Akello',
+      'Early Nakato',
+      'Early Okello',
+    ]);
+    expect(listedNames((await admin.get('/people?q=old-2')).text)).to.deep.equal(['Early Akello']);
+    // the next start finds nobody left to fill
+    expect(await fillMissingSearchTokens()).to.equal(0);
   });
 });
 

@@ -122,17 +122,24 @@ const CANDIDATE_BATCH = 500;
  * People a coordinator may add: active, not already live in the session, and exactly those who
  * could enrol themselves in it (candidatePolicy, through mayAdd: not the coordinator, not the
  * session's trainers), by name; `more` when others match beyond the first CANDIDATES_SHOWN.
+ * Each query has a top-level equality FerretDB hands to PostgreSQL (decision 0005): the words
+ * searched for (their longest token) or the institution chosen; with neither, the venue's own
+ * people (`venueOnly`: the page says a search finds the others of the country, and those with
+ * the venue in their scope). Who may reach the venue is checked on the people those find.
  */
 export async function candidates(actor: Actor, sessionId: string, filter: { q?: string; institution?: string }) {
   const session = await getSession(actor, sessionId, 'manageEnrolments');
   const taken = await Enrolment.find({ session: session._id, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   const takenIds = new Set(taken.map((t) => t.person.toHexString()));
-  const reaching = { institution: session.institution.toHexString(), country: session.country?.toHexString() };
+  const venue = session.institution.toHexString();
+  const reaching = { institution: venue, country: session.country?.toHexString() };
+  const venueOnly = !filter.q && !filter.institution;
+  const institution = venueOnly ? venue : filter.institution;
   const people: PersonSummary[] = [];
   // the query casts a wider net than the rule; the rule decides, a batch at a time
   for (let skip = 0; people.length <= CANDIDATES_SHOWN; skip += CANDIDATE_BATCH) {
     const found = await searchActivePeople({
-      institutions: filter.institution ? [filter.institution] : undefined,
+      institutions: institution ? [institution] : undefined,
       reaching,
       words: filter.q,
       skip,
@@ -155,6 +162,7 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
       };
     }),
     more: people.length > CANDIDATES_SHOWN,
+    venueOnly,
   };
 }
 

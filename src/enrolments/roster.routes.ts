@@ -44,13 +44,14 @@ export function rosterRouter(): Router {
     const filter = candidateFilterSchema.parse(req.query);
     const [found, institutions] = data.manage
       ? await Promise.all([candidates(req.user!, id, filter), listInstitutionOptions(req.user!)])
-      : [{ people: [], more: false }, []];
+      : [{ people: [], more: false, venueOnly: false }, []];
     res.render('enrolments/roster', {
       title: req.t('enrolments:roster.title'),
       roster: data,
       filter,
       people: found.people,
       morePeople: found.more,
+      venueOnly: found.venueOnly,
       institutions,
       venueTime: venueTimeIn(req.language),
       result: takeKept(req.session, resultName(id)) as KeptResult | undefined,

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
-import { anyOf, anyOfIds, containsPattern, findByIds, findLeanById } from '../db/query.ts';
+import { anyOf, anyOfIds, findByIds, findLeanById } from '../db/query.ts';
 import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
@@ -12,6 +12,7 @@ import {
   type InstitutionMembers,
 } from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
+import { queryTokens, searchTokensOf, TOKEN_MIN_LENGTH, type SearchableFields } from './search-tokens.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findAcross, findPage, findPageAcross } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
@@ -45,19 +46,16 @@ export function toActor(user: ActorSource): Actor {
 /**
  * People of the actor's scope, by name. A coordinator's institutions (or the one chosen) are read
  * one at a time and merged (findPageAcross: each query's institution is an equality FerretDB
- * hands to SQL, decision 0005). An administrator's unfiltered search has none but the active
- * state: people are a collection of thousands, searched by administrators only.
+ * hands to SQL, decision 0005). A search matches the start of words (wordsFilter): its longest
+ * word is an equality too. An administrator's list without a search has none but the active
+ * state: people are a collection of thousands, listed so by administrators only.
  */
 export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonListRow>> {
-  const query: mongoose.QueryFilter<PersonRecord> = {};
+  const query: mongoose.QueryFilter<PersonRecord> = filter.q ? wordsFilter(filter.q) : {};
   const scope = institutionScope(actor);
   if (filter.role) query.roles = filter.role;
   if (filter.gender) query.gender = filter.gender;
   if (filter.status !== 'all') query.active = filter.status === 'active';
-  if (filter.q) {
-    const pattern = containsPattern(filter.q);
-    query.$or = [{ fullName: pattern }, { email: pattern }, { serviceNumber: pattern }];
-  }
   const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
   const sort = { fullName: 1 } as const;
   const page = institutions
@@ -83,6 +81,30 @@ export type PersonListRow = Omit<PersonRecord, 'institution'> & {
 };
 
 const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);
+
+/**
+ * What a search for these words matches: people with a word starting with each of them, in the
+ * name, the e-mail or the service number (search-tokens.ts). The longest word's token is the
+ * query's top-level equality, which FerretDB hands to PostgreSQL and the `searchTokens` index
+ * serves; the other words are checked on the few people it finds, a one-character word as the
+ * start of a token. A search of one-character words only has no equality: it reads every person
+ * (as the list without a search does). Typed text without a letter or a digit matches nobody (no
+ * token is empty).
+ */
+function wordsFilter(typed: string): mongoose.QueryFilter<PersonRecord> {
+  const words = queryTokens(typed);
+  const tokens = words.filter((word) => [...word].length >= TOKEN_MIN_LENGTH);
+  const starts = words
+    .filter((word) => [...word].length < TOKEN_MIN_LENGTH)
+    .map((word) => ({ searchTokens: new RegExp(`^${word}`, 'u') })); // one letter or digit: nothing to escape
+  if (words.length === 0) return { searchTokens: '' };
+  const [first, ...rest] = tokens;
+  const others = [...(rest.length > 0 ? [{ searchTokens: mongoose.trusted({ $all: rest }) }] : []), ...starts];
+  return {
+    ...(first === undefined ? {} : { searchTokens: first }),
+    ...(others.length > 0 ? { $and: others } : {}),
+  };
+}
 
 export type PersonAction = ActionOf<typeof personPolicy>;
 
@@ -287,7 +309,7 @@ export function activeTrainers(institutionIds?: readonly string[]): Promise<Pers
 export type PeopleSearch = {
   /** only people of these institutions (undefined: every institution) */
   institutions?: readonly string[];
-  /** words found in the name, service number or e-mail */
+  /** words the name, service number or e-mail has a word starting with (search-tokens.ts) */
   words?: string;
   /**
    * only people who may reach a session at this venue: of its country, of the venue or with the
@@ -299,25 +321,59 @@ export type PeopleSearch = {
   limit: number;
 };
 
-/** Active people matching a search, by name. */
+/**
+ * Active people matching a search, by name. Give it a top-level equality (decision 0005): words
+ * (their longest token) or one institution; the other conditions, `reaching` among them, are
+ * checked on the people those find. Without either it reads every active person.
+ */
 export function searchActivePeople(search: PeopleSearch) {
-  const query: mongoose.QueryFilter<PersonRecord> = { active: true };
+  const query: mongoose.QueryFilter<PersonRecord> = search.words ? wordsFilter(search.words) : {};
+  query.active = true;
   if (search.institutions?.length === 1) query.institution = toObjectId(search.institutions[0]!);
   else if (search.institutions) query.institution = anyOfIds(search.institutions);
-  const any: mongoose.QueryFilter<PersonRecord>[] = [];
   if (search.reaching) {
     const venue = new mongoose.Types.ObjectId(search.reaching.institution);
     const country = search.reaching.country ? [{ country: new mongoose.Types.ObjectId(search.reaching.country) }] : [];
-    any.push({ $or: [...country, { institution: venue }, { scopeInstitutions: venue }, { roles: 'admin' }] });
+    query.$or = [...country, { institution: venue }, { scopeInstitutions: venue }, { roles: 'admin' }];
   }
-  if (search.words) {
-    const pattern = containsPattern(search.words);
-    any.push({ $or: [{ fullName: pattern }, { serviceNumber: pattern }, { email: pattern }] });
-  }
-  if (any.length > 0) query.$and = any;
   return Person.find(query, SUMMARY)
     .sort({ fullName: 1, _id: 1 })
     .skip(search.skip ?? 0)
     .limit(search.limit)
     .lean<PersonSummary[]>();
+}
+
+/**
+ * Gives the people saved before search tokens existed theirs: run at start-up (server.ts). One
+ * pass over those without (`$exists` is checked in Go on FerretDB: a scan, once), written a batch
+ * at a time, each person by _id, leaving updatedAt as it was. Says how many it filled.
+ */
+export async function fillMissingSearchTokens(batchSize = 500): Promise<number> {
+  type Row = SearchableFields & { _id: mongoose.Types.ObjectId };
+  const cursor = Person.find({ searchTokens: mongoose.trusted({ $exists: false }) }, 'fullName email serviceNumber')
+    .lean<Row[]>()
+    .cursor({ batchSize });
+  let filled = 0;
+  let batch: Row[] = [];
+  const write = async () => {
+    if (batch.length === 0) return;
+    await Person.bulkWrite(
+      batch.map((person) => ({
+        updateOne: {
+          filter: { _id: person._id },
+          update: { $set: { searchTokens: searchTokensOf(person) } },
+          timestamps: false,
+        },
+      })),
+      { ordered: false },
+    );
+    filled += batch.length;
+    batch = [];
+  };
+  for await (const person of cursor) {
+    batch.push(person as Row);
+    if (batch.length >= batchSize) await write();
+  }
+  await write();
+  return filled;
 }

@@ -1,6 +1,7 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
 import { ROLES } from '../access/actor.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
+import { searchTokensOf } from './search-tokens.ts';
 
 export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -39,6 +40,13 @@ const personSchema = new mongoose.Schema(
      * saves (sign-in time, password) would then refuse an administrator's edit, or the sign-in
      */
     profileRevision: { type: Number, required: true, default: 0 },
+    /**
+     * the prefixes of the words of the name, e-mail and service number (search-tokens.ts), set
+     * on every validation (save, create, insertMany); a search matches one by equality. Left out
+     * of reads unless asked for; people saved before it existed get theirs at start-up
+     * (fillMissingSearchTokens)
+     */
+    searchTokens: { type: [String], default: undefined, select: false },
   },
   { timestamps: true },
 );
@@ -52,6 +60,8 @@ personSchema.index({ roles: 1 });
 personSchema.index({ passwordResetTokenHash: 1 });
 // an institution's people by name: the people list and trainers, one query per institution
 personSchema.index({ institution: 1, fullName: 1 });
+// a search: one word's prefix (multikey), the people found by name (decision 0005)
+personSchema.index({ searchTokens: 1, fullName: 1, _id: 1 });
 
 type KeySource = {
   _id: mongoose.Types.ObjectId;
@@ -74,6 +84,16 @@ export function uniqueKeys(person: KeySource): { emailKey: string; serviceKey: s
 
 personSchema.pre('validate', function setUniqueKeys() {
   Object.assign(this, uniqueKeys(this));
+});
+
+// every write of the three fields goes through a validation (save, create, insertMany); an
+// updateOne that changes one of them must set searchTokens too (none does)
+personSchema.pre('validate', function setSearchTokens() {
+  const tokens = searchTokensOf(this);
+  const current = this.searchTokens as string[] | undefined;
+  if (current?.length !== tokens.length || current.some((token, i) => token !== tokens[i])) {
+    this.searchTokens = tokens;
+  }
 });
 
 export type PersonFields = InferSchemaType<typeof personSchema>;
