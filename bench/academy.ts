@@ -30,7 +30,10 @@ function profileCommands() {
   const done: { what: string; ms: number }[] = [];
   const onStart = (event: CommandStartedEvent) => {
     const command = event.command as Record<string, unknown>;
-    const filter = (command.filter ?? command.query ?? (command.updates as { q?: object }[] | undefined)?.[0]?.q ?? {}) as object;
+    const filter = (command.filter ??
+      command.query ??
+      (command.updates as { q?: object }[] | undefined)?.[0]?.q ??
+      {}) as object;
     const what = `${event.commandName} ${String(command[event.commandName])} {${Object.keys(filter).join(', ')}}`;
     started.set(event.requestId, { what, at: performance.now() });
   };
