@@ -1,7 +1,7 @@
 import type mongoose from 'mongoose';
 import { pageWindow, type Page } from './pagination.ts';
 import { anyOf } from './query.ts';
-import { equalitiesPushedDown } from './pushdown.ts';
+import { decodesEveryMatch, equalitiesPushedDown } from './pushdown.ts';
 
 // Every paged list reads its rows here (docs/decisions/0005-reads-by-id.md): each query carries
 // a top-level equality on the list's narrowest field (FerretDB over PostgreSQL hands only those
@@ -16,7 +16,11 @@ type PageOptions = {
   populate?: [string, string][];
 };
 
-/** One page of a list: counts, clamps the page, and reads its rows in a stable order (_id last). */
+/**
+ * One page of a list: counts, clamps the page, and reads its rows in a stable order (_id last).
+ * Where the database decodes every match whatever is asked (FerretDB), the matches are read
+ * once, keys only, and the page by id; elsewhere counted, then read with skip and limit.
+ */
 export async function findPage<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
   model: mongoose.Model<any>,
@@ -24,15 +28,46 @@ export async function findPage<Row>(
   requestedPage: number,
   options: PageOptions,
 ): Promise<Page<Row>> {
+  const sort = { ...options.sort, _id: 1 as const };
+  if (await decodesEveryMatch())
+    return pageOfKeys<Row>(model, await readKeys(model, query, sort), requestedPage, options);
   const total = await model.countDocuments(query);
   const window = pageWindow(total, requestedPage);
-  let rows = model
-    .find(query, options.projection)
-    .sort({ ...options.sort, _id: 1 })
-    .skip(window.skip)
-    .limit(window.limit);
+  let rows = model.find(query, options.projection).sort(sort).skip(window.skip).limit(window.limit);
   for (const [path, fields] of options.populate ?? []) rows = rows.populate(path, fields);
   return { items: await rows.lean<Row[]>(), page: window.page, pageCount: window.pageCount, total };
+}
+
+type Key = { _id: unknown };
+
+/** The sort fields and _id of every match, in the list's order. */
+function readKeys(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection
+  model: mongoose.Model<any>,
+  query: object,
+  sort: Sort,
+): Promise<Key[]> {
+  const projection = Object.fromEntries(Object.keys(sort).map((field) => [field, 1]));
+  return model.find(query, projection).sort(sort).lean<Key[]>().exec() as Promise<Key[]>;
+}
+
+/**
+ * A page cut from every match's keys (in order), its rows read by id side by side (an `_id`
+ * equality, pushed down). A row deleted between the two reads is left out.
+ */
+async function pageOfKeys<Row>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
+  model: mongoose.Model<any>,
+  keys: Key[],
+  requestedPage: number,
+  options: PageOptions,
+): Promise<Page<Row>> {
+  const window = pageWindow(keys.length, requestedPage);
+  const ids = keys.slice(window.skip, window.skip + window.limit).map((key) => key._id);
+  const found = await Promise.all(ids.map((id) => model.findById(id, options.projection).lean<Row>().exec()));
+  let items = found.filter((row) => row !== null) as Row[];
+  for (const [path, select] of options.populate ?? []) items = (await model.populate(items, { path, select })) as Row[];
+  return { items, page: window.page, pageCount: window.pageCount, total: keys.length };
 }
 
 /**
@@ -59,10 +94,14 @@ export async function findPageAcross<Row extends { _id: unknown }>(
     return findPage<Row>(model, query, requestedPage, { sort: options.sort, projection: options.projection });
   }
   const queries = distinct.map((value) => ({ ...filter, [field]: value }));
+  const sort = { ...options.sort, _id: 1 as const };
+  if (await decodesEveryMatch()) {
+    const keys = (await Promise.all(queries.map((query) => readKeys(model, query, sort)))).flat();
+    return pageOfKeys<Row>(model, keys.sort(compareBy(sort)), requestedPage, options);
+  }
   const counts = await Promise.all(queries.map((query) => model.countDocuments(query)));
   const total = counts.reduce((sum, count) => sum + count, 0);
   const window = pageWindow(total, requestedPage);
-  const sort = { ...options.sort, _id: 1 as const };
   const end = window.skip + window.limit;
   const parts = await Promise.all(
     queries.map((query, i) =>

@@ -6,11 +6,18 @@ import mongoose from 'mongoose';
 // there one `$in` query costs one scan where one query per value costs one scan each. Lists
 // that split a filter by value ask this first; asked once per database client.
 
-const answers = new WeakMap<object, Promise<boolean>>();
+// Whether the database decodes every document a query matches, whatever the projection, skip
+// and limit (FerretDB, both backends): a paged list then reads its matches once, keys only, and
+// its page by id (find-page.ts), rather than decoding them twice, to count and to page.
 
-export function equalitiesPushedDown(): Promise<boolean> {
+type Traits = { equalitiesPushedDown: boolean; decodesEveryMatch: boolean };
+
+const MONGODB: Traits = { equalitiesPushedDown: true, decodesEveryMatch: false };
+const answers = new WeakMap<object, Promise<Traits>>();
+
+function traits(): Promise<Traits> {
   const db = mongoose.connection.db;
-  if (!db) return Promise.resolve(true);
+  if (!db) return Promise.resolve(MONGODB);
   const client = mongoose.connection.getClient();
   let answer = answers.get(client);
   if (!answer) {
@@ -19,11 +26,19 @@ export function equalitiesPushedDown(): Promise<boolean> {
     // a probe sent during an outage says nothing of the database: ask again next time
     answer.catch(() => answers.delete(client));
   }
-  return answer.catch(() => true);
+  return answer.catch(() => MONGODB);
 }
 
-async function probe(db: NonNullable<typeof mongoose.connection.db>): Promise<boolean> {
+export async function equalitiesPushedDown(): Promise<boolean> {
+  return (await traits()).equalitiesPushedDown;
+}
+
+export async function decodesEveryMatch(): Promise<boolean> {
+  return (await traits()).decodesEveryMatch;
+}
+
+async function probe(db: NonNullable<typeof mongoose.connection.db>): Promise<Traits> {
   const plan = await db.command({ explain: { find: 'training_sessions', filter: { status: 'open' } } });
   // MongoDB has no such field: it reads from its indexes either way
-  return plan.filterPushdown !== false;
+  return { equalitiesPushedDown: plan.filterPushdown !== false, decodesEveryMatch: 'filterPushdown' in plan };
 }
