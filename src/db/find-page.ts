@@ -73,7 +73,8 @@ async function pageOfKeys<Row>(
 /**
  * One page of a list over several values of one field (a coordinator's institutions): one
  * query per value, each with `{ [field]: value }` at its top, counted and read sorted up to the
- * end of the page, then merged in the same order one query would give (`sort`, then _id).
+ * end of the page (where the database decodes every match anyway, FerretDB: read whole, once),
+ * then merged in the same order one query would give (`sort`, then _id).
  * The field must hold one value per document (a document matched by two values would be
  * counted twice). Same page, order and counts as findPage over `{ [field]: { $in: values } }`,
  * which is what it runs where equalities are not pushed down (FerretDB over SQLite: one scan
@@ -96,8 +97,13 @@ export async function findPageAcross<Row extends { _id: unknown }>(
   const queries = distinct.map((value) => ({ ...filter, [field]: value }));
   const sort = { ...options.sort, _id: 1 as const };
   if (await decodesEveryMatch()) {
-    const keys = (await Promise.all(queries.map((query) => readKeys(model, query, sort)))).flat();
-    return pageOfKeys<Row>(model, keys.sort(compareBy(sort)), requestedPage, options);
+    // each value matches few (a venue's sessions, an institution's people): read them whole, once
+    const rows = (
+      await Promise.all(queries.map((query) => model.find(query, options.projection).sort(sort).lean<Row[]>()))
+    ).flat();
+    const window = pageWindow(rows.length, requestedPage);
+    const items = rows.sort(compareBy(sort)).slice(window.skip, window.skip + window.limit);
+    return { items, page: window.page, pageCount: window.pageCount, total: rows.length };
   }
   const counts = await Promise.all(queries.map((query) => model.countDocuments(query)));
   const total = counts.reduce((sum, count) => sum + count, 0);
