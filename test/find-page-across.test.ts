@@ -99,4 +99,27 @@ describe('findPageAcross: one query per value, merged', () => {
     const some = await findAcross<RowRecord>(Row, 'group', groups, {}, { sort: { at: -1 }, limit: 4, perValue: true });
     expect(some.map((r) => r.name)).to.deep.equal(['r0', 'r1', 'r2', 'r3']);
   });
+
+  it('findPage: a list of many matches (its page read by id on FerretDB) gives the pages one sort gives', async () => {
+    const rows = [];
+    for (let i = 0; i < 140; i++) rows.push({ group: groups[i % 3]!, at: day(i % 9), name: `m${i}`, kind: 'many' });
+    await Row.insertMany(rows);
+    const all = await Row.find({ kind: 'many' }).lean<RowRecord[]>();
+    for (const direction of [1, -1] as const) {
+      // the expected order: the day, then _id ascending (as every list breaks ties)
+      const expected = [...all].sort(
+        (a, b) =>
+          direction * (a.at!.getTime() - b.at!.getTime()) || a._id.toHexString().localeCompare(b._id.toHexString()),
+      );
+      for (const page of [1, 3, 6, 9]) {
+        const found = await findPage<RowRecord>(Row, { kind: 'many' }, page, { sort: { at: direction } });
+        const shown = Math.min(page, 6);
+        expect(found).to.include({ total: 140, page: shown, pageCount: 6 });
+        expect(ids(found.items), `direction ${direction}, page ${page}`).to.deep.equal(
+          ids(expected.slice((shown - 1) * PAGE_SIZE, shown * PAGE_SIZE)),
+        );
+        expect(found.items[0]).to.have.keys('_id', 'group', 'at', 'name', 'kind', '__v');
+      }
+    }
+  });
 });

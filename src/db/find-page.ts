@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import { pageWindow, type Page } from './pagination.ts';
+import { pageWindow, type Page, type PageWindow } from './pagination.ts';
 import { anyOf } from './query.ts';
 import { decodesEveryMatch, equalitiesPushedDown } from './pushdown.ts';
 
@@ -19,7 +19,8 @@ type PageOptions = {
 /**
  * One page of a list: counts, clamps the page, and reads its rows in a stable order (_id last).
  * Where the database decodes every match whatever is asked (FerretDB), the matches are read
- * once, keys only, and the page by id; elsewhere counted, then read with skip and limit.
+ * once, keys only, and the page after them (pageOfKeys); elsewhere counted, then read with skip
+ * and limit.
  */
 export async function findPage<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
@@ -30,12 +31,25 @@ export async function findPage<Row>(
 ): Promise<Page<Row>> {
   const sort = { ...options.sort, _id: 1 as const };
   if (await decodesEveryMatch())
-    return pageOfKeys<Row>(model, await readKeys(model, query, sort), requestedPage, options);
+    return pageOfKeys<Row>(model, query, sort, await readKeys(model, query, sort), requestedPage, options);
   const total = await model.countDocuments(query);
   const window = pageWindow(total, requestedPage);
+  const items = await readWindow<Row>(model, query, sort, window, options);
+  return { items, page: window.page, pageCount: window.pageCount, total };
+}
+
+/** The rows of a page window, read with skip and limit. */
+function readWindow<Row>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
+  model: mongoose.Model<any>,
+  query: object,
+  sort: Sort,
+  window: PageWindow,
+  options: PageOptions,
+): Promise<Row[]> {
   let rows = model.find(query, options.projection).sort(sort).skip(window.skip).limit(window.limit);
   for (const [path, fields] of options.populate ?? []) rows = rows.populate(path, fields);
-  return { items: await rows.lean<Row[]>(), page: window.page, pageCount: window.pageCount, total };
+  return rows.lean<Row[]>().exec() as Promise<Row[]>;
 }
 
 type Key = { _id: unknown };
@@ -51,23 +65,31 @@ function readKeys(
   return model.find(query, projection).sort(sort).lean<Key[]>().exec() as Promise<Key[]>;
 }
 
+/** Up to this many matches, decoding them again costs less than reading a page's rows by id. */
+const FEW_MATCHES = 100;
+
 /**
- * A page cut from every match's keys (in order), its rows read by id side by side (an `_id`
- * equality, pushed down). A row deleted between the two reads is left out.
+ * A page cut from every match's keys (in order), its rows read again with skip and limit when the
+ * matches are few, else by id side by side (an `_id` equality, pushed down). A row deleted
+ * between the two reads is left out.
  */
 async function pageOfKeys<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
   model: mongoose.Model<any>,
+  query: object,
+  sort: Sort,
   keys: Key[],
   requestedPage: number,
   options: PageOptions,
 ): Promise<Page<Row>> {
   const window = pageWindow(keys.length, requestedPage);
+  const page = { page: window.page, pageCount: window.pageCount, total: keys.length };
+  if (keys.length <= FEW_MATCHES) return { ...page, items: await readWindow<Row>(model, query, sort, window, options) };
   const ids = keys.slice(window.skip, window.skip + window.limit).map((key) => key._id);
   const found = await Promise.all(ids.map((id) => model.findById(id, options.projection).lean<Row>().exec()));
   let items = found.filter((row) => row !== null) as Row[];
   for (const [path, select] of options.populate ?? []) items = (await model.populate(items, { path, select })) as Row[];
-  return { items, page: window.page, pageCount: window.pageCount, total: keys.length };
+  return { ...page, items };
 }
 
 /**
