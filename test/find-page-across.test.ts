@@ -104,7 +104,7 @@ describe('findPageAcross: one query per value, merged', () => {
     const rows = [];
     for (let i = 0; i < 140; i++) rows.push({ group: groups[i % 3]!, at: day(i % 9), name: `m${i}`, kind: 'many' });
     await Row.insertMany(rows);
-    const all = await Row.find({ kind: 'many' }).lean<RowRecord[]>();
+    const all = await Row.find().where('kind').equals('many').lean<RowRecord[]>();
     for (const direction of [1, -1] as const) {
       // the expected order: the day, then _id ascending (as every list breaks ties)
       const expected = [...all].sort(
