@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -134,6 +135,23 @@ describe('the embedded database, FerretDB over PostgreSQL', function () {
       await cluster.query(`DROP INDEX cadre_pushdown."${twin!.indexname}"`);
       expect((await twinsOf(table)).map((t) => t.indexname)).not.to.include(twin!.indexname);
       await installEqualityIndexes(url);
+      expect((await twinsOf(table)).map((t) => t.indexname)).to.include(twin!.indexname);
+    });
+
+    it('npm run db:postgres-indexes does the same for a PostgreSQL of a site’s own, and asks for the address', async () => {
+      const [twin] = (await twinsOf(table)).filter((t) => t.indexdef.includes(`'session'`));
+      await cluster.query(`DROP INDEX cadre_pushdown."${twin!.indexname}"`);
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/postgres-indexes.ts', ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, POSTGRESQL_URL: '' },
+        });
+      const without = cli();
+      expect(without.status).to.equal(2);
+      expect(without.stderr).to.include('Give the PostgreSQL address');
+      const run = cli(url);
+      expect(run.status, run.stderr).to.equal(0);
+      expect(run.stdout).to.include('plan_cache_mode');
       expect((await twinsOf(table)).map((t) => t.indexname)).to.include(twin!.indexname);
     });
 
