@@ -1,5 +1,9 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { doorTurn, placementDoor } from '../src/enrolments/placement-door.ts';
 import { reserveTurn } from '../src/enrolments/placement.ts';
 
 // The placement queue's turns (placement.ts): work runs in the order the turns were reserved,
@@ -98,5 +102,41 @@ describe('placement queue turns', () => {
     held.release();
     await behindRan;
     expect(log).to.deep.equal(['two starts', 'two ends', 'one starts', 'one ends']);
+  });
+});
+
+describe('the placement door', () => {
+  it('gives up the turn of a request that does not use it within its patience: those behind go on', async () => {
+    const session = aSession();
+    let laterStarted!: () => void;
+    const laterWorkStarted = new Promise<void>((resolve) => (laterStarted = resolve));
+    let stalledArrived!: () => void;
+    const stalledIsIn = new Promise<void>((resolve) => (stalledArrived = resolve));
+    const app = express();
+    app.use(placementDoor(20));
+    app.post('/sessions/:id/enrolments/enrol', async (req, res) => {
+      if (req.query.who === 'stalled') {
+        // never uses its turn, and answers only once the later request's work has run: without
+        // the patience the later one would wait for this answer, and neither would end
+        stalledArrived();
+        await laterWorkStarted;
+        res.send('stalled');
+        return;
+      }
+      await doorTurn(req)!.run(async () => laterStarted());
+      res.send('later');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sessions/${session}/enrolments/enrol`;
+    try {
+      const stalled = fetch(`${base}?who=stalled`, { method: 'POST' });
+      await stalledIsIn; // its turn is reserved, ahead of the later one's
+      const later = fetch(`${base}?who=later`, { method: 'POST' });
+      const answers = await Promise.all([stalled, later].map(async (r) => (await r).text()));
+      expect(answers).to.deep.equal(['stalled', 'later']);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -22,28 +22,31 @@ export function doorTurn(req: Request): Turn | undefined {
 
 const ID = /^[0-9a-f]{24}$/i;
 
-const reserve: RequestHandler = (req, res, next) => {
-  const id = String(req.params.id);
-  // anything but an ObjectId is a 404 later; the key is the session's id as placement writes it
-  if (ID.test(id)) {
-    const turn = reserveTurn(id.toLowerCase());
-    turns.set(req, turn);
-    const patience = setTimeout(() => turn.release(), DOOR_PATIENCE_MS);
-    patience.unref();
-    // the safety net: a request refused, failed or abandoned gives its turn up (a no-op once used)
-    const release = () => {
-      clearTimeout(patience);
-      turn.release();
-    };
-    res.once('finish', release);
-    res.once('close', release);
-  }
-  next();
-};
+const reserveWithin =
+  (patienceMs: number): RequestHandler =>
+  (req, res, next) => {
+    const id = String(req.params.id);
+    // anything but an ObjectId is a 404 later; the key is the session's id as placement writes it
+    if (ID.test(id)) {
+      const turn = reserveTurn(id.toLowerCase());
+      turns.set(req, turn);
+      const patience = setTimeout(() => turn.release(), patienceMs);
+      patience.unref();
+      // the safety net: a request refused, failed or abandoned gives its turn up (a no-op once used)
+      const release = () => {
+        clearTimeout(patience);
+        turn.release();
+      };
+      res.once('finish', release);
+      res.once('close', release);
+    }
+    next();
+  };
 
 /** Reserves turns for the self-enrolment and the coordinator's add-one: mounted before anything that awaits. */
-export function placementDoor(): RequestHandler {
+export function placementDoor(patienceMs = DOOR_PATIENCE_MS): RequestHandler {
   const router = Router();
+  const reserve = reserveWithin(patienceMs);
   router.post('/sessions/:id/enrolments/enrol', reserve);
   router.post('/sessions/:id/enrolments', reserve);
   // matched as the routes are, but handed over as a plain middleware: these paths are the
