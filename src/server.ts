@@ -7,6 +7,7 @@ import { loadConfigOrExit } from './config.ts';
 import { connectDatabase, disconnectDatabase } from './db/connection.ts';
 import { resolveDatabase } from './db/resolve.ts';
 import { loadSessionSecret } from './db/session-secret.ts';
+import { runOnce } from './db/steps-done-once.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
@@ -48,9 +49,10 @@ if (firstAdmin?.generatedPassword) {
   logger.info(`First administrator created: ${firstAdmin.email}`);
 }
 
-// people saved before search tokens existed are found by a search only once they have theirs
-await fillMissingSearchTokens().then(
-  (filled) => filled > 0 && logger.info(`Search tokens filled for ${filled} people`),
+// people saved before search tokens existed are found by a search only once they have theirs;
+// the scan runs until it has once completed, not at every start
+await runOnce('person-search-tokens', () => fillMissingSearchTokens()).then(
+  (filled) => filled && logger.info(`Search tokens filled for ${filled} people`),
   (error: Error) => logger.error({ err: error }, 'filling search tokens failed: a search misses those people'),
 );
 

@@ -344,8 +344,8 @@ export function searchActivePeople(search: PeopleSearch) {
 }
 
 /**
- * Gives the people saved before search tokens existed theirs: run at start-up (server.ts). One
- * pass over those without (`$exists` is checked in Go on FerretDB: a scan, once), written a batch
+ * Gives the people saved before search tokens existed theirs: run at start-up (server.ts) until
+ * it has once completed (runOnce). One pass over those without (`$exists` is checked in Go on FerretDB: a scan, once), written a batch
  * at a time, each person by _id, leaving updatedAt as it was. Says how many it filled.
  */
 export async function fillMissingSearchTokens(batchSize = 500): Promise<number> {
