@@ -55,7 +55,10 @@ describe('in a browser', function () {
     const page = await context.newPage();
     await signInAs(page, harness.baseUrl, staff.email!, DEFAULT_PASSWORD);
     await page.getByLabel('Language').selectOption('ar');
+    // the next document, not the one already loaded (waitForLoadState alone may return before the form is sent)
+    const navigated = page.waitForEvent('framenavigated');
     await page.getByRole('button', { name: 'Change' }).click();
+    await navigated;
     await page.waitForLoadState();
     expect(await page.locator('html').getAttribute('dir')).to.equal('rtl');
     expect(await page.locator('html').getAttribute('lang')).to.equal('ar');
