@@ -86,6 +86,12 @@ const trainingSessionSchema = new mongoose.Schema(
       ),
       required: false,
     },
+    /**
+     * set when a coordinator confirms the participants' results (closing the session, after it
+     * has ended); cleared when it is reopened. Once closed, only a coordinator changes attendance.
+     */
+    closedAt: { type: Date },
+    closedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
     /** raised on each change that calendars must pick up (iCalendar SEQUENCE) */
     sequence: { type: Number, required: true, default: 0 },
   },
