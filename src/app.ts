@@ -39,6 +39,7 @@ import { placementDoor } from './enrolments/placement-door.ts';
 import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
+import { resultsRouter } from './results/results.routes.ts';
 import { institutionMembers } from './people/people.service.ts';
 
 export type AppDependencies = {
@@ -144,6 +145,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
+  app.use(resultsRouter());
   app.use(enrolmentsRouter());
   app.use(noticesRouter());
 

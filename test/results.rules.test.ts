@@ -62,13 +62,15 @@ describe('proposed results', () => {
     ]);
   });
 
-  it('measures excused days out: two days present and one excused is full attendance', () => {
-    const tally = threeDays(2 * DAY, { countedMinutes: 2 * DAY, daysAttended: 2, daysExcused: 1 });
-    expect(proposeResult(tally, null, rules()).outcome).to.equal('completed');
+  it('counts an excused day as not attended (decision 0011): two days of three is below 80 %', () => {
+    const tally = threeDays(2 * DAY, { daysAttended: 2, daysExcused: 1 });
+    expect(proposeResult(tally, null, rules()).reasons).to.deep.equal([
+      { code: 'attendanceBelow', percent: 66.6, threshold: 80 },
+    ]);
   });
 
   it('does not complete someone excused every day, and says why', () => {
-    const tally = threeDays(0, { countedMinutes: 0, daysAttended: 0, daysExcused: 3 });
+    const tally = threeDays(0, { daysAttended: 0, daysExcused: 3 });
     expect(proposeResult(tally, null, rules())).to.deep.equal({
       outcome: 'not_completed',
       reasons: [{ code: 'excusedEveryDay' }],

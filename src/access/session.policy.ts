@@ -9,6 +9,8 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 //   roster with contact details; adding, removing, approving, declining): admins, and
 //   coordinators with the venue in their scope.
 // - The roster without contact details: also the session's trainers.
+// - Closing it (confirming its results) and reopening it: admins, and coordinators with the
+//   venue in their scope; its results are read by whoever reads its roster.
 // - Enrolling oneself: people of the venue's country, and people whose scope holds the venue;
 //   never the session's own trainers. When (open, within the enrolment window) is the enrolment
 //   service's business, not access. Whom a coordinator may add is exactly who could enrol
@@ -46,6 +48,8 @@ export const sessionPolicy = {
   update: managesSession,
   cancel: managesSession,
   manageEnrolments: managesSession,
+  /** confirming the participants' results and reopening them (src/results) */
+  close: managesSession,
   readRoster: (actor, session) => managesSession(actor, session) || teaches(actor, session),
   enrolSelf: (actor, session) => {
     if (teaches(actor, session)) return refuse('enrolments:refused.teaches');

@@ -10,6 +10,13 @@ export type EnrolmentState = (typeof ENROLMENT_STATES)[number];
 export const LIVE_STATES = ['requested', 'enrolled', 'waitlisted'] as const satisfies readonly EnrolmentState[];
 export type LiveState = (typeof LIVE_STATES)[number];
 export const isLive = (state: string): state is LiveState => (LIVE_STATES as readonly string[]).includes(state);
+/**
+ * What became of an enrolled participant once the session's results were confirmed, or
+ * `attended` while a reopened session's results wait to be confirmed again (decision 0013).
+ * Kept beside the state, which stays `enrolled`: the seat was held, and what was held stays so.
+ */
+export const ENROLMENT_OUTCOMES = ['attended', 'completed', 'not_completed', 'no_show'] as const;
+export type EnrolmentOutcome = (typeof ENROLMENT_OUTCOMES)[number];
 export const ENROLMENT_SOURCES = ['self', 'coordinator', 'csv'] as const;
 
 const enrolmentSchema = new mongoose.Schema(
@@ -28,6 +35,8 @@ const enrolmentSchema = new mongoose.Schema(
     withdrawnAt: { type: Date },
     /** who ended the place when it was not the person themself (a coordinator's removal) */
     removedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
+    /** the participant's result, set by closing the session (src/results) */
+    outcome: { type: String, enum: ENROLMENT_OUTCOMES },
   },
   { timestamps: true },
 );

@@ -15,6 +15,9 @@ export const NOTICE_KINDS = [
   'session.changed',
   'session.cancelled',
   'session.reminder',
+  'result.completed',
+  'result.notCompleted',
+  'result.noShow',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

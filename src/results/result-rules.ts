@@ -1,5 +1,6 @@
 // The result a participant is proposed when a session is closed (issue 12, decision 0013):
-// completed when they attended at least the module's attendance threshold and, where the module
+// completed when they attended at least the module's attendance threshold (of all the session's
+// minutes: an excused day is an explained absence, not attendance, decision 0011) and, where the module
 // has a post-test with a pass mark, scored at least the pass mark; otherwise not completed, with
 // every reason spelled out; a no-show when every day was marked and they came on none.
 // The closer reviews the proposal and may change it with a reason (results.service.ts).
@@ -11,7 +12,7 @@ export type Outcome = (typeof OUTCOMES)[number];
 export type AttendanceTally = {
   /** minutes attended on the days that count */
   attendedMinutes: number;
-  /** minutes scheduled on the days that count (excused days are left out: decision 0011) */
+  /** minutes scheduled over the session's days (an excused day counts as not attended: decision 0011) */
   countedMinutes: number;
   /** the session's days, and how many of them have a mark for this person */
   days: number;
@@ -58,7 +59,7 @@ export function proposeResult(tally: AttendanceTally, post: number | null, rules
   const reasons: ResultReason[] = [];
   const enoughAttendance =
     tally.countedMinutes > 0 && tally.attendedMinutes * 100 >= rules.attendanceThreshold * tally.countedMinutes;
-  if (tally.countedMinutes === 0 && tally.daysExcused > 0 && unmarked === 0) {
+  if (tally.days > 0 && tally.daysExcused === tally.days) {
     reasons.push({ code: 'excusedEveryDay' });
   } else if (!enoughAttendance) {
     reasons.push({

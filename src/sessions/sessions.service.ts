@@ -119,6 +119,26 @@ export async function recordPlaces(sessionId: mongoose.Types.ObjectId, places: P
   await TrainingSession.updateOne({ _id: sessionId }, { $set: { places } }, { timestamps: false });
 }
 
+/**
+ * Closes the session (its results confirmed; src/results), completing it if it was still open
+ * or in progress, or with null reopens it. Saved as any edit is: a change made meanwhile wins
+ * and this one is refused (optimistic concurrency), to be tried again.
+ */
+export async function recordClosing(
+  session: TrainingSessionDocument,
+  closing: { at: Date; by: string } | null,
+): Promise<void> {
+  if (closing) {
+    session.closedAt = closing.at;
+    session.closedBy = new mongoose.Types.ObjectId(closing.by);
+    session.status = 'completed';
+  } else {
+    session.closedAt = undefined;
+    session.closedBy = undefined;
+  }
+  await session.save();
+}
+
 export async function createSession(actor: Actor, input: SessionInput): Promise<Saved> {
   if (!isSessionManager(actor)) throw forbidden();
   const prepared = await prepare(actor, input);
