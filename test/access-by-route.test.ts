@@ -106,8 +106,7 @@ function checksFor(routes: Route[], role: Role, hidden: boolean): Check[] {
     const name = `${route.method} ${route.path}`;
     if (hidden) return [{ route, expect: 'refused 404' }];
     if (SELF_SERVICE.includes(name)) return [];
-    const changes =
-      (route.method !== 'GET' || RESTRICTED_GET.test(route.path)) && !ALSO_ALLOWED[name]?.includes(role);
+    const changes = (route.method !== 'GET' || RESTRICTED_GET.test(route.path)) && !ALSO_ALLOWED[name]?.includes(role);
     return [{ route, expect: changes ? 'refused 403' : 'not 404' }];
   });
 }

@@ -17,7 +17,11 @@ const day = (date: string, hours = 8): Day => ({
   startsAt: at(`${date}T09:00:00Z`),
   endsAt: new Date(at(`${date}T09:00:00Z`).getTime() + hours * 3_600_000),
 });
-const mark = (status: MarkValue['status'], minutes: number | null = null, note = ''): MarkValue => ({ status, minutes, note });
+const mark = (status: MarkValue['status'], minutes: number | null = null, note = ''): MarkValue => ({
+  status,
+  minutes,
+  note,
+});
 
 describe('attendance rules', () => {
   describe('who may mark (the attendance policy)', () => {
@@ -70,7 +74,9 @@ describe('attendance rules', () => {
     it('needs one to change a mark from the day’s end on (the end itself included)', () => {
       expect(needsReason({ now: atTheEnd, day: d, closed: false, existing: mark('present') })).to.equal(true);
       expect(needsReason({ now: evening, day: d, closed: false, existing: mark('absent') })).to.equal(true);
-      expect(needsReason({ now: new Date(atTheEnd.getTime() - 1), day: d, closed: false, existing: mark('present') })).to.equal(false);
+      expect(
+        needsReason({ now: new Date(atTheEnd.getTime() - 1), day: d, closed: false, existing: mark('present') }),
+      ).to.equal(false);
     });
     it('needs none for the first mark after the day (the paper sheet copied in the evening)', () => {
       expect(needsReason({ now: evening, day: d, closed: false, existing: null })).to.equal(false);
@@ -90,7 +96,9 @@ describe('attendance rules', () => {
   describe('a row as typed', () => {
     const d = day('2026-03-02', 7.5); // 450 minutes
     it('reads a status, minutes on a partial day, and a note', () => {
-      expect(readRow({ status: 'late', minutes: '390', note: ' bus ' }, d).value).to.deep.equal(mark('late', 390, 'bus'));
+      expect(readRow({ status: 'late', minutes: '390', note: ' bus ' }, d).value).to.deep.equal(
+        mark('late', 390, 'bus'),
+      );
       expect(readRow({ status: 'left_early', minutes: '0' }, d).value).to.deep.equal(mark('left_early', 0));
       expect(readRow({ status: 'late', minutes: '450' }, d).value).to.deep.equal(mark('late', 450));
       expect(readRow({ status: 'late', minutes: '' }, d).value).to.deep.equal(mark('late', null));
@@ -107,7 +115,9 @@ describe('attendance rules', () => {
         params: { max: 450 },
       });
       for (const minutes of ['-1', '1.5', 'ten', '1e3']) {
-        expect(readRow({ status: 'late', minutes }, d).errors.minutes?.key, minutes).to.equal('attendance:errors.minutes');
+        expect(readRow({ status: 'late', minutes }, d).errors.minutes?.key, minutes).to.equal(
+          'attendance:errors.minutes',
+        );
       }
       expect(readRow({ status: 'excused', note: '  ' }, d).errors.note?.key).to.equal('attendance:errors.noteRequired');
       expect(readRow({ status: 'excused', note: 'court summons' }, d).value).to.deep.equal(
@@ -126,18 +136,30 @@ describe('attendance rules', () => {
 
     it('counts a present day whole and an absent day as nothing', () => {
       const share = attendanceShare(days, marks('present', 'present', 'present', 'present', 'absent'));
-      expect(share).to.include({ attendedMinutes: 4 * 480, scheduledMinutes: 5 * 480, share: 0.8, daysAttended: 4, days: 5 });
+      expect(share).to.include({
+        attendedMinutes: 4 * 480,
+        scheduledMinutes: 5 * 480,
+        share: 0.8,
+        daysAttended: 4,
+        days: 5,
+      });
       expect(share.counts).to.deep.equal({ present: 4, late: 0, left_early: 0, absent: 1, excused: 0, unmarked: 0 });
     });
     it('passes exactly at the threshold and fails a minute below it', () => {
-      expect(meetsThreshold(attendanceShare(days, marks('present', 'present', 'present', 'present', 'absent')), 80)).to.equal(true);
+      expect(
+        meetsThreshold(attendanceShare(days, marks('present', 'present', 'present', 'present', 'absent')), 80),
+      ).to.equal(true);
       const oneMinuteShort = attendanceShare(days, marks('present', 'present', 'present', ['late', 479], 'absent'));
       expect(oneMinuteShort.attendedMinutes).to.equal(4 * 480 - 1);
       expect(meetsThreshold(oneMinuteShort, 80)).to.equal(false);
       // 80 % of 7.5 hours is 360 minutes: compared in minutes, not in floating point
       const short = [day('2026-03-02', 7.5)];
-      expect(meetsThreshold(attendanceShare(short, [{ date: short[0]!.date, status: 'late', minutes: 360 }]), 80)).to.equal(true);
-      expect(meetsThreshold(attendanceShare(short, [{ date: short[0]!.date, status: 'late', minutes: 359 }]), 80)).to.equal(false);
+      expect(
+        meetsThreshold(attendanceShare(short, [{ date: short[0]!.date, status: 'late', minutes: 360 }]), 80),
+      ).to.equal(true);
+      expect(
+        meetsThreshold(attendanceShare(short, [{ date: short[0]!.date, status: 'late', minutes: 359 }]), 80),
+      ).to.equal(false);
     });
     it('counts a partial day by its minutes, or by the stated default when none were given', () => {
       const given = attendanceShare(days, marks(['late', 420], ['left_early', 240]));

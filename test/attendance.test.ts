@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type mongoose from 'mongoose';
 import type { Express } from 'express';
 import { AttendanceChange } from '../src/attendance/attendance-change.model.ts';
 import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
@@ -66,7 +67,7 @@ describe('attendance', () => {
     return { ...w.people, session, other: w.sessions.other, as, base, a: ana.id as string, b: boris.id as string };
   }
 
-  const marksOf = async (sessionId: unknown, date: string) =>
+  const marksOf = async (sessionId: mongoose.Types.ObjectId, date: string) =>
     Object.fromEntries(
       (await AttendanceMark.find({ session: sessionId, date }).lean()).map((m) => [
         m.person.toHexString(),
@@ -81,7 +82,10 @@ describe('attendance', () => {
         const agent = await w.as(who);
         const overview = await agent.get(w.base);
         expect(overview.status, who).to.equal(200);
-        expect(visibleText(overview.text)).to.include('Ana Okello').and.include('Борис Ахметов').and.not.include('Waiting');
+        expect(visibleText(overview.text))
+          .to.include('Ana Okello')
+          .and.include('Борис Ахметов')
+          .and.not.include('Waiting');
         expect((await agent.get(`${w.base}/${today}`)).status, who).to.equal(200);
       }
       const res = await post(await w.as('coordinator'), `${w.base}/${today}`, { [`status_${w.a}`]: 'present' });
@@ -154,7 +158,10 @@ describe('attendance', () => {
       const w = await world();
       const agent = await w.as('trainer');
       await post(agent, `${w.base}/${today}`, { [`status_${w.a}`]: 'present' });
-      const res = await post(agent, `${w.base}/${today}`, { [`status_${w.a}`]: 'left_early', [`minutes_${w.a}`]: '300' });
+      const res = await post(agent, `${w.base}/${today}`, {
+        [`status_${w.a}`]: 'left_early',
+        [`minutes_${w.a}`]: '300',
+      });
       expect(res.status).to.equal(303);
       const [change] = await AttendanceChange.find({ session: w.session._id }).lean();
       expect(change).to.deep.include({ date: today, reason: '' });
@@ -169,7 +176,9 @@ describe('attendance', () => {
       const refused = await post(agent, `${w.base}/${past}`, { [`status_${w.a}`]: 'absent', [`reason_${w.a}`]: ' ' });
       expect(refused.status).to.equal(422);
       expect(fieldError(refused.text, `reason_${w.a}`)).to.equal('Give a reason for changing this mark.');
-      expect(refused.text).to.match(new RegExp(`name="status_${w.a}" id="status_${w.a}_absent" value="absent" checked`));
+      expect(refused.text).to.match(
+        new RegExp(`name="status_${w.a}" id="status_${w.a}_absent" value="absent" checked`),
+      );
       expect((await marksOf(w.session._id, past))[w.a]!.status).to.equal('present');
 
       const res = await post(agent, `${w.base}/${past}`, {
@@ -189,7 +198,10 @@ describe('attendance', () => {
 
     it('once the session is closed, refuses its trainer (403) and asks the coordinator for a reason', async () => {
       const w = await world();
-      await TrainingSession.updateOne({ _id: w.session._id }, { $set: { closedAt: new Date(), closedBy: w.coordinator._id } });
+      await TrainingSession.updateOne(
+        { _id: w.session._id },
+        { $set: { closedAt: new Date(), closedBy: w.coordinator._id } },
+      );
       const trainer = await w.as('trainer');
       expect((await post(trainer, `${w.base}/${past}`, { [`status_${w.a}`]: 'present' })).status).to.equal(403);
       const page = await trainer.get(`${w.base}/${past}`);
@@ -199,7 +211,10 @@ describe('attendance', () => {
       const refused = await post(coordinator, `${w.base}/${past}`, { [`status_${w.a}`]: 'present' });
       expect(refused.status).to.equal(422);
       expect(fieldError(refused.text, `reason_${w.a}`)).to.equal('Give a reason for changing this mark.');
-      const res = await post(coordinator, `${w.base}/${past}`, { [`status_${w.a}`]: 'present', [`reason_${w.a}`]: 'From the signed sheet' });
+      const res = await post(coordinator, `${w.base}/${past}`, {
+        [`status_${w.a}`]: 'present',
+        [`reason_${w.a}`]: 'From the signed sheet',
+      });
       expect(res.status).to.equal(303);
       expect(await marksOf(w.session._id, past)).to.have.property(w.a);
     });
@@ -217,7 +232,10 @@ describe('attendance', () => {
       expect(res.status).to.equal(422);
       expect(fieldError(res.text, `status_${w.a}`)).to.equal('Choose one of the statuses.');
       expect(fieldError(res.text, `minutes_${w.b}`)).to.equal('Enter whole minutes from 0 to 1439.');
-      const excused = await post(agent, `${w.base}/${past}`, { [`status_${w.a}`]: 'excused', [`status_${w.b}`]: 'present' });
+      const excused = await post(agent, `${w.base}/${past}`, {
+        [`status_${w.a}`]: 'excused',
+        [`status_${w.b}`]: 'present',
+      });
       expect(excused.status).to.equal(422);
       expect(fieldError(excused.text, `note_${w.a}`)).to.equal('An excused absence needs a note.');
       expect(await AttendanceMark.countDocuments({ session: w.session._id })).to.equal(0);
@@ -262,7 +280,11 @@ describe('attendance', () => {
     it('gives every mark of the session by person and date, and each participant’s share and counts', async () => {
       const w = await world();
       const agent = await w.as('trainer');
-      await post(agent, `${w.base}/${past}`, { [`status_${w.a}`]: 'present', [`status_${w.b}`]: 'excused', [`note_${w.b}`]: 'ill' });
+      await post(agent, `${w.base}/${past}`, {
+        [`status_${w.a}`]: 'present',
+        [`status_${w.b}`]: 'excused',
+        [`note_${w.b}`]: 'ill',
+      });
       await post(agent, `${w.base}/${today}`, { [`status_${w.a}`]: 'late', [`status_${w.b}`]: 'absent' });
       const attendance = await attendanceOfSession(w.session._id);
       expect(attendance.marks).to.have.length(4);

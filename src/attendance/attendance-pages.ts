@@ -53,7 +53,10 @@ export async function attendanceDay(actor: Actor, sessionId: string, date: strin
     AttendanceChange.find({ session: session._id, date }).sort({ at: 1 }).lean(),
   ]);
   const marks = new Map(attendance.marks.filter((m) => m.date === date).map((m) => [m.person, m]));
-  const who = await personNames([...[...marks.values()].map((m) => m.markedBy), ...changes.map((c) => c.by.toHexString())]);
+  const who = await personNames([
+    ...[...marks.values()].map((m) => m.markedBy),
+    ...changes.map((c) => c.by.toHexString()),
+  ]);
   const when = (at: Date) => formatInstant(at, session.timeZone, language);
   const closed = !!session.closedAt;
   const markable = mayMark(actor, session) && MARKABLE_SESSION_STATUSES.includes(session.status) && hasBegun(day, now);
@@ -62,7 +65,11 @@ export async function attendanceDay(actor: Actor, sessionId: string, date: strin
     session,
     ...names,
     closed,
-    day: { date, label: formatDay(day, session.timeZone, language), length: (day.endsAt.getTime() - day.startsAt.getTime()) / 60_000 },
+    day: {
+      date,
+      label: formatDay(day, session.timeZone, language),
+      length: (day.endsAt.getTime() - day.startsAt.getTime()) / 60_000,
+    },
     previous: session.days[index - 1]?.date,
     next: session.days[index + 1]?.date,
     over: isOver(day, now),

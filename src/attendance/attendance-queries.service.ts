@@ -65,10 +65,7 @@ export async function attendanceSharesOfSession(session: {
   _id: mongoose.Types.ObjectId;
   days: readonly Day[];
 }): Promise<Map<string, ParticipantShare>> {
-  const [participants, attendance] = await Promise.all([
-    participantsOf(session._id),
-    attendanceOfSession(session._id),
-  ]);
+  const [participants, attendance] = await Promise.all([participantsOf(session._id), attendanceOfSession(session._id)]);
   const shares = new Map<string, ParticipantShare>();
   for (const p of participants) {
     const person = p._id.toHexString();

@@ -17,10 +17,18 @@ export function attendanceRouter(): Router {
 
   router.get('/sessions/:id/attendance', requireUser, async (req, res) => {
     const page = await attendanceOverview(req.user!, String(req.params.id), req.language);
-    res.render('attendance/overview', { title: req.t('attendance:overview.title'), page, statuses: ATTENDANCE_STATUSES });
+    res.render('attendance/overview', {
+      title: req.t('attendance:overview.title'),
+      page,
+      statuses: ATTENDANCE_STATUSES,
+    });
   });
 
-  async function renderDay(req: Request, res: Response, locals: { values?: Record<string, unknown>; errors?: FieldErrors } = {}) {
+  async function renderDay(
+    req: Request,
+    res: Response,
+    locals: { values?: Record<string, unknown>; errors?: FieldErrors } = {},
+  ) {
     const page = await attendanceDay(req.user!, String(req.params.id), String(req.params.date), req.language);
     const known = new Set(page.rows.map((r) => r.id));
     // rows posted for someone who is not a participant: no row to show them beside, so listed above the grid

@@ -16,7 +16,8 @@ export const dayFormSchema = z
   .record(z.string(), z.unknown())
   .superRefine((body, ctx) => {
     const keys = Object.keys(body);
-    if (keys.length > MAX_BOXES) ctx.addIssue({ code: 'custom', path: ['_form'], message: 'attendance:errors.tooMany' });
+    if (keys.length > MAX_BOXES)
+      ctx.addIssue({ code: 'custom', path: ['_form'], message: 'attendance:errors.tooMany' });
     for (const key of keys) {
       const value = body[key];
       if (key !== 'allPresent' && !BOX.test(key)) {

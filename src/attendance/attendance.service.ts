@@ -43,7 +43,8 @@ export function dayOf(session: { days: readonly Day[] }, date: string): Day {
   return day;
 }
 
-export const mayMark = (actor: Actor, session: TrainingSessionDocument) => can(actor, attendancePolicy, 'mark', session);
+export const mayMark = (actor: Actor, session: TrainingSessionDocument) =>
+  can(actor, attendancePolicy, 'mark', session);
 
 export type DayForm = { rows: Map<string, RowInput>; allPresent: boolean };
 
