@@ -8,6 +8,9 @@ import { accessibilityViolations, requireChromium, signInAs, startHarness, type 
 // Arabic, nothing scrolls sideways and axe finds no serious violation; a day is marked by
 // keyboard alone. ATTENDANCE_SCREENSHOTS=dir keeps a picture of each for a person to look at.
 
+/** what the page's own script sees; the suite's TypeScript has no DOM library */
+type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+
 describe('attendance pages in a browser', function () {
   this.timeout(120_000);
   let harness: BrowserHarness;
@@ -62,7 +65,10 @@ describe('attendance pages in a browser', function () {
         await page.setViewportSize({ width, height: 900 });
         for (const url of [base, `${base}/${daysFromNow(0)}`]) {
           await page.goto(url);
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          const overflow = await page.evaluate(() => {
+            const { document, innerWidth } = globalThis as unknown as PageGlobals;
+            return document.documentElement.scrollWidth - innerWidth;
+          });
           expect(overflow, `${url} at ${width}`).to.be.at.most(0);
           expect(await accessibilityViolations(page), url).to.deep.equal([]);
           const dir = process.env.ATTENDANCE_SCREENSHOTS;
