@@ -41,6 +41,7 @@ import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { resultsRouter } from './results/results.routes.ts';
 import { institutionMembers } from './people/people.service.ts';
+import { attendanceRouter } from './attendance/attendance.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -148,6 +149,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(resultsRouter());
   app.use(enrolmentsRouter());
   app.use(noticesRouter());
+  app.use(attendanceRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

@@ -341,3 +341,23 @@ export async function peopleInSession(sessionId: string): Promise<string[]> {
   const rows = await Enrolment.find({ session: sessionId, state: anyOf(LIVE_STATES) }, { person: 1 }).lean();
   return rows.map((r) => r.person.toHexString());
 }
+
+/** States of a place that is not (or no longer) a seat: the rest are the session's participants. */
+const NOT_PARTICIPATING: readonly string[] = ['requested', 'waitlisted', 'withdrawn', 'declined', 'cancelled'];
+
+export type Participant = { enrolment: mongoose.Types.ObjectId; seat?: number } & PersonRow;
+
+/**
+ * A session's participants, by seat: every place that is a seat (enrolled, and any later state
+ * of a seated place), with name, service number and institution, whoever asks (for attendance
+ * and results: the caller has checked access). One query by the session (decision 0005).
+ */
+export async function participantsOf(sessionId: mongoose.Types.ObjectId): Promise<Participant[]> {
+  const rows = (await Enrolment.find({ session: sessionId }, { person: 1, state: 1, seat: 1 }).lean()).filter(
+    (e) => !NOT_PARTICIPATING.includes(e.state),
+  );
+  const people = await peopleOf(rows);
+  return rows
+    .sort((a, b) => (a.seat ?? 0) - (b.seat ?? 0))
+    .map((e) => ({ enrolment: e._id, seat: e.seat ?? undefined, ...people.row(e.person) }));
+}

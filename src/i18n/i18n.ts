@@ -21,6 +21,7 @@ export const NAMESPACES = [
   'sessions',
   'enrolments',
   'notices',
+  'attendance',
   'results',
 ] as const;
 

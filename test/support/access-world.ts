@@ -120,7 +120,13 @@ export async function accessWorld(uploadsDir: string) {
     back: '/',
   };
   const qualification = (await TrainerQualification.findOne().orFail()).id as string;
-  return { people: p, records, fields, params: { step: 'open', version: '1', module: m.published.id, qualification } };
+  return {
+    people: p,
+    records,
+    fields,
+    // date: the sessions' day (every session here has the same one), for the attendance routes
+    params: { step: 'open', version: '1', module: m.published.id, qualification, date: s.open.days[0]!.date },
+  };
 }
 export type AccessWorld = Awaited<ReturnType<typeof accessWorld>>;
 export type RecordName = keyof AccessWorld['records'];
