@@ -39,6 +39,8 @@ import { placementDoor } from './enrolments/placement-door.ts';
 import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
+import { assessmentsRouter } from './assessments/assessments.routes.ts';
+import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 
 export type AppDependencies = {
@@ -124,7 +126,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(passport.session());
   app.use(sessionLifetime(config.sessionAbsoluteMs));
   app.use(i18nMiddleware(deps.i18n, config.defaultLanguage));
-  app.use(csrfProtection([rosterUploadParsing]));
+  app.use(csrfProtection([rosterUploadParsing, scoresUploadParsing]));
   app.use(flashMiddleware);
   app.use(viewLocals);
   app.use(unreadNoticesLocal);
@@ -142,6 +144,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
   app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
+  app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
   app.use(enrolmentsRouter());
