@@ -53,9 +53,14 @@ const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download)$/;
-/** ...unless the role may do that much: the session's trainers read its roster */
-const ALSO_ALLOWED: Record<string, Role[]> = { 'GET /sessions/:id/enrolments': ['trainer'] };
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|assessments|versions\/:version\/download)$/;
+/** ...unless the role may do that much: the session's trainers read its roster, read and enter its scores */
+const ALSO_ALLOWED: Record<string, Role[]> = {
+  'GET /sessions/:id/enrolments': ['trainer'],
+  'GET /sessions/:id/assessments': ['trainer'],
+  'POST /sessions/:id/assessments': ['trainer'],
+  'POST /sessions/:id/assessments/upload': ['trainer'],
+};
 
 const head = (path: string) => /^\/([^/]+)\/:/.exec(path)?.[1];
 const routesOf = (app: Express, kind: Kind) => [
@@ -101,7 +106,7 @@ function checksFor(routes: Route[], role: Role, hidden: boolean): Check[] {
     const name = `${route.method} ${route.path}`;
     if (hidden) return [{ route, expect: 'refused 404' }];
     if (SELF_SERVICE.includes(name)) return [];
-    const changes = route.method !== 'GET' || (RESTRICTED_GET.test(route.path) && !ALSO_ALLOWED[name]?.includes(role));
+    const changes = (route.method !== 'GET' || RESTRICTED_GET.test(route.path)) && !ALSO_ALLOWED[name]?.includes(role);
     return [{ route, expect: changes ? 'refused 403' : 'not 404' }];
   });
 }

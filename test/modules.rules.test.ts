@@ -80,7 +80,7 @@ describe('module rules', () => {
 
     it('turns an empty pass mark into "no assessment" and keeps 0 as a pass mark', () => {
       expect(input({ passMark: '' }).passMark).to.equal(null);
-      expect(input({ passMark: '0' }).passMark).to.equal(0);
+      expect(input({ passMark: '0', hasPostTest: 'on' }).passMark).to.equal(0);
     });
 
     it('accepts hours with a decimal point or comma, and upper-cases the code', () => {

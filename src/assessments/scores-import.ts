@@ -82,8 +82,8 @@ export async function importScores(actor: Actor, sessionId: string, content: Buf
   const known = new Set(
     others.length === 0
       ? []
-      : (await peopleByServiceKeys([...new Set(others)].map((n) => `${country?.toHexString() ?? ''}:${n}`))).map(
-          (p) => p.serviceKey.slice(p.serviceKey.indexOf(':') + 1),
+      : (await peopleByServiceKeys([...new Set(others)].map((n) => `${country?.toHexString() ?? ''}:${n}`))).map((p) =>
+          p.serviceKey.slice(p.serviceKey.indexOf(':') + 1),
         ),
   );
   const seen = new Set<string>();
