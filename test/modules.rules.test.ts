@@ -112,6 +112,8 @@ describe('module rules', () => {
       audience: '',
       prerequisites: [new mongoose.Types.ObjectId('0123456789abcdef01234567')],
       passMark: null,
+      hasPreTest: false,
+      hasPostTest: true,
       attendanceThreshold: 80,
       certificateValidityMonths: 0,
       languages: ['en', 'ru'],
