@@ -40,6 +40,8 @@ import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { resultsRouter } from './results/results.routes.ts';
+import { assessmentsRouter } from './assessments/assessments.routes.ts';
+import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
 
@@ -126,7 +128,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(passport.session());
   app.use(sessionLifetime(config.sessionAbsoluteMs));
   app.use(i18nMiddleware(deps.i18n, config.defaultLanguage));
-  app.use(csrfProtection([rosterUploadParsing]));
+  app.use(csrfProtection([rosterUploadParsing, scoresUploadParsing]));
   app.use(flashMiddleware);
   app.use(viewLocals);
   app.use(unreadNoticesLocal);
@@ -144,6 +146,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(curriculaRouter());
   app.use(resourcesRouter(config));
   app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
+  app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
   app.use(resultsRouter());

@@ -53,13 +53,17 @@ const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date)$/;
-/** ...unless the role may do that much: the session's trainers read its roster, and mark its attendance */
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results)$/;
+/** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores */
 const ALSO_ALLOWED: Record<string, Role[]> = {
   'GET /sessions/:id/enrolments': ['trainer'],
   'GET /sessions/:id/attendance': ['trainer'],
   'GET /sessions/:id/attendance/:date': ['trainer'],
   'POST /sessions/:id/attendance/:date': ['trainer'],
+  'GET /sessions/:id/assessments': ['trainer'],
+  'POST /sessions/:id/assessments': ['trainer'],
+  'POST /sessions/:id/assessments/upload': ['trainer'],
+  'GET /sessions/:id/results': ['trainer'],
 };
 
 const head = (path: string) => /^\/([^/]+)\/:/.exec(path)?.[1];

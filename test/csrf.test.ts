@@ -37,7 +37,7 @@ import { databaseSnapshot } from './support/database.ts';
 // token, and nothing of it is kept).
 
 /** Multipart routes whose token travels in the body (src/http/csrf.ts, parsedFirst). */
-const BODY_TOKEN = ['POST /sessions/:id/enrolments/upload'];
+const BODY_TOKEN = ['POST /sessions/:id/enrolments/upload', 'POST /sessions/:id/assessments/upload'];
 
 describe('CSRF refusal on every state-changing route', () => {
   let uploadsDir: string;

@@ -80,7 +80,7 @@ describe('module rules', () => {
 
     it('turns an empty pass mark into "no assessment" and keeps 0 as a pass mark', () => {
       expect(input({ passMark: '' }).passMark).to.equal(null);
-      expect(input({ passMark: '0' }).passMark).to.equal(0);
+      expect(input({ passMark: '0', hasPostTest: 'on' }).passMark).to.equal(0);
     });
 
     it('accepts hours with a decimal point or comma, and upper-cases the code', () => {
@@ -112,6 +112,8 @@ describe('module rules', () => {
       audience: '',
       prerequisites: [new mongoose.Types.ObjectId('0123456789abcdef01234567')],
       passMark: null,
+      hasPreTest: false,
+      hasPostTest: true,
       attendanceThreshold: 80,
       certificateValidityMonths: 0,
       languages: ['en', 'ru'],

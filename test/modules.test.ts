@@ -81,6 +81,7 @@ function moduleForm(institution: { id: string } | string, fields: FormFields = {
     audience: 'All officers',
     prerequisites: [],
     passMark: '60',
+    hasPostTest: 'on',
     attendanceThreshold: '80',
     certificateValidityMonths: '0',
     tags: 'PVE, basic',

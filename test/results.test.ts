@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import type { Types } from 'mongoose';
 import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
+import type { AttendanceStatus } from '../src/attendance/attendance-rules.ts';
 import { AssessmentScore } from '../src/assessments/assessment-score.model.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { enrolInManaged } from '../src/enrolments/enrolments.service.ts';
@@ -62,7 +63,7 @@ describe('closing a session and its results', () => {
     for (const person of Object.values(people)) {
       expect(await enrolInManaged(admin, session, person.id as string, 'coordinator')).to.equal('enrolled');
     }
-    const marks: [Person, string, string][] = [
+    const marks: [Person, string, AttendanceStatus][] = [
       [people.full, first, 'present'],
       [people.full, second, 'present'],
       [people.half, first, 'present'],
@@ -80,7 +81,7 @@ describe('closing a session and its results', () => {
     coordinator = await signIn(app, w.people.coordinator.email!);
   });
 
-  async function mark(person: Person, date: string, status: string) {
+  async function mark(person: Person, date: string, status: AttendanceStatus) {
     const enrolment = await Enrolment.findOne({ session: session._id, person: person._id }).orFail();
     await AttendanceMark.create({
       session: session._id,

@@ -94,6 +94,7 @@ const CASES: Case[] = [
       deliveryMode: 'classroom',
       audience: 'All officers',
       passMark: '60',
+      hasPostTest: 'on',
       attendanceThreshold: '80',
       certificateValidityMonths: '0',
       tags: 'pve',

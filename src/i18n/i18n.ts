@@ -23,6 +23,7 @@ export const NAMESPACES = [
   'notices',
   'attendance',
   'results',
+  'assessments',
 ] as const;
 
 /** The interface languages written right to left. */

@@ -5,6 +5,8 @@ import { anyOf, findByIdsAtOnce, findLeanById } from '../db/query.ts';
 import { modulePolicy } from '../access/module.policy.ts';
 import { can } from '../access/policy.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
+import { ModuleVersion } from './module-version.model.ts';
+import { rulesOf, testsOf, type ModuleRules } from './module-rules.ts';
 import { TrainingModule, type ModuleStatus, type TrainingModuleFields } from './training-module.model.ts';
 
 // Modules as other features read them (decision 8): what a module is called, who owns it, its
@@ -78,4 +80,30 @@ export async function moduleTimeZone(
   if (owner?.timeZone) return { zone: owner.timeZone, of: 'owner' };
   const own = actor.institutionId ? await institutionSummary(actor.institutionId) : null;
   return own?.timeZone ? { zone: own.timeZone, of: 'reader' } : { zone: 'UTC', of: 'utc' };
+}
+
+export type { ModuleRules };
+export { testsOf };
+
+/**
+ * The rules a session of this module goes by: those of the version it was scheduled with
+ * (sessions keep `moduleVersion`), which its snapshot holds (module-versioning.ts); the
+ * module's current ones when there is no snapshot of that version (a session scheduled from a
+ * draft, or data made before snapshots). `from` says which. Null for an unknown module.
+ */
+export async function moduleRulesAt(
+  moduleId: unknown,
+  version: number,
+): Promise<(ModuleRules & { from: 'version' | 'module' }) | null> {
+  if (!isObjectId(String(moduleId))) return null;
+  const snapshot = await ModuleVersion.findOne({ module: String(moduleId), version }, { content: 1 }).lean<{
+    content: Record<string, unknown>;
+  }>();
+  if (snapshot) return { ...rulesOf(snapshot.content), from: 'version' };
+  const module = await findLeanById<Record<string, unknown>>(
+    TrainingModule,
+    moduleId,
+    'passMark attendanceThreshold hasPreTest hasPostTest',
+  );
+  return module ? { ...rulesOf(module), from: 'module' } : null;
 }

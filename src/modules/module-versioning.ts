@@ -4,6 +4,7 @@ import { conflict } from '../http/errors.ts';
 import { ModuleVersion } from './module-version.model.ts';
 import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { testsOf } from './module-rules.ts';
 import { personNames } from '../people/people.service.ts';
 
 // A published module's version rises when what a completion points to changes: its content
@@ -25,9 +26,12 @@ const hex = (id: unknown) =>
 /** The versioned content as plain data, in a canonical form that compares with JSON. */
 export function contentOf(module: ContentSource): ModuleContent {
   const content = {} as ModuleContent;
+  // absent test flags (a module saved before them) as they read: unchanged unless they changed
+  const tests = testsOf(module);
   for (const field of VERSIONED_FIELDS) {
     const value = module[field];
-    if (field === 'prerequisites') content[field] = ((value as unknown[] | undefined) ?? []).map(hex).sort();
+    if (field === 'hasPreTest' || field === 'hasPostTest') content[field] = tests[field];
+    else if (field === 'prerequisites') content[field] = ((value as unknown[] | undefined) ?? []).map(hex).sort();
     else if (field === 'languages') content[field] = [...((value as string[] | undefined) ?? [])].sort();
     else if (Array.isArray(value)) content[field] = [...(value as unknown[])];
     else content[field] = value ?? null;

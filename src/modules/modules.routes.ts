@@ -19,6 +19,7 @@ import {
   type ModuleDocument,
 } from './modules.service.ts';
 import { DELIVERY_MODES } from './training-module.model.ts';
+import { testsOf } from './module-rules.ts';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
 import { handleForm } from '../http/form.ts';
 
@@ -55,6 +56,7 @@ function storedValues(module: ModuleDocument): Record<string, unknown> {
     tags: module.tags.join(', '),
     prerequisites: module.prerequisites.map((id) => id.toHexString()),
     passMark: module.passMark ?? '',
+    ...testsOf(module),
     institution: module.institution?.toHexString() ?? '',
     revision: String(module.__v),
   };

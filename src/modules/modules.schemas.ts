@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  checkbox,
   formRevision,
   isSingleLine,
   manyOf,
@@ -89,7 +90,9 @@ export const moduleSchema = z
     prerequisites: checkboxGroup(isObjectId, 'validation.invalid').transform((ids) => [
       ...new Set(ids.map((id) => id.toLowerCase())),
     ]),
-    /** empty: the module has no assessment */
+    hasPreTest: checkbox(),
+    hasPostTest: checkbox(),
+    /** empty: passing does not depend on a score; a number needs a post-test to compare with */
     passMark: optionalWholeNumber(0, 100),
     attendanceThreshold: wholeNumber(0, 100),
     /** 0: the certificate never expires */
@@ -108,7 +111,11 @@ export const moduleSchema = z
     /** the record's revision (__v) when the edit form was opened (hidden); absent on a new module */
     revision: formRevision(),
   })
-  .strict();
+  .strict()
+  .refine((module) => module.passMark === null || module.hasPostTest, {
+    path: ['passMark'],
+    message: 'modules:passMark.needsPostTest',
+  });
 export type ModuleInput = z.output<typeof moduleSchema>;
 
 /** Which modules the list shows: "current" is drafts and published ones, the everyday view. */

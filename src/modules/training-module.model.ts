@@ -20,6 +20,8 @@ export const VERSIONED_FIELDS = [
   'audience',
   'prerequisites',
   'passMark',
+  'hasPreTest',
+  'hasPostTest',
   'attendanceThreshold',
   'certificateValidityMonths',
   'languages',
@@ -35,8 +37,14 @@ const trainingModuleSchema = new mongoose.Schema(
     deliveryMode: { type: String, required: true, enum: DELIVERY_MODES, default: 'classroom' },
     audience: { type: String, trim: true, default: '' },
     prerequisites: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingModule', default: [] },
-    /** percent needed in the assessment; null when the module has no assessment */
+    /** percent needed in the post-test; null when passing does not depend on a score */
     passMark: { type: Number, min: 0, max: 100, default: null },
+    /**
+     * whether participants sit a test before and after (assessments); absent on modules saved
+     * before these existed, read then as module-rules.ts says (a post-test exactly when a pass mark)
+     */
+    hasPreTest: { type: Boolean },
+    hasPostTest: { type: Boolean },
     attendanceThreshold: { type: Number, required: true, min: 0, max: 100, default: 80 },
     /** 0 = the certificate never expires */
     certificateValidityMonths: { type: Number, required: true, min: 0, default: 0 },

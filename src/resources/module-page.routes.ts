@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { listVersions } from '../modules/module-versioning.ts';
+import { testsOf } from '../modules/module-rules.ts';
 import { getModule, listPrerequisites } from '../modules/modules.service.ts';
 import { listResourcesForModule } from './resources.service.ts';
 
@@ -20,7 +21,15 @@ export function modulePageRouter(): Router {
       listResourcesForModule(req.user!, module),
     ]);
     await module.populate('institution', 'name code active');
-    res.render('modules/show', { title: module.title, module, prerequisites, versions, resources, canEdit: true });
+    res.render('modules/show', {
+      title: module.title,
+      module,
+      tests: testsOf(module),
+      prerequisites,
+      versions,
+      resources,
+      canEdit: true,
+    });
   });
 
   return router;
