@@ -34,6 +34,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     module,
     venue,
     days: session.days.map((d) => formatDay(d, session.timeZone, language)),
+    formatClosed: session.closedAt && formatInstant(session.closedAt, session.timeZone, language),
     enrolmentOpens: session.enrolmentOpensAt && formatInstant(session.enrolmentOpensAt, session.timeZone, language),
     enrolmentCloses: session.enrolmentClosesAt && formatInstant(session.enrolmentClosesAt, session.timeZone, language),
     trainers: session.trainers.map((t) => ({ lead: t.lead, name: people.get(t.person.toHexString()) ?? '' })),
@@ -58,6 +59,9 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     teaches: teaching,
     editable: manages && isActive(session.status),
     cancellable: manages && canCancel(session.status),
+    /** held and over: its results can be read, and confirmed by those who may close it */
+    held: session.endsAt <= new Date() && session.status !== 'cancelled' && session.status !== 'draft',
+    closable: can(actor, sessionPolicy, 'close', session) && !session.closedAt,
     panel: await enrolmentPanel(actor, session),
     materials: await listResourcesForModule(actor, { _id: session.module }),
   });
