@@ -40,6 +40,7 @@ import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { institutionMembers } from './people/people.service.ts';
+import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -146,6 +147,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(qualificationsRouter());
   app.use(enrolmentsRouter());
   app.use(noticesRouter());
+  app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

@@ -21,6 +21,7 @@ export const NAMESPACES = [
   'sessions',
   'enrolments',
   'notices',
+  'sheets',
 ] as const;
 
 /** The interface languages written right to left. */
