@@ -29,20 +29,28 @@ export async function uploadScans(
   const { session, day } = await loadSessionDay(actor, sessionId, date, 'upload');
   const checked = await checkFiles(files, FIELD);
   const other = checked.find((file) => !SCAN_TYPES.includes(file.mimeType));
-  if (other) throw new UploadRefusal(422, { [FIELD]: { key: 'sheets:upload.notScan', params: { name: other.originalName } } });
+  if (other)
+    throw new UploadRefusal(422, { [FIELD]: { key: 'sheets:upload.notScan', params: { name: other.originalName } } });
   const stored = await storeFiles(storage, checked);
   const inserted: number[] = [];
   try {
     for (const file of stored) inserted.push(await insertNext(session._id, day.date, file, actor));
   } catch (error) {
-    await PaperScan.deleteMany({ session: session._id, date: day.date, number: anyOf(inserted) }).catch(() => undefined);
+    await PaperScan.deleteMany({ session: session._id, date: day.date, number: anyOf(inserted) }).catch(
+      () => undefined,
+    );
     await discardStored(storage, stored);
     throw error;
   }
   return stored.length;
 }
 
-async function insertNext(session: mongoose.Types.ObjectId, date: string, file: StoredFile, actor: Actor): Promise<number> {
+async function insertNext(
+  session: mongoose.Types.ObjectId,
+  date: string,
+  file: StoredFile,
+  actor: Actor,
+): Promise<number> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const last = await PaperScan.findOne({ session, date }, { number: 1 }).sort({ number: -1 }).lean();
     const number = (last?.number ?? 0) + 1;

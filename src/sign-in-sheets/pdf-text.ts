@@ -101,7 +101,9 @@ export function drawLine(doc: PDFKit.PDFDocument, text: string, options: LineOpt
   while (size > minSize && widthOf(doc, pieces, size, bold) > width) size = Math.max(minSize, size - 0.5);
   const rtl = direction === 'rtl' || (direction === 'auto' && pieces.some((p) => p.arabic));
   while (pieces.length > 1 && widthOf(doc, pieces, size, bold) > width) {
-    pieces = rtl ? [{ text: '…', arabic: false }, ...pieces.slice(2)] : [...pieces.slice(0, -2), { text: '…', arabic: false }];
+    pieces = rtl
+      ? [{ text: '…', arabic: false }, ...pieces.slice(2)]
+      : [...pieces.slice(0, -2), { text: '…', arabic: false }];
   }
   const total = widthOf(doc, pieces, size, bold);
   const align = options.align ?? 'left';

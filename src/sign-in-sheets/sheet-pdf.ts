@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
-import { drawLine, registerFonts, type Direction } from './pdf-text.ts';
+import { drawLine, FONT_NAMES, registerFonts, type Direction } from './pdf-text.ts';
 
 // The sign-in sheet of one session day, drawn with pdfkit: on every page the header (module,
 // session, venue, day, trainers and the QR code of the sheet), one row per participant with a
@@ -39,7 +39,7 @@ const FOOTER = 22;
 /** at least this many empty rows for people who come without being enrolled */
 export const WALK_IN_ROWS = 5;
 /** the columns' shares of the width, from the start of the line */
-const COLUMN_SHARES = { number: 0.06, name: 0.31, serviceNumber: 0.15, institution: 0.22, signature: 0.26 };
+const COLUMN_SHARES = { number: 0.06, name: 0.3, serviceNumber: 0.17, institution: 0.21, signature: 0.26 };
 type Column = keyof typeof COLUMN_SHARES;
 const COLUMNS = Object.keys(COLUMN_SHARES) as Column[];
 
@@ -90,14 +90,41 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
     doc.addPage({ size: [g.width, g.height], margin: 0 });
     // header: the QR code at the end of the line, the text before it
     const textWidth = g.inner - QR_SIZE - 16;
-    drawLine(doc, content.title, { x: placed(0, textWidth), y: MARGIN + 14, width: textWidth, size: 15, bold: true, align: start, direction, minSize: 10 });
+    drawLine(doc, content.title, {
+      x: placed(0, textWidth),
+      y: MARGIN + 14,
+      width: textWidth,
+      size: 15,
+      bold: true,
+      align: start,
+      direction,
+      minSize: 10,
+    });
     content.headerLines.forEach((line, i) => {
       const y = MARGIN + 24 + (i + 1) * LINE;
-      drawLine(doc, line, { x: placed(0, textWidth), y, width: textWidth, size: 9.5, align: start, direction, minSize: 6.5 });
+      drawLine(doc, line, {
+        x: placed(0, textWidth),
+        y,
+        width: textWidth,
+        size: 9.5,
+        align: start,
+        direction,
+        minSize: 6.5,
+      });
     });
     const qrX = placed(g.inner - QR_SIZE, QR_SIZE);
     drawQr(doc, qr.modules, qrX, MARGIN, QR_SIZE);
-    drawLine(doc, content.qrCaption, { x: qrX - 10, y: MARGIN + QR_SIZE + 9, width: QR_SIZE + 20, size: 6.5, align: 'center', direction, minSize: 5 });
+    captionLines(doc, content.qrCaption, QR_SIZE + 16, 6.5).forEach((line, i) => {
+      drawLine(doc, line, {
+        x: qrX - 8,
+        y: MARGIN + QR_SIZE + 8 + i * 8,
+        width: QR_SIZE + 16,
+        size: 6.5,
+        align: 'center',
+        direction,
+        minSize: 5,
+      });
+    });
 
     // the table's head
     doc.lineWidth(0.8).strokeColor('#000');
@@ -105,7 +132,16 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
     doc.fillColor('#000');
     for (const column of COLUMNS) {
       const box = columns[column];
-      drawLine(doc, content.columns[column], { x: placed(box.offset, box.width) + 3, y: g.tableTop + 13.5, width: box.width - 6, size: 8.5, bold: true, align: start, direction, minSize: 6 });
+      drawLine(doc, content.columns[column], {
+        x: placed(box.offset, box.width) + 3,
+        y: g.tableTop + 13.5,
+        width: box.width - 6,
+        size: 8.5,
+        bold: true,
+        align: start,
+        direction,
+        minSize: 6,
+      });
     }
     // the rows of this page
     const first = (page - 1) * g.rowsPerPage;
@@ -115,12 +151,23 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
       doc.rect(MARGIN, top, g.inner, ROW).stroke();
       for (const column of COLUMNS.slice(1)) {
         const x = placed(columns[column].offset, columns[column].width);
-        doc.moveTo(content.rtl ? x + columns[column].width : x, top).lineTo(content.rtl ? x + columns[column].width : x, top + ROW).stroke();
+        doc
+          .moveTo(content.rtl ? x + columns[column].width : x, top)
+          .lineTo(content.rtl ? x + columns[column].width : x, top + ROW)
+          .stroke();
       }
       const person = content.participants[r];
       const cell = (column: Column, text: string, cellDirection: Direction, size = 9) => {
         const box = columns[column];
-        drawLine(doc, text, { x: placed(box.offset, box.width) + 3, y: top + 15.5, width: box.width - 6, size, align: start, direction: cellDirection, minSize: 6 });
+        drawLine(doc, text, {
+          x: placed(box.offset, box.width) + 3,
+          y: top + 15.5,
+          width: box.width - 6,
+          size,
+          align: start,
+          direction: cellDirection,
+          minSize: 6,
+        });
       };
       cell('number', String(r + 1), 'ltr', 8);
       if (person) {
@@ -129,10 +176,28 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
         cell('institution', person.institution, 'auto', 8);
       }
     }
-    drawLine(doc, content.pageOf(page, pages), { x: MARGIN, y: g.height - MARGIN, width: g.inner, size: 8.5, align: 'center', direction });
+    drawLine(doc, content.pageOf(page, pages), {
+      x: MARGIN,
+      y: g.height - MARGIN,
+      width: g.inner,
+      size: 8.5,
+      align: 'center',
+      direction,
+    });
   }
   doc.end();
   return done;
+}
+
+/** The QR code's caption in at most two lines, cut between words (each line is then ordered by drawLine). */
+function captionLines(doc: PDFKit.PDFDocument, text: string, width: number, size: number): string[] {
+  doc.font(FONT_NAMES.regular).fontSize(size);
+  const words = text.split(' ');
+  for (let cut = words.length; cut > 1; cut--) {
+    const first = words.slice(0, cut).join(' ');
+    if (doc.widthOfString(first) <= width) return cut === words.length ? [first] : [first, words.slice(cut).join(' ')];
+  }
+  return [text];
 }
 
 function columnBoxes(inner: number): Record<Column, { offset: number; width: number }> {

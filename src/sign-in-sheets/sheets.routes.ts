@@ -16,7 +16,15 @@ import { sheetCodes } from './sheet-codes.ts';
 import { sheetContent, sheetLanguage } from './sheet-content.ts';
 import { renderSheet } from './sheet-pdf.ts';
 import { scanNumber, sheetQuerySchema } from './sheets.schemas.ts';
-import { confirmDay, dayOfCode, loadSessionDay, paperDay, scanOf, signInSheet, unconfirmDay } from './sheets.service.ts';
+import {
+  confirmDay,
+  dayOfCode,
+  loadSessionDay,
+  paperDay,
+  scanOf,
+  signInSheet,
+  unconfirmDay,
+} from './sheets.service.ts';
 
 // A session day's paper: the printed sign-in sheet (PDF), the page where its signed scan comes
 // back, the scans, the coordinator's confirmation, and the QR code's landing. Every route is
@@ -48,7 +56,10 @@ export function signInSheetsRouter({ config, i18n, secret }: Deps): Router {
     const pdf = await renderSheet(sheetContent(sheet, { paper, url, t: i18n.getFixedT(language), language }), fontsDir);
     req.log.info({ session: id, date, userId: req.user!.id }, 'sign-in sheet printed');
     res.set('Content-Type', 'application/pdf');
-    res.set('Content-Disposition', contentDisposition(`sign-in-sheet-${sheet.module.code}-${sheet.day.date}.pdf`, { type: 'inline' }));
+    res.set(
+      'Content-Disposition',
+      contentDisposition(`sign-in-sheet-${sheet.module.code}-${sheet.day.date}.pdf`, { type: 'inline' }),
+    );
     res.set('X-Content-Type-Options', 'nosniff');
     res.send(pdf);
   });

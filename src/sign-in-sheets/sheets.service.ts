@@ -73,7 +73,9 @@ export type PaperOfDay = {
 export async function paperOfSession(sessionId: string | mongoose.Types.ObjectId): Promise<Map<string, PaperOfDay>> {
   const session = new mongoose.Types.ObjectId(String(sessionId));
   const [scans, confirmations] = await Promise.all([
-    PaperScan.find({ session }, { date: 1, number: 1, uploadedAt: 1, uploadedBy: 1 }).sort({ date: 1, number: 1 }).lean(),
+    PaperScan.find({ session }, { date: 1, number: 1, uploadedAt: 1, uploadedBy: 1 })
+      .sort({ date: 1, number: 1 })
+      .lean(),
     PaperConfirmation.find({ session }).lean(),
   ]);
   const names = await personNames(confirmations.map((c) => c.confirmedBy));
@@ -100,7 +102,10 @@ export async function paperDay(actor: Actor, sessionId: string, date: string) {
     moduleSummary(session.module),
     institutionSummary(session.institution),
   ]);
-  const names = await personNames([...scans.map((s) => s.uploadedBy), ...(confirmation ? [confirmation.confirmedBy] : [])]);
+  const names = await personNames([
+    ...scans.map((s) => s.uploadedBy),
+    ...(confirmation ? [confirmation.confirmedBy] : []),
+  ]);
   const nameOf = (id: mongoose.Types.ObjectId) => names.get(id.toHexString()) ?? '';
   return {
     session,
