@@ -44,6 +44,7 @@ import { assessmentsRouter } from './assessments/assessments.routes.ts';
 import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
+import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -153,6 +154,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(enrolmentsRouter());
   app.use(noticesRouter());
   app.use(attendanceRouter());
+  app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

@@ -46,15 +46,15 @@ const KIND_OF = {
 } as const;
 type Kind = (typeof KIND_OF)[keyof typeof KIND_OF];
 /** ids of things that are not records of a kind above: one's own notices, feed and reset tokens */
-const NOT_RECORDS = ['notices', 'feeds', 'reset-password'];
+const NOT_RECORDS = ['notices', 'feeds', 'reset-password', 'sheets'];
 /** routes with the id in the query string, which the route table cannot show */
 const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new', query: 'copy', kind: 'session' }];
 /** what anyone who sees a session may do: their own enrolment (its rules are the enrolment tests') */
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results)$/;
-/** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores */
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
+/** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores, print its sheets and upload their scans */
 const ALSO_ALLOWED: Record<string, Role[]> = {
   'GET /sessions/:id/enrolments': ['trainer'],
   'GET /sessions/:id/attendance': ['trainer'],
@@ -64,6 +64,10 @@ const ALSO_ALLOWED: Record<string, Role[]> = {
   'POST /sessions/:id/assessments': ['trainer'],
   'POST /sessions/:id/assessments/upload': ['trainer'],
   'GET /sessions/:id/results': ['trainer'],
+  'GET /sessions/:id/days/:date/sign-in-sheet.pdf': ['trainer'],
+  'GET /sessions/:id/days/:date/paper': ['trainer'],
+  'GET /sessions/:id/days/:date/paper/scans/:number': ['trainer'],
+  'POST /sessions/:id/days/:date/paper': ['trainer'],
 };
 
 const head = (path: string) => /^\/([^/]+)\/:/.exec(path)?.[1];
@@ -110,7 +114,8 @@ function checksFor(routes: Route[], role: Role, hidden: boolean): Check[] {
     const name = `${route.method} ${route.path}`;
     if (hidden) return [{ route, expect: 'refused 404' }];
     if (SELF_SERVICE.includes(name)) return [];
-    const changes = (route.method !== 'GET' || RESTRICTED_GET.test(route.path)) && !ALSO_ALLOWED[name]?.includes(role);
+    const restricted = route.method !== 'GET' || RESTRICTED_GET.test(route.path);
+    const changes = restricted && !ALSO_ALLOWED[name]?.includes(role);
     return [{ route, expect: changes ? 'refused 403' : 'not 404' }];
   });
 }

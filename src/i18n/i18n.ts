@@ -24,6 +24,7 @@ export const NAMESPACES = [
   'attendance',
   'results',
   'assessments',
+  'sheets',
 ] as const;
 
 /** The interface languages written right to left. */

@@ -14,14 +14,23 @@ const INLINE_TYPES = new Set(['application/pdf', 'image/png', 'image/jpeg']);
 
 export type StoredFileInfo = { storageKey: string; mimeType: string; originalName: string; sha256: string };
 
-export async function sendStoredFile(req: Request, res: Response, storage: FileStorage, file: StoredFileInfo) {
+export async function sendStoredFile(
+  req: Request,
+  res: Response,
+  storage: FileStorage,
+  file: StoredFileInfo,
+  /** always an attachment, even a PDF or an image (evidence is kept, not opened in place) */
+  { attachment = false } = {},
+) {
   const size = await storage.size(file.storageKey);
   if (size === undefined) throw notFound(); // a record whose file is gone: uploads:cleanup reports it
   const etag = `"${file.sha256}"`;
   res.setHeader('Content-Type', file.mimeType);
   res.setHeader(
     'Content-Disposition',
-    contentDisposition(file.originalName, { type: INLINE_TYPES.has(file.mimeType) ? 'inline' : 'attachment' }),
+    contentDisposition(file.originalName, {
+      type: !attachment && INLINE_TYPES.has(file.mimeType) ? 'inline' : 'attachment',
+    }),
   );
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Content-Security-Policy', 'sandbox');

@@ -6,6 +6,7 @@ import { Enrolment } from '../../src/enrolments/enrolment.model.ts';
 import { TrainerQualification } from '../../src/qualifications/trainer-qualification.model.ts';
 import { ResourceVersion } from '../../src/resources/resource-version.model.ts';
 import { Resource } from '../../src/resources/resource.model.ts';
+import { PaperScan } from '../../src/sign-in-sheets/paper-scan.model.ts';
 import { DiskStorage } from '../../src/storage/disk-storage.ts';
 import * as files from './files.ts';
 import { buildWorld } from './world.ts';
@@ -120,13 +121,23 @@ export async function accessWorld(uploadsDir: string) {
     back: '/',
   };
   const qualification = (await TrainerQualification.findOne().orFail()).id as string;
-  return {
-    people: p,
-    records,
-    fields,
-    // date: the sessions' day (every session here has the same one), for the attendance routes
-    params: { step: 'open', version: '1', module: m.published.id, qualification, date: s.open.days[0]!.date },
-  };
+  // every session's first day (the same date: the factory's default), with a signed sheet's scan
+  const date = s.open.days[0]!.date;
+  const paper = new DiskStorage(path.join(uploadsDir, 'paper'));
+  for (const session of [s.open, s.draft, s.abroad]) {
+    const temp = path.join(uploadsDir, `scan-${session.id as string}`);
+    await writeFile(temp, files.png());
+    const file = {
+      storageKey: await paper.put(temp),
+      originalName: 'sheet.png',
+      mimeType: 'image/png',
+      size: 1,
+      sha256: '1',
+    };
+    await PaperScan.create({ ...file, session: session._id, date, number: 1, uploadedBy: p.trainer._id });
+  }
+  const params = { step: 'open', version: '1', module: m.published.id, qualification, date, number: '1' };
+  return { people: p, records, fields, params };
 }
 export type AccessWorld = Awaited<ReturnType<typeof accessWorld>>;
 export type RecordName = keyof AccessWorld['records'];
