@@ -12,7 +12,10 @@ import { sessionSchema } from '../src/sessions/sessions.schemas.ts';
 import { cancelSession, changeSession } from '../src/scheduling/scheduling.service.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { testConfig, testI18n } from './support/context.ts';
-import { daysFromNow } from './support/factories.ts';
+import { buildTrainingSession, daysFromNow } from './support/factories.ts';
+import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
+import { closeSession } from '../src/results/results.service.ts';
+import { Types } from 'mongoose';
 import { buildWorld } from './support/world.ts';
 
 // Every kind of notice, produced by the journeys that send it (not by hand-made params), read
@@ -24,6 +27,47 @@ const MODULE = 'Preventing violent extremism';
 
 async function actorOf(person: { _id: unknown }) {
   return toActor((await Person.findById(person._id).lean().orFail()) as Parameters<typeof toActor>[0]);
+}
+
+/**
+ * A session held two days ago with three participants, closed: one came (completed), one came
+ * on no day marked (not completed), one was marked absent (no-show).
+ */
+async function closeHeldSession(
+  w: {
+    institutions: { academy: Parameters<typeof buildTrainingSession>[0]['venue'] };
+    modules: { pve: { _id: Types.ObjectId } };
+    people: Record<'first' | 'second' | 'third', { id: unknown; _id: Types.ObjectId }>;
+  },
+  coordinator: Awaited<ReturnType<typeof actorOf>>,
+) {
+  const date = daysFromNow(-2);
+  const held = await buildTrainingSession({
+    venue: w.institutions.academy,
+    module: w.modules.pve,
+    timeZone: 'Asia/Almaty',
+    days: [{ date, start: '09:00', end: '17:00' }],
+    status: 'in_progress',
+  });
+  for (const key of ['first', 'second', 'third'] as const) {
+    await enrolInManaged(coordinator, held, w.people[key].id as string, 'coordinator');
+  }
+  for (const [key, status] of [
+    ['first', 'present'],
+    ['third', 'absent'],
+  ] as const) {
+    const enrolment = await Enrolment.findOne({ session: held._id, person: w.people[key]._id }).orFail();
+    await AttendanceMark.create({
+      session: held._id,
+      date,
+      person: w.people[key]._id,
+      enrolment: enrolment._id,
+      status,
+      markedBy: new Types.ObjectId(coordinator.id),
+      markedAt: new Date(),
+    });
+  }
+  await closeSession(coordinator, held.id as string, { outcomes: {}, reasons: {} });
 }
 
 /** What an empty or unreplaced value leaves behind, with a name for the failure message. */
@@ -103,6 +147,7 @@ describe('notice texts', () => {
       'enrolled',
     );
     await sendSessionReminders();
+    await closeHeldSession(w, coordinator);
 
     const notices = await Notice.find({}).lean();
     expect(new Set(notices.map((n) => n.kind))).to.deep.equal(new Set(NOTICE_KINDS));
