@@ -5,6 +5,7 @@ import { AttendanceChange } from '../src/attendance/attendance-change.model.ts';
 import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
 import { attendanceOfSession, attendanceSharesOfSession } from '../src/attendance/attendance-queries.service.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { Person } from '../src/people/person.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { buildApp } from './support/context.ts';
 import { daysFromNow } from './support/factories.ts';
@@ -137,6 +138,33 @@ describe('attendance', () => {
       });
       const overview = await agent.get(w.base);
       expect(visibleText(overview.text)).to.include('Present').and.include('Late').and.include('1 of 3 days');
+    });
+
+    it('saves a day of a large session whole: 60 participants, four boxes each (the form limits allow 1,000)', async () => {
+      const w = await world();
+      const extra = await Person.insertMany(
+        Array.from({ length: 58 }, (_, i) => ({
+          fullName: `Participant ${i}`,
+          roles: ['staff'],
+          institution: w.ana.institution,
+          country: w.ana.country,
+        })),
+      );
+      await Enrolment.insertMany(
+        extra.map((person, i) => ({ session: w.session._id, person: person._id, state: 'enrolled', seat: i + 3 })),
+      );
+      const fields: Record<string, string> = {};
+      for (const id of [w.a, w.b, ...extra.map((p) => p.id as string)]) {
+        Object.assign(fields, {
+          [`status_${id}`]: 'late',
+          [`minutes_${id}`]: '90',
+          [`note_${id}`]: '',
+          [`reason_${id}`]: '',
+        });
+      }
+      const res = await post(await w.as('trainer'), `${w.base}/${today}`, fields);
+      expect(res.status, res.text.slice(0, 300)).to.equal(303);
+      expect(await AttendanceMark.countDocuments({ session: w.session._id, date: today })).to.equal(60);
     });
 
     it('“mark the others present” fills every unmarked row and keeps the exceptions chosen', async () => {

@@ -1,3 +1,4 @@
+import { FORM_FIELD_LIMIT } from '../http/form-limits.ts';
 import { z } from 'zod';
 import type { RowInput } from './attendance-rules.ts';
 
@@ -9,8 +10,8 @@ import type { RowInput } from './attendance-rules.ts';
 
 const BOX = /^(status|minutes|note|reason)_([A-Za-z0-9]{1,40})$/;
 
-/** Up to this many boxes a form (the urlencoded parser takes 200 parameters at most). */
-const MAX_BOXES = 200;
+/** Up to this many boxes a form (the urlencoded parser takes FORM_FIELD_LIMIT parameters at most). */
+const MAX_BOXES = FORM_FIELD_LIMIT;
 
 export const dayFormSchema = z
   .record(z.string(), z.unknown())
