@@ -53,7 +53,7 @@ const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|results\.csv|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
 /** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores, print its sheets and upload their scans */
 const ALSO_ALLOWED: Record<string, Role[]> = {
   'GET /sessions/:id/enrolments': ['trainer'],
@@ -64,6 +64,7 @@ const ALSO_ALLOWED: Record<string, Role[]> = {
   'POST /sessions/:id/assessments': ['trainer'],
   'POST /sessions/:id/assessments/upload': ['trainer'],
   'GET /sessions/:id/results': ['trainer'],
+  'GET /sessions/:id/results.csv': ['trainer'],
   'GET /sessions/:id/days/:date/sign-in-sheet.pdf': ['trainer'],
   'GET /sessions/:id/days/:date/paper': ['trainer'],
   'GET /sessions/:id/days/:date/paper/scans/:number': ['trainer'],

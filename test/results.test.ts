@@ -228,6 +228,32 @@ describe('closing a session and its results', () => {
     expect(visibleText(page.text)).to.include('Day 2 was marked wrongly.');
   });
 
+  it('the record downloads as CSV: each day’s mark and minutes, attendance, scores, gain and the result', async () => {
+    await AttendanceMark.updateOne(
+      { session: session._id, person: people.half._id, status: 'absent' },
+      { $set: { status: 'late', minutes: 90 } },
+    );
+    await post(coordinator, `/sessions/${session.id}/close`, {});
+    const trainer = await signIn(app, w.people.trainer.email!);
+    const csv = await trainer.get(`/sessions/${session.id}/results.csv`).expect(200);
+    expect(csv.headers['content-type']).to.equal('text/csv; charset=utf-8');
+    expect(csv.headers['content-disposition']).to.match(/^attachment; filename="?results-[0-9a-f]{24}\.csv"?$/);
+    const [header, ...rows] = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const [first, second] = session.days.map((d) => d.date);
+    expect(header).to.equal(
+      `Name,Service number,Institution,${first},${first} minutes,${second},${second} minutes,Attendance (%),Pre-test,Post-test,Gain,Result`,
+    );
+    expect(rows).to.include(`Berik Half,Ber,Almaty Academy,Present,,Late,90,60,55,90,35,Not completed`);
+    expect(rows).to.include(`Aida Full,Aid,Almaty Academy,Present,,Present,,100,60,85,25,Completed`);
+    expect(rows).to.include(`Dana Absent,Dan,Almaty Academy,Absent,,Absent,,0,,,,No-show`);
+    expect(rows).to.have.length(4);
+    const staff = await signIn(app, w.people.staff.email!);
+    await staff.get(`/sessions/${session.id}/results.csv`).expect(403);
+  });
+
   it('only admins and coordinators of the venue close or reopen; others of the country are refused (403), others do not see it (404)', async () => {
     const refusals: [string, number][] = [
       [w.people.trainer.email!, 403],

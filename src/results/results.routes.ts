@@ -2,7 +2,9 @@ import { Router } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { handleForm } from '../http/form.ts';
 import { closeSchema, reopenSchema } from './results.schemas.ts';
-import { closeSession, closingReview, reopenSession, sessionResults } from './results.service.ts';
+import { create as contentDisposition } from 'content-disposition';
+import { deliveryCsv } from './delivery-csv.ts';
+import { closeSession, closingReview, deliveryRecord, reopenSession, sessionResults } from './results.service.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 
@@ -40,6 +42,18 @@ export function resultsRouter(): Router {
       venueTime: venueTimeIn(req.language),
       ...results,
     });
+  });
+
+  router.get('/sessions/:id/results.csv', requireUser, async (req, res) => {
+    const { session, days, rows } = await deliveryRecord(req.user!, String(req.params.id));
+    const csv = deliveryCsv(days, rows, {
+      header: (column) => req.t(`results:csv.${column}`),
+      status: (status) => req.t(`attendance:statuses.${status}`),
+      outcome: (outcome) => req.t(`results:outcomes.${outcome}`),
+    });
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', contentDisposition(`results-${session.id as string}.csv`));
+    res.send(csv);
   });
 
   router.get('/sessions/:id/reopen', requireUser, async (req, res) => {

@@ -12,6 +12,8 @@ import type { TrainingSessionDocument } from '../sessions/session-queries.servic
 import { attendancePercent, proposeResult, type Outcome, type ProposedResult } from './result-rules.ts';
 import { resultInputs, type ParticipantInputs } from './result-inputs.ts';
 import { SessionClosing, SessionResult } from './session-result.model.ts';
+import type { DeliveryRow } from './delivery-csv.ts';
+import { attendanceOfSession } from '../attendance/attendance-queries.service.ts';
 import type { CloseInput } from './results.schemas.ts';
 
 // Closing a session (issue 12, decision 0013): once it has ended, a coordinator reviews each
@@ -206,6 +208,31 @@ export async function sessionResults(actor: Actor, sessionId: string) {
     rows,
     closings: closings.map((c) => ({ ...c, byName: personById.get(c.by.toHexString())?.fullName ?? '' })),
   };
+}
+
+/** What the delivery CSV lists (delivery-csv.ts): the session's days and each seated participant's record. */
+export async function deliveryRecord(actor: Actor, sessionId: string) {
+  const session = await getSession(actor, sessionId, 'readRoster');
+  const [participants, attendance, { participants: inputs }, results] = await Promise.all([
+    roster(actor, session.id as string),
+    attendanceOfSession(session._id),
+    resultInputs(session),
+    SessionResult.find({ session: session._id }).lean(),
+  ]);
+  const confirmed = new Map(results.filter((r) => r.confirmedAt).map((r) => [r.person.toHexString(), r.outcome]));
+  const rows: DeliveryRow[] = participants.enrolled.map((row) => {
+    const personId = row.person._id.toHexString();
+    const own = inputs.get(personId) ?? emptyInputs(session);
+    return {
+      person: row.person,
+      marks: attendance.byPerson.get(personId) ?? new Map(),
+      percent: attendancePercent(own.tally),
+      pre: own.pre,
+      post: own.post,
+      outcome: confirmed.get(personId),
+    };
+  });
+  return { session, days: session.days.map((d) => d.date), rows };
 }
 
 /**
