@@ -181,6 +181,10 @@ describe('closing a session and its results', () => {
     expect(text).to.include('Retook the post-test orally and passed.');
     expect(text).to.include('No-show');
     expect(text).not.to.include('Reopen the session');
+
+    const roster = visibleText((await trainer.get(`/sessions/${session.id}/enrolments`).expect(200)).text);
+    expect(roster).to.include('Result');
+    expect(roster).to.match(/Dana Absent.*Did not attend \(no-show\)/);
   });
 
   it('a participant sees their result in My training', async () => {

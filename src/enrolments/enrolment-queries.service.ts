@@ -41,6 +41,8 @@ export type RosterRow = {
   person: PersonRow;
   /** for a withdrawn place: whether the person withdrew or was removed, and by whom */
   ended?: EndedBy;
+  /** a seated participant's result once the session is closed (or attended, reopened) */
+  outcome?: string;
 };
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
@@ -61,6 +63,7 @@ export async function roster(actor: Actor, sessionId: string) {
     requestedAt: e.requestedAt,
     person: people.row(e.person),
     ended: endedBy(actor, { state: e.state, removedBy: people.remover(e.removedBy) }),
+    outcome: e.outcome ?? undefined,
   });
   const enrolled = rows
     .filter((e) => e.state === 'enrolled')
