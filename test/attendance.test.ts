@@ -6,6 +6,7 @@ import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
 import { attendanceOfSession, attendanceSharesOfSession } from '../src/attendance/attendance-queries.service.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { Person } from '../src/people/person.model.ts';
+import { PaperScan } from '../src/sign-in-sheets/paper-scan.model.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { buildApp } from './support/context.ts';
 import { daysFromNow } from './support/factories.ts';
@@ -165,6 +166,28 @@ describe('attendance', () => {
       const res = await post(await w.as('trainer'), `${w.base}/${today}`, fields);
       expect(res.status, res.text.slice(0, 300)).to.equal(303);
       expect(await AttendanceMark.countDocuments({ session: w.session._id, date: today })).to.equal(60);
+    });
+
+    it('says whether the day’s signed sheet came back, and links the sheet and its paper page', async () => {
+      const w = await world();
+      const agent = await w.as('trainer');
+      const before = await agent.get(`${w.base}/${today}`).expect(200);
+      expect(visibleText(before.text)).to.include('No signed sheet has come back for this day yet.');
+      const paperPage = `/sessions/${w.session.id as string}/days/${today}/paper`;
+      expect(links(before.text)).to.include(paperPage);
+      await PaperScan.create({
+        session: w.session._id,
+        date: today,
+        number: 1,
+        storageKey: 'k',
+        originalName: 'sheet.png',
+        mimeType: 'image/png',
+        size: 1,
+        sha256: '1',
+        uploadedBy: w.trainer._id,
+      });
+      const after = await agent.get(`${w.base}/${today}`).expect(200);
+      expect(visibleText(after.text)).to.include('Scans of the signed sheet: 1 (not yet confirmed from paper).');
     });
 
     it('“mark the others present” fills every unmarked row and keeps the exceptions chosen', async () => {

@@ -1,3 +1,4 @@
+import { paperOfSession, type PaperOfDay } from '../sign-in-sheets/sheets.service.ts';
 import type { Actor } from '../access/actor.ts';
 import { participantsOf } from '../enrolments/enrolment-queries.service.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
@@ -42,15 +43,23 @@ export async function attendanceOverview(actor: Actor, sessionId: string, langua
   };
 }
 
+/** The day's signed sheet as the page says it: how many scans, and who confirmed it when. */
+function paperShown(paper: PaperOfDay | undefined, when: (at: Date) => string) {
+  if (!paper) return undefined;
+  const { confirmed } = paper;
+  return { count: paper.scans.count, confirmed: confirmed && { by: confirmed.byName, at: when(confirmed.at) } };
+}
+
 /** One day's grid: participants, their marks, who needs a reason, and each one's history. */
 export async function attendanceDay(actor: Actor, sessionId: string, date: string, language: string, now = new Date()) {
   const session = await loadSessionFor(actor, sessionId, 'view');
   const day = session.days.find((d) => d.date === dayOf(session, date).date)!;
-  const [names, participants, attendance, changes] = await Promise.all([
+  const [names, participants, attendance, changes, paper] = await Promise.all([
     heading(session),
     participantsOf(session._id),
     attendanceOfSession(session._id),
     AttendanceChange.find({ session: session._id, date }).sort({ at: 1 }).lean(),
+    paperOfSession(session._id),
   ]);
   const marks = new Map(attendance.marks.filter((m) => m.date === date).map((m) => [m.person, m]));
   const who = await personNames([
@@ -70,6 +79,8 @@ export async function attendanceDay(actor: Actor, sessionId: string, date: strin
       label: formatDay(day, session.timeZone, language),
       length: (day.endsAt.getTime() - day.startsAt.getTime()) / 60_000,
     },
+    /** the signed sheet of the day, when one came back (src/sign-in-sheets) */
+    paper: paperShown(paper.get(date), when),
     previous: session.days[index - 1]?.date,
     next: session.days[index + 1]?.date,
     over: isOver(day, now),
