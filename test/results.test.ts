@@ -220,10 +220,14 @@ describe('closing a session and its results', () => {
     expect(await outcomeOf(people.half)).to.equal('attended');
     expect(await outcomeOf(people.absent)).to.equal(undefined);
 
-    await AttendanceMark.updateOne(
-      { session: session._id, person: people.half._id, status: 'absent' },
-      { $set: { status: 'present' } },
-    );
+    // reopened, the session's trainer may correct the day again (with a reason: the day is over)
+    const trainer = await signIn(app, w.people.trainer.email!);
+    const second = session.days[1]!.date;
+    const corrected = await post(trainer, `/sessions/${session.id}/attendance/${second}`, {
+      [`status_${people.half.id as string}`]: 'present',
+      [`reason_${people.half.id as string}`]: 'Signed the paper sheet; marked absent by mistake.',
+    });
+    expect(corrected.status, corrected.text.slice(0, 500)).to.equal(303);
     expect((await post(coordinator, `/sessions/${session.id}/close`, {})).status).to.equal(303);
     expect(await outcomeOf(people.half)).to.equal('completed');
     const half = await SessionResult.findOne({ session: session._id, person: people.half._id }).lean().orFail();
