@@ -40,7 +40,7 @@ import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { resultsRouter } from './results/results.routes.ts';
-import { FORM_BODY_LIMIT, FORM_FIELD_LIMIT } from './http/form-limits.ts';
+import { FORM_BODY_LIMIT, FORM_FIELD_LIMIT, largeForms } from './http/form-limits.ts';
 import { assessmentsRouter } from './assessments/assessments.routes.ts';
 import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
@@ -111,6 +111,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(placementDoor());
   app.use(databaseGate); // before the login sessions, which read the database
 
+  app.use(largeForms());
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
   app.use(

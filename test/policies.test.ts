@@ -15,23 +15,23 @@ import { academy, actors, F, kampala, kz, oid, session, status, table, ug, Y } f
 
 describe('session policy', () => {
   describe('an open session at the academy, taught by the trainer', () => {
-    //                           read update cancel manageEnrolments readRoster enrolSelf
+    //                           read update cancel manageEnrolments close readRoster enrolSelf
     table(sessionPolicy, session(academy, kz, 'open'), {
-      admin: [Y, Y, Y, Y, Y, Y],
-      coordinator: [Y, Y, Y, Y, Y, Y],
-      otherCoordinator: [Y, F, F, F, F, Y],
-      trainer: [Y, F, F, F, Y, F],
-      otherTrainer: [Y, F, F, F, F, Y],
-      staff: [Y, F, F, F, F, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y],
+      coordinator: [Y, Y, Y, Y, Y, Y, Y],
+      otherCoordinator: [Y, F, F, F, F, F, Y],
+      trainer: [Y, F, F, F, F, Y, F],
+      otherTrainer: [Y, F, F, F, F, F, Y],
+      staff: [Y, F, F, F, F, F, Y],
       foreignStaff: 'unseen',
     });
   });
   describe('a draft session at the academy: only its managers and its trainers know of it', () => {
     table(sessionPolicy, session(academy, kz, 'draft'), {
-      admin: [Y, Y, Y, Y, Y, Y],
-      coordinator: [Y, Y, Y, Y, Y, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y],
+      coordinator: [Y, Y, Y, Y, Y, Y, Y],
       otherCoordinator: 'unseen',
-      trainer: [Y, F, F, F, Y, F],
+      trainer: [Y, F, F, F, F, Y, F],
       otherTrainer: 'unseen',
       staff: 'unseen',
       foreignStaff: 'unseen',
@@ -39,13 +39,13 @@ describe('session policy', () => {
   });
   describe('an open session in Uganda: a scope reaching there does not show it', () => {
     table(sessionPolicy, session(kampala, ug, 'open'), {
-      admin: [Y, Y, Y, Y, Y, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y],
       coordinator: 'unseen',
       otherCoordinator: 'unseen',
-      trainer: [Y, F, F, F, Y, F],
+      trainer: [Y, F, F, F, F, Y, F],
       otherTrainer: 'unseen',
       staff: 'unseen',
-      foreignStaff: [Y, F, F, F, F, Y],
+      foreignStaff: [Y, F, F, F, F, F, Y],
     });
   });
   it('says why a trainer may not enrol in a session they teach, and why staff may not enrol abroad', () => {
@@ -265,6 +265,7 @@ describe('permissions', () => {
       update: false,
       cancel: false,
       manageEnrolments: false,
+      close: false,
       readRoster: true,
       enrolSelf: false,
     });

@@ -1,4 +1,4 @@
-import { FORM_FIELD_LIMIT } from '../http/form-limits.ts';
+import { LARGE_FORM_FIELD_LIMIT } from '../http/form-limits.ts';
 import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
 import { readScore, type Scores } from './assessment-rules.ts';
 import type { AssessmentRules, ScoreChange, SheetRow } from './assessments.service.ts';
@@ -13,10 +13,10 @@ export const TESTS = ['pre', 'post'] as const;
 export type Test = (typeof TESTS)[number];
 
 /**
- * How many boxes one form may carry: the app reads at most FORM_FIELD_LIMIT fields of a form,
+ * How many boxes one form may carry: the app reads at most LARGE_FORM_FIELD_LIMIT fields of a form,
  * a few of which are the token and `loaded`. A bigger session's scores are imported from a CSV.
  */
-export const MAX_BOXES = FORM_FIELD_LIMIT - 10;
+export const MAX_BOXES = LARGE_FORM_FIELD_LIMIT - 10;
 
 export const boxName = (test: Test, personId: string) => `${test}-${personId}`;
 export const testsOf = (rules: AssessmentRules): Test[] =>

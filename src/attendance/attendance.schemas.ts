@@ -1,4 +1,4 @@
-import { FORM_FIELD_LIMIT } from '../http/form-limits.ts';
+import { LARGE_FORM_FIELD_LIMIT } from '../http/form-limits.ts';
 import { z } from 'zod';
 import type { RowInput } from './attendance-rules.ts';
 
@@ -10,8 +10,8 @@ import type { RowInput } from './attendance-rules.ts';
 
 const BOX = /^(status|minutes|note|reason)_([A-Za-z0-9]{1,40})$/;
 
-/** Up to this many boxes a form (the urlencoded parser takes FORM_FIELD_LIMIT parameters at most). */
-const MAX_BOXES = FORM_FIELD_LIMIT;
+/** Up to this many boxes a form (the urlencoded parser takes LARGE_FORM_FIELD_LIMIT parameters at most). */
+const MAX_BOXES = LARGE_FORM_FIELD_LIMIT;
 
 export const dayFormSchema = z
   .record(z.string(), z.unknown())

@@ -1,7 +1,31 @@
-// How much one urlencoded form may carry. The largest form is a day's attendance for a session
-// of the largest capacity (1,000 seats, sessions.schemas.ts): four boxes a participant, plus the
-// token and a button; the closing review and the score grid carry two a participant. A body
-// past these limits is refused with 413 before any handler runs.
+import express, { type RequestHandler } from 'express';
 
-export const FORM_FIELD_LIMIT = 4_010;
-export const FORM_BODY_LIMIT = '1mb';
+// How much one urlencoded form may carry. Every form is held to the small limits, so a hostile
+// body is refused with 413 before any handler runs. Three forms carry a box or more a participant
+// and get the large limits: a day's attendance for a session of the largest capacity (1,000
+// seats, sessions.schemas.ts) has four boxes a participant plus the token and a button; the
+// score grid and the closing review carry two.
+
+export const FORM_FIELD_LIMIT = 200;
+export const FORM_BODY_LIMIT = '100kb';
+
+export const LARGE_FORM_FIELD_LIMIT = 4_010;
+export const LARGE_FORM_BODY_LIMIT = '1mb';
+
+/** The forms with a row a participant; POSTs only. */
+const LARGE_FORM_PATHS = ['/sessions/:id/attendance/:date', '/sessions/:id/assessments', '/sessions/:id/close'];
+
+/**
+ * Parses the large forms with the large limits. Mounted before the ordinary parser, which then
+ * leaves a body already read alone.
+ */
+export function largeForms(): RequestHandler {
+  const router = express.Router();
+  const parse = express.urlencoded({
+    extended: false,
+    limit: LARGE_FORM_BODY_LIMIT,
+    parameterLimit: LARGE_FORM_FIELD_LIMIT,
+  });
+  for (const path of LARGE_FORM_PATHS) router.post(path, parse);
+  return router;
+}
