@@ -6,7 +6,8 @@ import { seedDemo, type SeedCount } from '../demo/seed.ts';
 // npm run seed:demo: fills the database with the demo world (two countries, four institutions,
 // about sixty staff, demo accounts that sign in with DEMO_PASSWORD, modules, curricula, and
 // sessions past, running and upcoming). Safe to run again: it only adds what is missing; the
-// sessions, dated from the day of the first run, are made once. For demonstrations and training, never for a live deployment.
+// sessions, dated from the day of the first run, are made once. For demonstrations and
+// training, never for a live deployment.
 
 const config = loadConfigOrExit();
 

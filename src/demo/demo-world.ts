@@ -219,7 +219,10 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   // as on their own service's lists, and Arabic as the language they read. Service numbers are
   // the exchange's, unique in Uganda like every other.
   { ...pats('EXCH/SD/0417', 'عبد الرحمن محمد أحمد', 'male', 'نقيب'), language: 'ar' },
-  { ...pats('EXCH/SD/0522', 'فاطمة عثمان إبراهيم', 'female', 'ملازم أول', { email: 'staff.ar@demo.test' }), language: 'ar' },
+  {
+    ...pats('EXCH/SD/0522', 'فاطمة عثمان إبراهيم', 'female', 'ملازم أول', { email: 'staff.ar@demo.test' }),
+    language: 'ar',
+  },
   { ...pats('EXCH/SD/0389', 'ياسر الطيب حسن', 'male', 'رائد'), language: 'ar' },
 ];
 

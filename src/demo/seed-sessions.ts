@@ -1,7 +1,11 @@
 import { DateTime } from 'luxon';
 import mongoose from 'mongoose';
-import type { Actor } from '../access/actor.ts';
-import { assessmentRules, sessionForScores, writeScores, type ScoreChange } from '../assessments/assessments.service.ts';
+import {
+  assessmentRules,
+  sessionForScores,
+  writeScores,
+  type ScoreChange,
+} from '../assessments/assessments.service.ts';
 import { markDay } from '../attendance/attendance.service.ts';
 import { dayMinutes, type RowInput } from '../attendance/attendance-rules.ts';
 import { anyOf } from '../db/query.ts';
@@ -14,7 +18,7 @@ import { closeSession } from '../results/results.service.ts';
 import type { Outcome } from '../results/result-rules.ts';
 import { sessionSchema } from '../sessions/sessions.schemas.ts';
 import { advanceSession, createSession } from '../sessions/sessions.service.ts';
-import { TrainingSession, type TrainingSessionDocument } from '../sessions/training-session.model.ts';
+import { TrainingSession } from '../sessions/training-session.model.ts';
 import { DEMO_PEOPLE } from './demo-world.ts';
 import { DEMO_SESSIONS, type DayMark, type DemoSession, type DemoWhen } from './demo-sessions.ts';
 
@@ -100,11 +104,7 @@ async function loadWorld(): Promise<World> {
 }
 
 /** A demo session made (or taken up), its people, marks, scores and closing; skipped when its module, venue or people are gone. */
-async function seedSession(
-  world: World,
-  spec: DemoSession,
-  now: Date,
-): Promise<'created' | 'existing' | 'skipped'> {
+async function seedSession(world: World, spec: DemoSession, now: Date): Promise<'created' | 'existing' | 'skipped'> {
   const module = world.modules.get(spec.module);
   const venue = world.venues.get(spec.venue);
   const coordinator = world.people.get(spec.coordinator);
@@ -155,7 +155,8 @@ async function seedSession(
     const person = world.people.get(p.name);
     return person ? [{ spec: p, person }] : [];
   });
-  for (const { person } of participants) await enrolInManaged(scheduler, session, person._id.toHexString(), 'coordinator');
+  for (const { person } of participants)
+    await enrolInManaged(scheduler, session, person._id.toHexString(), 'coordinator');
   for (const name of spec.requests ?? []) {
     const person = world.people.get(name);
     if (person) await enrol(toActor(person), id); // 'already' when they asked in a run cut short
