@@ -4,8 +4,10 @@ import { DEMO_ACCOUNTS } from '../demo/demo-world.ts';
 import { seedDemo, type SeedCount } from '../demo/seed.ts';
 
 // npm run seed:demo: fills the database with the demo world (two countries, four institutions,
-// about sixty staff, demo accounts that sign in with DEMO_PASSWORD). Safe to run again: it
-// only adds what is missing. For demonstrations and training, never for a live deployment.
+// about sixty staff, demo accounts that sign in with DEMO_PASSWORD, modules, curricula, and
+// sessions past, running and upcoming). Safe to run again: it only adds what is missing; the
+// sessions, dated from the day of the first run, are made once. For demonstrations and
+// training, never for a live deployment.
 
 const config = loadConfigOrExit();
 
@@ -37,6 +39,7 @@ await withDatabase(
           (summary.accountsCreated > 0 ? ` (${summary.accountsCreated} new accounts with an e-mail)` : ''),
         line('modules', summary.modules),
         line('curricula', summary.curricula),
+        line('sessions', summary.sessions),
         '',
         'Sign in with DEMO_PASSWORD as:',
         ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),

@@ -18,6 +18,9 @@ export type DemoModule = {
   audience: string;
   prerequisites: string[];
   passMark: number | null;
+  /** whether participants sit a test before the module and after it (scored 0–100) */
+  hasPreTest: boolean;
+  hasPostTest: boolean;
   attendanceThreshold: number;
   certificateValidityMonths: number;
   tags: string[];
@@ -55,6 +58,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: ALL_OFFICERS,
     prerequisites: [],
     passMark: 60,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 80,
     certificateValidityMonths: 0,
     tags: ['pve', 'basic-training'],
@@ -74,6 +79,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: ALL_OFFICERS,
     prerequisites: ['UG-PVE-01'],
     passMark: 60,
+    hasPreTest: false,
+    hasPostTest: true,
     attendanceThreshold: 80,
     certificateValidityMonths: 0,
     tags: ['pve', 'basic-training', 'human-rights'],
@@ -93,6 +100,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: ALL_OFFICERS,
     prerequisites: ['UG-PVE-01'],
     passMark: 60,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 80,
     certificateValidityMonths: 0,
     tags: ['pve', 'basic-training', 'security'],
@@ -112,6 +121,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Officers working in wards and units that hold violent extremist prisoners.',
     prerequisites: ['UG-PVE-01', 'UG-PVE-03'],
     passMark: 70,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 90,
     certificateValidityMonths: 24,
     tags: ['pve', 'risk-assessment'],
@@ -131,6 +142,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Officers in charge, their deputies and security officers.',
     prerequisites: ['UG-PVE-02', 'UG-PVE-04'],
     passMark: 70,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 90,
     certificateValidityMonths: 0,
     tags: ['pve', 'security'],
@@ -151,6 +164,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Welfare, rehabilitation and education officers, and officers in charge.',
     prerequisites: ['UG-PVE-04'],
     passMark: 60,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 80,
     certificateValidityMonths: 0,
     tags: ['pve', 'rehabilitation'],
@@ -172,6 +187,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Сотрудники учреждений уголовно-исполнительной системы всех категорий.',
     prerequisites: [],
     passMark: 60,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 80,
     certificateValidityMonths: 36,
     tags: ['pve'],
@@ -192,6 +209,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Сотрудники отделов безопасности, режима и воспитательной работы.',
     prerequisites: ['KZ-PVE-01'],
     passMark: 70,
+    hasPreTest: true,
+    hasPostTest: true,
     attendanceThreshold: 90,
     certificateValidityMonths: 36,
     tags: ['pve', 'risk-assessment'],
@@ -211,6 +230,8 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     audience: 'Младший начальствующий состав отделов безопасности и режима.',
     prerequisites: [],
     passMark: null,
+    hasPreTest: false,
+    hasPostTest: false,
     attendanceThreshold: 100,
     certificateValidityMonths: 0,
     tags: ['security'],

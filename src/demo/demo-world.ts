@@ -33,6 +33,8 @@ export type DemoPerson = {
   /** without one the person is on record but cannot sign in */
   email: string | undefined;
   roles: Role[];
+  /** the language they read; the institution's when not given */
+  language?: Language;
 };
 
 export const DEMO_COUNTRIES: readonly DemoCountry[] = [
@@ -88,6 +90,7 @@ export const DEMO_ACCOUNTS: readonly { email: string; description: string }[] = 
   { email: 'coordinator.kz@demo.test', description: 'coordinator, Prison Staff Training Centre (Russian)' },
   { email: 'trainer.kz@demo.test', description: 'trainer, Prison Staff Training Centre (Russian)' },
   { email: 'staff.kz@demo.test', description: 'staff member, Penal Colony No. 12 (Russian)' },
+  { email: 'staff.ar@demo.test', description: 'exchange officer at the Uganda academy (Arabic)' },
 ];
 
 type PersonOptions = { email?: string; roles?: Role[] };
@@ -211,6 +214,16 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   luzira('UPS/15587', 'Doreen Nabirye', 'female', 'Wardress'),
   luzira('UPS/09421', 'Charles Oryem', 'male', 'Principal Officer II'),
   luzira('UPS/15902', 'Jordan Kyomuhendo', 'undisclosed', 'Warder'),
+
+  // Guest officers at the Uganda academy on a regional staff exchange: names in Arabic script,
+  // as on their own service's lists, and Arabic as the language they read. Service numbers are
+  // the exchange's, unique in Uganda like every other.
+  { ...pats('EXCH/SD/0417', 'عبد الرحمن محمد أحمد', 'male', 'نقيب'), language: 'ar' },
+  {
+    ...pats('EXCH/SD/0522', 'فاطمة عثمان إبراهيم', 'female', 'ملازم أول', { email: 'staff.ar@demo.test' }),
+    language: 'ar',
+  },
+  { ...pats('EXCH/SD/0389', 'ياسر الطيب حسن', 'male', 'رائد'), language: 'ar' },
 ];
 
 // The training modules (Uganda's six PVE modules and the Kazakhstan centre's course in Russian)

@@ -10,6 +10,7 @@ import { TrainingModule } from '../modules/training-module.model.ts';
 import { Person } from '../people/person.model.ts';
 import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_MODULES, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { seedDemoSessions } from './seed-sessions.ts';
 
 // Fills an empty or already seeded database with the demo world of ./demo-world.ts.
 // Idempotent: what is already there (same country code, institution code, e-mail or service
@@ -27,6 +28,8 @@ export type SeedSummary = {
   accountsCreated: number;
   modules: SeedCount;
   curricula: SeedCount;
+  /** made once per database (seed-sessions.ts); on later runs, the sessions at the demo venues */
+  sessions: SeedCount;
 };
 
 type Ids = Map<string, mongoose.Types.ObjectId>;
@@ -37,6 +40,7 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
   const people = await seedPeople(institutions.records, password, hashCost);
   const modules = await seedModules(institutions.records);
   const { created, existing } = await seedDemoCurricula(); // after the modules they list
+  const sessions = await seedDemoSessions(); // after the people and modules they are made of
   return {
     countries: countries.count,
     institutions: institutions.count,
@@ -44,6 +48,7 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
     accountsCreated: people.accountsCreated,
     modules,
     curricula: { created, existing },
+    sessions,
   };
 }
 
@@ -127,7 +132,7 @@ async function seedPeople(
       // coordinators and trainers act in their own institution
       scopeInstitutions:
         institution && spec.roles.some((r) => r === 'coordinator' || r === 'trainer') ? [institution.id] : [],
-      language: languageOf.get(spec.institutionCode ?? '') ?? 'en',
+      language: spec.language ?? languageOf.get(spec.institutionCode ?? '') ?? 'en',
     });
     try {
       await person.save();
@@ -196,6 +201,8 @@ async function seedModules(institutions: Map<string, InstitutionRecord>): Promis
       deliveryMode: spec.deliveryMode,
       audience: spec.audience,
       passMark: spec.passMark,
+      hasPreTest: spec.hasPreTest,
+      hasPostTest: spec.hasPostTest,
       attendanceThreshold: spec.attendanceThreshold,
       certificateValidityMonths: spec.certificateValidityMonths,
       tags: spec.tags,
