@@ -113,7 +113,7 @@ describe('closing a session and its results', () => {
     const page = await coordinator.get(`/sessions/${session.id}/close`).expect(200);
     expectNoMissingTranslations(page.text);
     const text = visibleText(page.text);
-    expect(text).to.include('Attended 50 %, below the 80 % required.');
+    expect(text).to.include('Attended 50%, below the 80% required.');
     expect(text).to.include('Post-test score 65.5, below the pass mark of 70.');
     const proposed = (person: Person) =>
       new RegExp(`<option value="(\\w+)" selected>[^<]*\\(proposed\\)`).exec(

@@ -4,7 +4,7 @@ import { can } from '../access/policy.ts';
 import { sessionPolicy } from '../access/session.policy.ts';
 import { personSummaries } from '../people/people.service.ts';
 import { conflict, FieldValidationError, type FieldErrors } from '../http/errors.ts';
-import { roster, type RosterRow } from '../enrolments/enrolment-queries.service.ts';
+import { participantsOf, roster, type RosterRow } from '../enrolments/enrolment-queries.service.ts';
 import { recordOutcomes, type EnrolmentOutcome } from '../enrolments/outcomes.service.ts';
 import { tell } from '../enrolments/enrolment-notices.ts';
 import { getSession, recordClosing } from '../sessions/sessions.service.ts';
@@ -182,13 +182,18 @@ export async function reopenSession(actor: Actor, sessionId: string, reason: str
 /** The session's results as they stand, with who closed and reopened it and when. */
 export async function sessionResults(actor: Actor, sessionId: string) {
   const session = await getSession(actor, sessionId, 'readRoster');
-  const [results, closings] = await Promise.all([
+  const [results, closings, participants] = await Promise.all([
     SessionResult.find({ session: session._id }).lean(),
     SessionClosing.find({ session: session._id }).sort({ at: 1 }).lean(),
+    participantsOf(session._id),
   ]);
+  // in seat order, as on the sign-in sheet, the attendance days and the closing review
+  const seatOrder = new Map(participants.map((p, i) => [p._id.toHexString(), i]));
+  const orderOf = (person: mongoose.Types.ObjectId) => seatOrder.get(person.toHexString()) ?? participants.length;
   const people = await personSummaries([...results.map((r) => r.person), ...closings.map((c) => c.by)]);
   const personById = new Map(people.map((p) => [p._id.toHexString(), p]));
   const rows = results
+    .sort((a, b) => orderOf(a.person) - orderOf(b.person))
     .map((r) => ({
       name: personById.get(r.person.toHexString())?.fullName ?? '',
       serviceNumber: personById.get(r.person.toHexString())?.serviceNumber ?? undefined,
@@ -200,8 +205,7 @@ export async function sessionResults(actor: Actor, sessionId: string) {
       proposed: r.proposed?.outcome ?? r.outcome,
       reasons: r.proposed?.reasons ?? [],
       changeReason: r.changeReason ?? undefined,
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    }));
   return {
     session,
     manage: can(actor, sessionPolicy, 'close', session),
