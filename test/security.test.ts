@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import type { Express, RequestHandler } from 'express';
 import request, { type Response } from 'supertest';
 import { Country } from '../src/institutions/country.model.ts';
@@ -548,6 +549,26 @@ describe('hostile input', () => {
     for (let i = 0; i < 300; i++) fields[`f${i}`] = 'x';
     const res = await agent.post('/login').type('form').send(formBody(fields));
     expect(res.status).to.equal(413);
+  });
+
+  it('when a form has hundreds of fields, only the forms with a row a participant take it', async () => {
+    const agent = request.agent(app);
+    const token = await csrfToken(agent, '/login');
+    const fields: FormFields = { _csrf: token };
+    for (let i = 0; i < 300; i++) fields[`f${i}`] = 'x';
+    const id = new mongoose.Types.ObjectId().toHexString();
+    for (const large of [
+      `/sessions/${id}/close`,
+      `/sessions/${id}/assessments`,
+      `/sessions/${id}/attendance/2026-01-05`,
+    ]) {
+      const res = await agent.post(large).type('form').send(formBody(fields));
+      expect(res.status, large).to.not.equal(413);
+    }
+    for (const small of [`/sessions/${id}/reopen`, `/sessions/${id}/attendance`, `/sessions/${id}/close/x`]) {
+      const res = await agent.post(small).type('form').send(formBody(fields));
+      expect(res.status, small).to.equal(413);
+    }
   });
 
   it('when JSON is malformed, the answer is 400, not 500', async () => {

@@ -12,20 +12,19 @@ export const FORM_BODY_LIMIT = '100kb';
 export const LARGE_FORM_FIELD_LIMIT = 4_010;
 export const LARGE_FORM_BODY_LIMIT = '1mb';
 
-/** The forms with a row a participant; POSTs only. */
-const LARGE_FORM_PATHS = ['/sessions/:id/attendance/:date', '/sessions/:id/assessments', '/sessions/:id/close'];
+/** The forms with a row a participant (POSTs only): /sessions/:id/attendance/:date, /sessions/:id/assessments, /sessions/:id/close. */
+const LARGE_FORM = /^\/sessions\/[^/]+\/(?:attendance\/[^/]+|assessments|close)$/;
 
 /**
  * Parses the large forms with the large limits. Mounted before the ordinary parser, which then
- * leaves a body already read alone.
+ * leaves a body already read alone. A plain middleware, not routes: the app's route table lists
+ * each route once.
  */
 export function largeForms(): RequestHandler {
-  const router = express.Router();
   const parse = express.urlencoded({
     extended: false,
     limit: LARGE_FORM_BODY_LIMIT,
     parameterLimit: LARGE_FORM_FIELD_LIMIT,
   });
-  for (const path of LARGE_FORM_PATHS) router.post(path, parse);
-  return router;
+  return (req, res, next) => (req.method === 'POST' && LARGE_FORM.test(req.path) ? parse(req, res, next) : next());
 }
