@@ -40,6 +40,7 @@ import { rosterUploadParsing } from './enrolments/roster-upload.ts';
 import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { resultsRouter } from './results/results.routes.ts';
+import { completionFollowUps } from './completions/issuing.service.ts';
 import { FORM_BODY_LIMIT, FORM_FIELD_LIMIT, largeForms } from './http/form-limits.ts';
 import { assessmentsRouter } from './assessments/assessments.routes.ts';
 import { scoresUploadParsing } from './assessments/scores-upload.ts';
@@ -152,7 +153,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
-  app.use(resultsRouter());
+  app.use(resultsRouter(completionFollowUps));
   app.use(enrolmentsRouter());
   app.use(noticesRouter());
   app.use(attendanceRouter());

@@ -15,6 +15,7 @@ import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { peopleByServiceKeys, toActor, type PersonSummary } from '../people/people.service.ts';
 import { closeSession } from '../results/results.service.ts';
+import { completionFollowUps } from '../completions/issuing.service.ts';
 import type { Outcome } from '../results/result-rules.ts';
 import { sessionSchema } from '../sessions/sessions.schemas.ts';
 import { advanceSession, createSession } from '../sessions/sessions.service.ts';
@@ -191,7 +192,12 @@ async function seedSession(world: World, spec: DemoSession, now: Date): Promise<
       reasons[person._id.toHexString()] = p.changed.reason;
     }
     // closed the morning after the last day
-    await closeSession(scheduler, id, { outcomes, reasons }, later(session.endsAt, 16 * 60, now));
+    await closeSession(
+      scheduler,
+      id,
+      { outcomes, reasons },
+      { now: later(session.endsAt, 16 * 60, now), followUps: completionFollowUps },
+    );
   }
   return existed ? 'existing' : 'created';
 }

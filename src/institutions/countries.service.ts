@@ -8,6 +8,7 @@ import { Country } from './country.model.ts';
 import type { CountryInput } from './countries.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
+import { findLeanById } from '../db/query.ts';
 
 export function listCountryOptions() {
   return Country.find({}, { code: 1, name: 1, timeZone: 1 }).sort({ name: 1 }).lean();
@@ -63,4 +64,11 @@ export async function deleteCountry(actor: Actor, id: string) {
   if ((await countInstitutions(country._id)) > 0) throw conflict('countries:delete.inUse');
   await country.deleteOne();
   return country;
+}
+
+export type CountrySummary = { _id: mongoose.Types.ObjectId; code: string; name: string };
+
+/** A country's code and name, for other features; null when there is none. */
+export function countrySummary(id: unknown): Promise<CountrySummary | null> {
+  return findLeanById<CountrySummary>(Country, id, 'code name');
 }

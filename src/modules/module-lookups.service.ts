@@ -107,3 +107,36 @@ export async function moduleRulesAt(
   );
   return module ? { ...rulesOf(module), from: 'module' } : null;
 }
+
+/** What a completion record keeps of the module it completes (completions, decision 0015). */
+export type ModuleAsDelivered = {
+  code: string;
+  title: string;
+  hours: number;
+  certificateValidityMonths: number;
+};
+
+/**
+ * The module as it was in the version a session delivered: its snapshot's title, hours and
+ * validity (module-versioning.ts), or the module's current ones when there is no snapshot of that
+ * version (as moduleRulesAt). Null for an unknown module.
+ */
+export async function moduleAsDelivered(moduleId: unknown, version: number): Promise<ModuleAsDelivered | null> {
+  if (!isObjectId(String(moduleId))) return null;
+  const module = await findLeanById<ModuleAsDelivered & Record<string, unknown>>(
+    TrainingModule,
+    moduleId,
+    'code title hours certificateValidityMonths',
+  );
+  if (!module) return null;
+  const snapshot = await ModuleVersion.findOne({ module: String(moduleId), version }, { content: 1 }).lean<{
+    content: Partial<ModuleAsDelivered>;
+  }>();
+  const content = snapshot?.content ?? {};
+  return {
+    code: module.code,
+    title: content.title ?? module.title,
+    hours: content.hours ?? module.hours,
+    certificateValidityMonths: content.certificateValidityMonths ?? module.certificateValidityMonths ?? 0,
+  };
+}

@@ -4,14 +4,21 @@ import { handleForm } from '../http/form.ts';
 import { closeSchema, reopenSchema } from './results.schemas.ts';
 import { create as contentDisposition } from 'content-disposition';
 import { deliveryCsv } from './delivery-csv.ts';
-import { closeSession, closingReview, deliveryRecord, reopenSession, sessionResults } from './results.service.ts';
+import {
+  closeSession,
+  closingReview,
+  deliveryRecord,
+  reopenSession,
+  sessionResults,
+  type ClosingFollowUps,
+} from './results.service.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { venueTimeIn } from '../sessions/session-times.ts';
 
 // Closing a session and its results (decision 0013): the review and its confirmation, the
 // results as they stand with the closing history, and reopening with a reason.
 
-export function resultsRouter(): Router {
+export function resultsRouter(followUps: ClosingFollowUps): Router {
   const router = Router();
 
   router.get('/sessions/:id/close', requireUser, async (req, res) => {
@@ -23,7 +30,7 @@ export function resultsRouter(): Router {
     const id = String(req.params.id);
     await handleForm(req, res, {
       schema: closeSchema,
-      save: (input) => closeSession(req.user!, id, input),
+      save: (input) => closeSession(req.user!, id, input, { followUps }),
       success: ({ count }) => ({
         flash: { key: 'results:close.done', params: { count } },
         redirect: `/sessions/${id}/results`,
@@ -66,7 +73,7 @@ export function resultsRouter(): Router {
     const session = await getSession(req.user!, String(req.params.id), 'close');
     await handleForm(req, res, {
       schema: reopenSchema,
-      save: ({ reason }) => reopenSession(req.user!, session.id as string, reason),
+      save: ({ reason }) => reopenSession(req.user!, session.id as string, reason, { followUps }),
       success: () => ({ flash: { key: 'results:reopen.done' }, redirect: `/sessions/${session.id}/results` }),
       refused: async (refusal) => {
         res.render('results/reopen', { title: req.t('results:reopen.title'), session, ...refusal });

@@ -83,7 +83,25 @@ function emptyInputs(session: TrainingSessionDocument): ParticipantInputs {
  * Confirms every participant's result and closes the session. A result other than the proposed
  * one needs a reason (refused beside that row, nothing saved).
  */
-export async function closeSession(actor: Actor, sessionId: string, input: CloseInput, now = new Date()) {
+/**
+ * What closing and reopening set off in the features above this one (completion records,
+ * decision 0013), passed in by app.ts and the demo seed. Each runs before the session's
+ * `closedAt` changes, so a step cut short is finished by closing (or reopening) again.
+ */
+export type ClosingFollowUps = {
+  closed(sessionId: string, by: string, at: Date): Promise<unknown>;
+  reopened(sessionId: string, by: string, at: Date, reason: string): Promise<unknown>;
+};
+export const NO_FOLLOW_UPS: ClosingFollowUps = { closed: async () => {}, reopened: async () => {} };
+
+export type ClosingOptions = { now?: Date; followUps?: ClosingFollowUps };
+
+export async function closeSession(
+  actor: Actor,
+  sessionId: string,
+  input: CloseInput,
+  { now = new Date(), followUps = NO_FOLLOW_UPS }: ClosingOptions = {},
+) {
   const { session, rows } = await closingReview(actor, sessionId, now);
   const decided = rows.map((row) => {
     const personId = row.person._id.toHexString();
@@ -102,6 +120,7 @@ export async function closeSession(actor: Actor, sessionId: string, input: Close
   const by = new mongoose.Types.ObjectId(actor.id);
   for (const d of decided) await saveResult(session, d, by, now);
   await recordOutcomes(session._id, new Map(decided.map((d) => [d.personId, d.outcome as EnrolmentOutcome])));
+  await followUps.closed(session.id as string, actor.id, now);
   await recordClosing(session, { at: now, by: actor.id });
   await SessionClosing.create({ session: session._id, action: 'closed', by, at: now });
   await tellResults(session, decided);
@@ -161,7 +180,12 @@ async function tellResults(session: TrainingSessionDocument, decided: { personId
  * Reopens a closed session, with a reason: its results stand unconfirmed (kept, with their
  * history) until it is closed again; participants who came on any day show as attended.
  */
-export async function reopenSession(actor: Actor, sessionId: string, reason: string, now = new Date()) {
+export async function reopenSession(
+  actor: Actor,
+  sessionId: string,
+  reason: string,
+  { now = new Date(), followUps = NO_FOLLOW_UPS }: ClosingOptions = {},
+) {
   const session = await getSession(actor, sessionId, 'close');
   if (!session.closedAt) throw conflict('results:errors.notClosed');
   const by = new mongoose.Types.ObjectId(actor.id);
@@ -174,6 +198,7 @@ export async function reopenSession(actor: Actor, sessionId: string, reason: str
     session._id,
     new Map(results.map((r) => [r.person.toHexString(), (r.attendance?.daysAttended ?? 0) > 0 ? 'attended' : null])),
   );
+  await followUps.reopened(session.id as string, actor.id, now, reason);
   await recordClosing(session, null);
   await SessionClosing.create({ session: session._id, action: 'reopened', by, at: now, reason });
   return session;
