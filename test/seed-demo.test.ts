@@ -15,6 +15,8 @@ import { rulesOf } from '../src/modules/module-rules.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { toActor } from '../src/people/people.service.ts';
 import { SessionResult } from '../src/results/session-result.model.ts';
+import { CompletionRecord } from '../src/completions/completion-record.model.ts';
+import { statusAt } from '../src/completions/completion-rules.ts';
 import { localToUtc } from '../src/sessions/session-times.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { databaseSnapshot } from './support/database.ts';
@@ -465,6 +467,38 @@ describe('demo seed: sessions', () => {
     const guest = await personByEmail('staff.ar@demo.test');
     expect(guest.language).to.equal('ar');
     expect(await Notice.countDocuments({ person: guest._id, kind: 'result.completed' })).to.equal(1);
+  });
+
+  it('issues completion records: certificates for staff@demo.test, one revoked, one expiring within 30 days', async () => {
+    const staff = await personByEmail('staff@demo.test');
+    const own = await CompletionRecord.find({ person: staff._id }).lean();
+    const fromSessions = own.filter((r) => r.source === 'session' && r.result === 'completed');
+    expect(fromSessions.length).to.be.greaterThan(0);
+    for (const record of fromSessions) expect(record.certificateNumber).to.match(/^UG-\d{4}-\d{6}$/);
+    const byHand = own.find((r) => r.source === 'manual');
+    expect(byHand?.manualReason).to.include('Regional Training School');
+    const daysLeft = (byHand!.expiresAt!.getTime() - Date.now()) / 86_400_000;
+    expect(daysLeft).to.be.within(1, 30);
+    expect(statusAt(byHand!, new Date())).to.equal('valid');
+
+    const geoffrey = await Person.findOne({ fullName: 'Geoffrey Odongo' }).lean().orFail();
+    const revoked = (await CompletionRecord.find({ person: geoffrey._id }).lean()).filter(
+      (r) => r.status === 'revoked',
+    );
+    expect(revoked).to.have.length(1);
+    expect(revoked[0]!.statusReason).to.include('Issued in error');
+    // every closed demo session's participants who came have a record
+    const venues = await Institution.find({ code: anyOf(DEMO_SESSIONS.map((d) => d.venue)) }, { _id: 1 }).lean();
+    const sessions = [];
+    for (const venue of venues) sessions.push(...(await TrainingSession.find({ institution: venue._id }).lean()));
+    const closed = sessions.filter((session) => session.closedAt);
+    expect(closed.length).to.be.greaterThan(3);
+    for (const session of closed) {
+      const results = (await SessionResult.find({ session: session._id }).lean()).filter(
+        (r) => r.outcome !== 'no_show',
+      );
+      expect(await CompletionRecord.countDocuments({ session: session._id })).to.equal(results.length);
+    }
   });
 
   it('creates nothing and changes nothing when run again', async () => {

@@ -40,6 +40,10 @@ await withDatabase(
         line('modules', summary.modules),
         line('curricula', summary.curricula),
         line('sessions', summary.sessions),
+        `  completions   ${String(summary.completions.issued).padStart(3)} issued now` +
+          (summary.completions.revoked + summary.completions.enteredByHand > 0
+            ? ', one revoked, one entered by hand'
+            : ''),
         '',
         'Sign in with DEMO_PASSWORD as:',
         ...DEMO_ACCOUNTS.map((a) => `  ${a.email.padEnd(26)} ${a.description}`),

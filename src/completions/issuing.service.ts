@@ -24,7 +24,7 @@ export const sessionSourceKey = (sessionId: Id | string, personId: Id | string) 
 
 /** Makes (or brings back) the records of a closed session's confirmed results. */
 export async function issueSessionRecords(sessionId: Id | string, by: Id | string, at: Date) {
-  const session = await loadSession(sessionId);
+  const session = await loadSession(String(sessionId));
   const [results, module, institution] = await Promise.all([
     confirmedResults(session._id),
     moduleAsDelivered(session.module, session.moduleVersion),

@@ -11,6 +11,7 @@ import { Person } from '../people/person.model.ts';
 import { DEMO_COUNTRIES, DEMO_INSTITUTIONS, DEMO_MODULES, DEMO_PEOPLE, type DemoPerson } from './demo-world.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { seedDemoSessions } from './seed-sessions.ts';
+import { seedDemoCompletions, type CompletionsSeedCount } from './seed-completions.ts';
 
 // Fills an empty or already seeded database with the demo world of ./demo-world.ts.
 // Idempotent: what is already there (same country code, institution code, e-mail or service
@@ -30,6 +31,8 @@ export type SeedSummary = {
   curricula: SeedCount;
   /** made once per database (seed-sessions.ts); on later runs, the sessions at the demo venues */
   sessions: SeedCount;
+  /** completion records: those of closed sessions made now, and the demo's revoked and hand-entered ones */
+  completions: CompletionsSeedCount;
 };
 
 type Ids = Map<string, mongoose.Types.ObjectId>;
@@ -41,6 +44,7 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
   const modules = await seedModules(institutions.records);
   const { created, existing } = await seedDemoCurricula(); // after the modules they list
   const sessions = await seedDemoSessions(); // after the people and modules they are made of
+  const completions = await seedDemoCompletions(); // after the sessions whose closing makes them
   return {
     countries: countries.count,
     institutions: institutions.count,
@@ -49,6 +53,7 @@ export async function seedDemo(password: string, hashCost: number): Promise<Seed
     modules,
     curricula: { created, existing },
     sessions,
+    completions,
   };
 }
 
