@@ -67,7 +67,11 @@ export const timersScenario = {
 
     const runs = new Map<string, number>();
     let removed = 0;
-    const jobs = cadreJobs(loginSessions, { sessionCleanupMs: CLEANUP_MS, remindersMs: REMINDERS_MS }).map((job) => ({
+    const jobs = cadreJobs(loginSessions, {
+      sessionCleanupMs: CLEANUP_MS,
+      remindersMs: REMINDERS_MS,
+      expiryRemindersMs: REMINDERS_MS,
+    }).map((job) => ({
       ...job,
       run: async () => {
         const result = await job.run();
