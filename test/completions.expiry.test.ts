@@ -10,6 +10,8 @@ import { newVerifyCode } from '../src/completions/verify-codes.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { configureNotices } from '../src/notices/notices.service.ts';
 import { Person } from '../src/people/person.model.ts';
+import type { LoginSessionStore } from '../src/auth/login-session-store.ts';
+import { cadreJobs, DEFAULT_JOB_INTERVALS, type JobIntervals } from '../src/background-jobs.ts';
 import { testConfig } from './support/context.ts';
 import { buildCountry, buildInstitution, buildModule, buildUser } from './support/factories.ts';
 
@@ -277,5 +279,23 @@ describe('expiry reminders', () => {
     const [notice] = await noticesOf(w.holder);
     expect(paramsOf(notice!)).not.to.have.property('moduleId');
     expect(await CompletionRecord.countDocuments({ person: w.holder._id })).to.equal(1);
+  });
+});
+
+describe('expiry reminders as a server job', () => {
+  const loginSessions = { removeExpired: () => Promise.resolve(0) } as unknown as LoginSessionStore;
+
+  it('runs hourly unless told otherwise, and sends what is due now', async () => {
+    configureNotices({ config: testConfig, logger: undefined, mailer: null });
+    const job = (intervals?: JobIntervals) =>
+      cadreJobs(loginSessions, intervals).find((j) => j.name === 'expiry reminders')!;
+    expect(job().everyMs).to.equal(3_600_000);
+    expect(job({ ...DEFAULT_JOB_INTERVALS, expiryRemindersMs: 2_000 }).everyMs).to.equal(2_000);
+    const w = await world();
+    // the job runs at the real time: a certificate expiring 20 days from it
+    await recordExpiringIn(w, null, { expiresAt: new Date(Date.now() + 20 * DAY_MS) });
+    const summary = (await job().run()) as Awaited<ReturnType<typeof sendExpiryReminders>>;
+    expect(summary.sent[30]).to.equal(1);
+    configureNotices({ config: testConfig, logger: undefined });
   });
 });
