@@ -105,33 +105,59 @@ export async function sendExpiryReminders(now = new Date()): Promise<ExpirySumma
   for (const item of due) if (await claim(item)) claimed.push(item);
   if (claimed.length === 0) return summary;
 
+  const lookups = await lookupsFor(claimed);
+  // claimed already: each record is told even when another's notices fail, and the first failure
+  // is thrown at the end (the job logs it; the claims keep those notices from being repeated)
+  let failure: unknown;
+  for (const { record, stage } of claimed) {
+    try {
+      const people = await tell(record, stage, lookups, now);
+      summary.sent[stage] += people > 0 ? 1 : 0;
+      summary.people += people;
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure) throw failure;
+  return summary;
+}
+
+type Lookups = {
+  holders: Map<string, PersonSummary>;
+  coordinatorsOf: Map<string, string[]>;
+  /** modules the catalogue offers (published) */
+  inCatalogue: Set<string>;
+};
+
+async function lookupsFor(claimed: Due[]): Promise<Lookups> {
   const [holders, coordinators, modules] = await Promise.all([
     personSummaries(claimed.map(({ record }) => record.person)),
     activeCoordinators(),
     moduleSummaries(claimed.map(({ record }) => record.module)),
   ]);
-  const holderById = new Map(holders.map((p) => [p._id.toHexString(), p]));
-  const coordinatorsOf = coordinatorsByInstitution(coordinators);
-  const inCatalogue = new Set(modules.filter((m) => m.status === 'published').map((m) => m._id.toHexString()));
+  return {
+    holders: new Map(holders.map((p) => [p._id.toHexString(), p])),
+    coordinatorsOf: coordinatorsByInstitution(coordinators),
+    inCatalogue: new Set(modules.filter((m) => m.status === 'published').map((m) => m._id.toHexString())),
+  };
+}
 
-  for (const { record, stage } of claimed) {
-    const holder = holderById.get(record.person.toHexString());
-    // someone who has left the service (deactivated) is not asked to recertify, nor are their coordinators
-    if (!holder?.active) continue;
-    const holderId = holder._id.toHexString();
-    const told = new Set([
-      ...(coordinatorsOf.get(record.issuingInstitution.toHexString()) ?? []),
-      ...(holder.institution ? (coordinatorsOf.get(holder.institution.toHexString()) ?? []) : []),
-    ]);
-    told.delete(holderId); // a coordinator's own certificate: told once, as its holder
-    const kind = stage === 0 ? 'completion.expired' : 'completion.expiring';
-    const params = noticeParams(record, now, inCatalogue.has(record.module.toHexString()));
-    await notify({ people: [holderId], kind, params });
-    if (told.size > 0) await notify({ people: [...told], kind, params: { ...params, holder: holder.fullName } });
-    summary.sent[stage]++;
-    summary.people += 1 + told.size;
-  }
-  return summary;
+/** Tells a record's holder and coordinators that it reached a stage; says how many were told. */
+async function tell(record: WindowRecord, stage: ExpiryStage, lookups: Lookups, now: Date): Promise<number> {
+  const holder = lookups.holders.get(record.person.toHexString());
+  // someone who has left the service (deactivated) is not asked to recertify, nor are their coordinators
+  if (!holder?.active) return 0;
+  const holderId = holder._id.toHexString();
+  const told = new Set([
+    ...(lookups.coordinatorsOf.get(record.issuingInstitution.toHexString()) ?? []),
+    ...(holder.institution ? (lookups.coordinatorsOf.get(holder.institution.toHexString()) ?? []) : []),
+  ]);
+  told.delete(holderId); // a coordinator's own certificate: told once, as its holder
+  const kind = stage === 0 ? 'completion.expired' : 'completion.expiring';
+  const params = noticeParams(record, now, lookups.inCatalogue.has(record.module.toHexString()));
+  await notify({ people: [holderId], kind, params });
+  if (told.size > 0) await notify({ people: [...told], kind, params: { ...params, holder: holder.fullName } });
+  return 1 + told.size;
 }
 
 /**
