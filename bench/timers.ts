@@ -59,7 +59,7 @@ function expiredSessionFeeder() {
 
 export const timersScenario = {
   name: 'timers',
-  describe: `the server's timers every ${CLEANUP_MS / 1000} s (login-session clean-up) and ${REMINDERS_MS / 1000} s (reminders), under load from several signed-in people`,
+  describe: `the server's timers every ${CLEANUP_MS / 1000} s (login-session clean-up) and ${REMINDERS_MS / 1000} s (session and expiry reminders), under load from several signed-in people`,
   run: async (base: string, { loginSessions, startJobs }: Context) => {
     const people = await seed(Number(process.env.BENCH_PEOPLE ?? 6), 14);
     const browsers = people.map(() => new Browser(base));
@@ -67,7 +67,11 @@ export const timersScenario = {
 
     const runs = new Map<string, number>();
     let removed = 0;
-    const jobs = cadreJobs(loginSessions, { sessionCleanupMs: CLEANUP_MS, remindersMs: REMINDERS_MS }).map((job) => ({
+    const jobs = cadreJobs(loginSessions, {
+      sessionCleanupMs: CLEANUP_MS,
+      remindersMs: REMINDERS_MS,
+      expiryRemindersMs: REMINDERS_MS,
+    }).map((job) => ({
       ...job,
       run: async () => {
         const result = await job.run();

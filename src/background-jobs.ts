@@ -1,16 +1,23 @@
 import type { Logger } from 'pino';
 import type { LoginSessionStore } from './auth/login-session-store.ts';
 import { sendSessionReminders } from './enrolments/session-reminders.ts';
+import { sendExpiryReminders } from './completions/expiry-reminders.ts';
 
 // What the server does on its own, on timers of Cadre's (never a library's): removing expired
-// login sessions (FerretDB has no TTL index) and sending reminders before sessions start.
+// login sessions (FerretDB has no TTL index), sending reminders before sessions start, and
+// telling holders and coordinators that certificates expire.
 // Each job runs once at start, then every `everyMs`; a run still going when the next is due
 // is not doubled; stop() waits for running jobs, so the database can be closed after it.
 
 export type BackgroundJob = { name: string; everyMs: number; run: () => Promise<unknown> };
 
-export type JobIntervals = { sessionCleanupMs: number; remindersMs: number };
-export const DEFAULT_JOB_INTERVALS: JobIntervals = { sessionCleanupMs: 10 * 60_000, remindersMs: 15 * 60_000 };
+export type JobIntervals = { sessionCleanupMs: number; remindersMs: number; expiryRemindersMs: number };
+export const DEFAULT_JOB_INTERVALS: JobIntervals = {
+  sessionCleanupMs: 10 * 60_000,
+  remindersMs: 15 * 60_000,
+  // stages are days apart; hourly is plenty, and each run reads the records in the window once
+  expiryRemindersMs: 60 * 60_000,
+};
 
 /** The jobs a Cadre server runs. */
 export function cadreJobs(loginSessions: LoginSessionStore, intervals = DEFAULT_JOB_INTERVALS): BackgroundJob[] {
@@ -18,6 +25,8 @@ export function cadreJobs(loginSessions: LoginSessionStore, intervals = DEFAULT_
     { name: 'login-session clean-up', everyMs: intervals.sessionCleanupMs, run: () => loginSessions.removeExpired() },
     // a claim per person makes overlapping runs, and two processes, harmless
     { name: 'session reminders', everyMs: intervals.remindersMs, run: () => sendSessionReminders() },
+    // a claim per record and stage, likewise
+    { name: 'expiry reminders', everyMs: intervals.expiryRemindersMs, run: () => sendExpiryReminders() },
   ];
 }
 

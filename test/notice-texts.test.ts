@@ -15,6 +15,8 @@ import { testConfig, testI18n } from './support/context.ts';
 import { buildTrainingSession, daysFromNow } from './support/factories.ts';
 import { AttendanceMark } from '../src/attendance/attendance-mark.model.ts';
 import { closeSession } from '../src/results/results.service.ts';
+import { completionFollowUps } from '../src/completions/issuing.service.ts';
+import { sendExpiryReminders } from '../src/completions/expiry-reminders.ts';
 import { Types } from 'mongoose';
 import { buildWorld } from './support/world.ts';
 
@@ -67,7 +69,8 @@ async function closeHeldSession(
       markedAt: new Date(),
     });
   }
-  await closeSession(coordinator, held.id as string, { outcomes: {}, reasons: {} });
+  // the records it makes: the completed one's certificate is valid a month from the last day
+  await closeSession(coordinator, held.id as string, { outcomes: {}, reasons: {} }, { followUps: completionFollowUps });
 }
 
 /** What an empty or unreplaced value leaves behind, with a name for the failure message. */
@@ -102,7 +105,9 @@ describe('notice texts', () => {
         alsoAsking: { roles: ['staff'], at: 'academy' },
         declined: { roles: ['staff'], at: 'academy' },
       },
-      modules: { pve: { status: 'published', owner: 'academy', title: MODULE, languages: ['en'] } },
+      modules: {
+        pve: { status: 'published', owner: 'academy', title: MODULE, languages: ['en'], certificateValidityMonths: 1 },
+      },
       sessions: {
         full: { at: 'academy', module: 'pve', capacity: 1, timeZone: 'Asia/Almaty', date: daysFromNow(10) },
         approval: { at: 'academy', module: 'pve', capacity: 1, requiresApproval: true, timeZone: 'Asia/Almaty' },
@@ -148,6 +153,9 @@ describe('notice texts', () => {
     );
     await sendSessionReminders();
     await closeHeldSession(w, coordinator);
+    // the certificate expires within 30 days (told to its holder and the academy's coordinator), then it has expired
+    expect((await sendExpiryReminders()).sent[30]).to.equal(1);
+    expect((await sendExpiryReminders(new Date(Date.now() + 31 * 86_400_000))).sent[0]).to.equal(1);
 
     const notices = await Notice.find({}).lean();
     expect(new Set(notices.map((n) => n.kind))).to.deep.equal(new Set(NOTICE_KINDS));

@@ -18,6 +18,8 @@ export const NOTICE_KINDS = [
   'result.completed',
   'result.notCompleted',
   'result.noShow',
+  'completion.expiring',
+  'completion.expired',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 

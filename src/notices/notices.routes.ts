@@ -41,8 +41,13 @@ export function noticesRouter(): Router {
   return router;
 }
 
-/** A notice's subject and body as escaped HTML, its values in <bdi> (the view outputs them as they are). */
-const isolated = (text: NoticeText) => ({ subjectHtml: isolatedHtml(text.subject), bodyHtml: isolatedHtml(text.body) });
+/** A notice's subject, body and link as escaped HTML, its values in <bdi> (the view outputs them as they are). */
+const isolated = (text: NoticeText) => ({
+  subjectHtml: isolatedHtml(text.subject),
+  bodyHtml: isolatedHtml(text.body),
+  /** where the notice leads besides its session (a module to recertify through) */
+  link: text.link ? { path: text.link.path, labelHtml: isolatedHtml(text.link.label) } : undefined,
+});
 
 /** Puts the signed-in person's unread count on res.locals.unreadNotices (the header's badge). */
 export const unreadNoticesLocal: RequestHandler = async (req, res, next) => {

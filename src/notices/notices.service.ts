@@ -27,7 +27,9 @@ export type NoticeRequest = {
   /**
    * message values; dates already formatted are NOT wanted: pass ISO instants and the zone.
    * Known names: module (title), startsAt, endsAt (ISO instants), timeZone (IANA), reason,
-   * position (waitlist place), venue.
+   * position (waitlist place), venue; for certificates: certificate (number), expiresOn
+   * (YYYY-MM-DD), days (left), holder (whom a coordinator's notice is about), moduleId (the
+   * catalogue page it links to), module_<language> (the title in that language).
    */
   params?: Record<string, string>;
 };
@@ -115,7 +117,7 @@ async function mailOne(
     const text = noticeText(t, language, kind, params, { marked: true });
     const noticesUrl = config.publicUrl ? `${config.publicUrl}/notices` : undefined;
     const dir = t9n.dir(language);
-    const body = mailBody(t, language, dir, text, noticesUrl);
+    const body = mailBody(t, language, dir, text, noticesUrl, config.publicUrl);
     const subject = isolatedText(text.subject, dir === 'rtl');
     await out.send({ to: { name: person.fullName, address: person.email! }, subject, language, ...body });
     await Notice.updateOne({ _id: noticeId }, { $set: { emailedAt: new Date() } });

@@ -306,6 +306,16 @@ export function activeTrainers(institutionIds?: readonly string[]): Promise<Pers
   });
 }
 
+/**
+ * Every active coordinator, with their institution and scope: tens to hundreds a site, read in
+ * one query by role (`roles` is an equality FerretDB hands to SQL), for a job that tells the
+ * coordinators of many institutions at once (a coordinator acts in their own institution and
+ * those of their scope).
+ */
+export function activeCoordinators(): Promise<PersonSummary[]> {
+  return Person.find({ roles: 'coordinator', active: true }, SUMMARY).lean<PersonSummary[]>();
+}
+
 export type PeopleSearch = {
   /** only people of these institutions (undefined: every institution) */
   institutions?: readonly string[];
