@@ -642,6 +642,7 @@ describe('institutions: the list and its pages', () => {
 
   it('shows a stored <script> escaped on the list, the page and the form', async () => {
     const evil = await buildInstitution({ country: w.uganda._id, name: '<script>alert(1)</script>', code: 'EVIL' });
+    await evil.updateOne({ signatories: [{ name: '<img src=x onerror=alert(2)>', role: '<b>Director</b>' }] });
     for (const path of [
       '/institutions',
       `/institutions/${evil.id}`,
@@ -652,6 +653,7 @@ describe('institutions: the list and its pages', () => {
       const res = await admin.get(path);
       expect(res.status, path).to.equal(200);
       expect(res.text, path).not.to.include('<script>alert(1)</script>');
+      expect(res.text, path).not.to.include('<img src=x');
       expect(res.text, path).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     }
   });

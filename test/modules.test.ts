@@ -776,6 +776,7 @@ describe('modules: pages a person can read', () => {
       tags: ['<b>'],
     });
     await publish(evil);
+    await evil.updateOne({ titleTranslations: [{ language: 'fr', title: '<img src=x onerror=alert(3)>' }] });
     const staff = await signIn(app, w.staff.email!);
     for (const [who, path] of [
       [agent, '/modules'],
