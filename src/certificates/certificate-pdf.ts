@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { drawLine, lineWidth, registerFonts, type Direction } from '../pdf/pdf-text.ts';
+import { drawLine, lineWidth, registerFonts, type Direction, type LineOptions } from '../pdf/pdf-text.ts';
 import { pdfBuffer } from '../pdf/pdf-output.ts';
 import { drawQr } from '../pdf/qr-code.ts';
 
@@ -108,7 +108,8 @@ export async function certificatePdf(pages: CertificatePage[], options: Certific
 
 function drawPage(doc: PDFKit.PDFDocument, page: CertificatePage) {
   const direction: Direction = page.rtl ? 'rtl' : 'ltr';
-  const centred = (text: string, y: number, size: number, colour: string, more: Partial<Fit> = {}) => {
+  type Style = Partial<Pick<LineOptions, 'bold' | 'direction' | 'minSize'>>;
+  const centred = (text: string, y: number, size: number, colour: string, more: Style = {}) => {
     doc.fillColor(colour);
     drawLine(doc, text, {
       x: CONTENT.left,
@@ -121,7 +122,7 @@ function drawPage(doc: PDFKit.PDFDocument, page: CertificatePage) {
       ...more,
     });
   };
-  /** a block of one or two centred lines whose first baseline sits lower for one line */
+  /** one or two centred lines (fitBlock), centred from top to bottom in their box */
   const block = (text: string, top: number, height: number, fit: Omit<Fit, 'width'>, colour: string) => {
     const { size, lines } = fitBlock(doc, text, { width: CONTENT_WIDTH, ...fit });
     const leading = size * 1.2;
