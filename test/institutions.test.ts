@@ -8,7 +8,10 @@ import { buildApp, testI18n } from './support/context.ts';
 import { buildInstitution, buildUser } from './support/factories.ts';
 import { buildWorld } from './support/world.ts';
 import { signIn, type Agent, type FormFields, post } from './support/http.ts';
+import { certificateIssuer } from '../src/institutions/institutions.service.ts';
 import {
+  dayError,
+  decode,
   expectLabelledControls,
   expectNoMissingTranslations,
   fieldError,
@@ -64,6 +67,13 @@ function institutionForm(w: World, fields: FormFields = {}): FormFields {
     timeZone: 'Africa/Kampala',
     ...fields,
   };
+}
+
+/** What the text box with this id holds. */
+function boxValue(html: string, id: string): string | undefined {
+  const tag = new RegExp(`<input id="${id}"[^>]*>`).exec(html)?.[0];
+  const value = tag && /\bvalue="([^"]*)"/.exec(tag)?.[1];
+  return value === undefined || value === null ? undefined : decode(value);
 }
 
 async function snapshot(id: unknown) {
@@ -413,6 +423,89 @@ describe('institutions: an admin creates and edits them', () => {
     expect((await Institution.findById(w.home._id).lean().orFail()).name).to.equal('Same Country');
   });
 
+  const SIGNATORIES = {
+    signatoryName: ['Col. A. Serikbayev', '', 'محمد بن علي'],
+    signatoryRole: ['Director, Prison Staff Training Centre', '', 'مدير الأكاديمية'],
+  };
+
+  it('records who signs its certificates, in order, a row left empty dropped, and shows them', async () => {
+    const res = await post(admin, `/institutions/${w.home.id}`, institutionForm(w, { code: 'HOME', ...SIGNATORIES }));
+    expect(res.status).to.equal(303);
+    const after = await Institution.findById(w.home._id).lean().orFail();
+    expect(after.signatories).to.deep.equal([
+      { name: 'Col. A. Serikbayev', role: 'Director, Prison Staff Training Centre' },
+      { name: 'محمد بن علي', role: 'مدير الأكاديمية' },
+    ]);
+    const page = visibleText((await admin.get(`/institutions/${w.home.id}`)).text);
+    expect(page).to.include('Col. A. Serikbayev, Director, Prison Staff Training Centre');
+    expect(page).to.include('محمد بن علي, مدير الأكاديمية');
+    const form = (await admin.get(`/institutions/${w.home.id}/edit`)).text;
+    expect(boxValue(form, 'signatoryName-0')).to.equal('Col. A. Serikbayev');
+    expect(boxValue(form, 'signatoryRole-1')).to.equal('مدير الأكاديمية');
+    expect(boxValue(form, 'signatoryName-2')).to.equal('');
+    // what certificates read of it
+    expect(await certificateIssuer(w.home.id)).to.deep.equal({
+      name: 'Luzira Upper Prison',
+      country: { code: 'UG', name: 'Uganda' },
+      timeZone: 'Africa/Kampala',
+      signatories: after.signatories,
+    });
+    expect(await certificateIssuer('0123456789abcdef01234567')).to.equal(null);
+
+    // emptied, the certificates carry no signature lines
+    const none = { signatoryName: ['', '', ''], signatoryRole: ['', '', ''] };
+    await post(admin, `/institutions/${w.home.id}`, institutionForm(w, { code: 'HOME', ...none }));
+    expect((await Institution.findById(w.home._id).lean().orFail()).signatories).to.deep.equal([]);
+  });
+
+  const badSignatories = [
+    {
+      name: 'a signatory without a position',
+      rows: { signatoryName: ['Col. A. Serikbayev'], signatoryRole: [''] },
+      box: 'signatories.0.role',
+      message: () => t('institutions:signatories.roleNeeded'),
+    },
+    {
+      name: 'a position without a name',
+      rows: { signatoryName: ['Col. A. Serikbayev', ''], signatoryRole: ['Director', 'Deputy director'] },
+      box: 'signatories.1.name',
+      message: () => t('institutions:signatories.nameNeeded'),
+    },
+    {
+      name: 'a name over 100 characters',
+      rows: { signatoryName: ['N'.repeat(101)], signatoryRole: ['Director'] },
+      box: 'signatories.0.name',
+      message: () => t('validation.tooLong', { max: 100 }),
+    },
+    {
+      name: 'a position over 150 characters',
+      rows: { signatoryName: ['Col. A. Serikbayev'], signatoryRole: ['R'.repeat(151)] },
+      box: 'signatories.0.role',
+      message: () => t('validation.tooLong', { max: 150 }),
+    },
+  ];
+  for (const c of badSignatories) {
+    it(`refuses ${c.name} (422), the message beside its box and what was typed kept`, async () => {
+      const before = await snapshot(w.home._id);
+      const fields = institutionForm(w, { code: 'HOME', name: 'Kept Name', ...c.rows });
+      const res = await post(admin, `/institutions/${w.home.id}`, fields);
+      expect(res.status).to.equal(422);
+      expect(dayError(res.text, c.box)).to.equal(c.message());
+      expect(inputValue(res.text, 'name')).to.equal('Kept Name');
+      c.rows.signatoryName.forEach((typed, i) => expect(boxValue(res.text, `signatoryName-${i}`)).to.equal(typed));
+      c.rows.signatoryRole.forEach((typed, i) => expect(boxValue(res.text, `signatoryRole-${i}`)).to.equal(typed));
+      expect(await snapshot(w.home._id)).to.deep.equal(before);
+    });
+  }
+
+  it('refuses more than three signatories', async () => {
+    const rows = { signatoryName: ['A', 'B', 'C', 'D'], signatoryRole: ['a', 'b', 'c', 'd'] };
+    const res = await post(admin, '/institutions', institutionForm(w, rows));
+    expect(res.status).to.equal(422);
+    expect(fieldError(res.text, 'signatories')).to.equal(t('institutions:signatories.tooMany'));
+    expect(await Institution.countDocuments()).to.equal(3);
+  });
+
   it('labels every field of the form and shows no translation keys', async () => {
     for (const path of ['/institutions/new', `/institutions/${w.home.id}/edit`]) {
       const res = await admin.get(path);
@@ -549,6 +642,7 @@ describe('institutions: the list and its pages', () => {
 
   it('shows a stored <script> escaped on the list, the page and the form', async () => {
     const evil = await buildInstitution({ country: w.uganda._id, name: '<script>alert(1)</script>', code: 'EVIL' });
+    await evil.updateOne({ signatories: [{ name: '<img src=x onerror=alert(2)>', role: '<b>Director</b>' }] });
     for (const path of [
       '/institutions',
       `/institutions/${evil.id}`,
@@ -559,6 +653,7 @@ describe('institutions: the list and its pages', () => {
       const res = await admin.get(path);
       expect(res.status, path).to.equal(200);
       expect(res.text, path).not.to.include('<script>alert(1)</script>');
+      expect(res.text, path).not.to.include('<img src=x');
       expect(res.text, path).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     }
   });

@@ -25,10 +25,11 @@ function flatten(value: unknown, prefix = '', out = new Map<string, unknown>()):
   return out;
 }
 
+/** The names of a text's placeholders; a format is the language's own ({{count, number}} is count). */
 function placeholders(text: unknown): Set<string> {
   const found = new Set<string>();
   if (typeof text !== 'string') return found;
-  for (const match of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) found.add(match[1]!);
+  for (const match of text.matchAll(/\{\{\s*([^}]*?)\s*\}\}/g)) found.add(match[1]!.split(',')[0]!.trim());
   return found;
 }
 

@@ -7,6 +7,7 @@ import { visibleToFilter } from '../src/modules/module-catalogue.service.ts';
 import { HttpError } from '../src/http/errors.ts';
 import { findCycle, type PrerequisiteLoader } from '../src/modules/module-prerequisites.ts';
 import { ModuleVersion } from '../src/modules/module-version.model.ts';
+import { moduleTitleIn } from '../src/modules/module-lookups.service.ts';
 import { changedContent, contentOf, saveEdit } from '../src/modules/module-versioning.ts';
 import { moduleSchema, type ModuleInput } from '../src/modules/modules.schemas.ts';
 import { getModule, publishModule, publishProblems, updateModule } from '../src/modules/modules.service.ts';
@@ -96,6 +97,21 @@ describe('module rules', () => {
       expect(parsed.prerequisites).to.deep.equal([id.toLowerCase()]);
     });
 
+    it('reads the title translations rows, empty ones dropped, in the order of the languages', () => {
+      const parsed = input({
+        translationLanguage: ['ar', 'fr', ''],
+        translationTitle: [' فهم التطرف ', 'Les règles', ''],
+      });
+      expect(parsed.titleTranslations).to.deep.equal([
+        { language: 'fr', title: 'Les règles' },
+        { language: 'ar', title: 'فهم التطرف' },
+      ]);
+      expect(input().titleTranslations).to.deep.equal([]);
+      expect(
+        moduleSchema.safeParse(form({ translationLanguage: 'kk', translationTitle: 'Ережелер' })).success,
+      ).to.equal(false);
+    });
+
     it('refuses an object where a value belongs', () => {
       expect(moduleSchema.safeParse(form({ title: { $gt: '' } })).success).to.equal(false);
       expect(moduleSchema.safeParse(form({ tags: ['a', 'b'] })).success).to.equal(false);
@@ -134,6 +150,19 @@ describe('module rules', () => {
       expect(changedContent(base, { ...base, prerequisites: ['0123456789abcdef01234567'] })).to.deep.equal([]);
     });
 
+    it('sees a change of a title translation, not their order nor a module saved before translations existed', () => {
+      const translated = { ...base, titleTranslations: [{ language: 'ru', title: 'Т' }] };
+      expect(changedContent(base, translated)).to.deep.equal(['titleTranslations']);
+      expect(changedContent(base, { ...base, titleTranslations: [] })).to.deep.equal([]);
+      const both = [
+        { language: 'ar', title: 'ع' },
+        { language: 'ru', title: 'Т' },
+      ];
+      expect(changedContent({ ...base, titleTranslations: both }, { ...base, titleTranslations: both.toReversed() })).to
+        .be.empty;
+      expect(contentOf({ ...base, titleTranslations: both }).titleTranslations).to.deep.equal(both.toReversed());
+    });
+
     it('snapshots only the versioned fields, as plain data', () => {
       const content = contentOf(base);
       expect(content).not.to.have.property('tags');
@@ -144,6 +173,17 @@ describe('module rules', () => {
     it('asks a published module for objectives and languages', () => {
       expect(publishProblems({ objectives: [], languages: [] })).to.have.keys(['objectives', 'languages']);
       expect(publishProblems({ objectives: ['a'], languages: ['en'] })).to.deep.equal({});
+    });
+  });
+
+  describe('the title in a language', () => {
+    const module = { title: 'Rules', titleTranslations: [{ language: 'ru', title: 'Правила' }] };
+
+    it('is the translation when there is one, else the title', () => {
+      expect(moduleTitleIn(module, 'ru')).to.equal('Правила');
+      expect(moduleTitleIn(module, 'ar')).to.equal('Rules');
+      expect(moduleTitleIn({ title: 'Rules' }, 'ru')).to.equal('Rules');
+      expect(moduleTitleIn({ title: 'Rules', titleTranslations: null }, 'fr')).to.equal('Rules');
     });
   });
 

@@ -12,6 +12,8 @@ import { buildWorld } from './support/world.ts';
 import { signIn, type Agent, type FormFields, post } from './support/http.ts';
 import {
   checkedValues,
+  dayError,
+  decode,
   expectLabelledControls,
   expectNoMissingTranslations,
   fieldError,
@@ -579,6 +581,144 @@ describe('modules: creating and editing', () => {
   });
 });
 
+/** The language chosen and the title typed in one row of the translations. */
+function translationRow(html: string, row: number) {
+  const select = new RegExp(`<select id="translationLanguage-${row}"[\\s\\S]*?</select>`).exec(html)?.[0] ?? '';
+  const input = new RegExp(`<input id="translationTitle-${row}"[^>]*>`).exec(html)?.[0] ?? '';
+  return {
+    language: /<option value="([^"]*)" selected>/.exec(select)?.[1] ?? '',
+    title: decode(/\bvalue="([^"]*)"/.exec(input)?.[1] ?? ''),
+  };
+}
+
+describe('modules: the title in other languages', () => {
+  startApp();
+  let w: World;
+  let agent: Agent;
+  beforeEach(async () => {
+    w = await world();
+    agent = await signIn(app, w.coordinator.email!);
+  });
+
+  const versionsOf = async (id: Types.ObjectId) =>
+    (await ModuleVersion.find({ module: id }).sort({ version: 1 }).lean()).map((v) => v.version);
+  const ROWS = {
+    translationLanguage: ['ru', '', 'ar', 'fr'],
+    translationTitle: ['Понимание насильственного экстремизма', '', 'فهم التطرف العنيف', '  '],
+  };
+
+  it('saves a title per language, rows left empty dropped, and shows them on the form and the module page', async () => {
+    const res = await post(agent, `/modules/${w.draft.id}`, moduleForm(w.home, { code: 'HOME-DRAFT', ...ROWS }));
+    expect(res.status).to.equal(303);
+    const stored = await TrainingModule.findById(w.draft._id).lean().orFail();
+    expect(stored.titleTranslations).to.deep.equal([
+      { language: 'ru', title: 'Понимание насильственного экстремизма' },
+      { language: 'ar', title: 'فهم التطرف العنيف' },
+    ]);
+    const form = (await agent.get(`/modules/${w.draft.id}/edit`)).text;
+    expect(translationRow(form, 0)).to.deep.equal({ language: 'ru', title: 'Понимание насильственного экстремизма' });
+    expect(translationRow(form, 1)).to.deep.equal({ language: 'ar', title: 'فهم التطرف العنيف' });
+    // a row for each interface language, the others empty
+    expect(translationRow(form, 3)).to.deep.equal({ language: '', title: '' });
+    expect(optionValues(form, 'translationLanguage')).to.deep.equal(['', 'en', 'ru', 'fr', 'ar']);
+    const page = visibleText((await agent.get(`/modules/${w.draft.id}`)).text);
+    expect(page).to.include(`${t('modules:languages.ru')}: Понимание насильственного экстремизма`);
+    expect(page).to.include(`${t('modules:languages.ar')}: فهم التطرف العنيف`);
+
+    // emptying a title removes that translation
+    const fewer = { translationLanguage: ['ru', 'ar'], translationTitle: ['', 'فهم التطرف العنيف'] };
+    await post(agent, `/modules/${w.draft.id}`, moduleForm(w.home, { code: 'HOME-DRAFT', ...fewer }));
+    expect((await TrainingModule.findById(w.draft._id).lean().orFail()).titleTranslations).to.deep.equal([
+      { language: 'ar', title: 'فهم التطرف العنيف' },
+    ]);
+  });
+
+  const invalid = [
+    {
+      name: 'a title over 200 characters',
+      rows: { translationLanguage: ['ru', 'fr'], translationTitle: ['Хорошо', 'é'.repeat(201)] },
+      box: 'titleTranslations.1.title',
+      message: () => t('validation.tooLong', { max: 200 }),
+    },
+    {
+      name: 'an unknown language',
+      rows: { translationLanguage: ['xx'], translationTitle: ['Titre gardé'] },
+      box: 'titleTranslations.0.language',
+      message: () => t('validation.choice'),
+    },
+    {
+      name: 'a title without its language',
+      rows: { translationLanguage: ['ru', ''], translationTitle: ['Хорошо', 'Titre gardé'] },
+      box: 'titleTranslations.1.language',
+      message: () => t('modules:titleTranslations.chooseLanguage'),
+    },
+    {
+      name: 'a language given twice',
+      rows: { translationLanguage: ['fr', 'fr'], translationTitle: ['Un', 'Titre gardé'] },
+      box: 'titleTranslations.1.language',
+      message: () => t('modules:titleTranslations.twice'),
+    },
+    {
+      name: 'a title on two lines',
+      rows: { translationLanguage: ['fr'], translationTitle: ['Titre\ngardé'] },
+      box: 'titleTranslations.0.title',
+      message: () => t('validation.singleLine'),
+    },
+  ];
+  for (const c of invalid) {
+    it(`refuses ${c.name} (422), the message beside its box and what was typed kept`, async () => {
+      const before = await snapshot(w.draft._id);
+      const res = await post(
+        agent,
+        `/modules/${w.draft.id}`,
+        moduleForm(w.home, { code: 'HOME-DRAFT', title: 'Kept title', ...c.rows }),
+      );
+      expect(res.status).to.equal(422);
+      expect(dayError(res.text, c.box)).to.equal(c.message());
+      expect(inputValue(res.text, 'title')).to.equal('Kept title');
+      c.rows.translationTitle.forEach((typed, row) => expect(translationRow(res.text, row).title).to.equal(typed));
+      expect(await snapshot(w.draft._id)).to.deep.equal(before);
+    });
+  }
+
+  it('refuses more rows than there are languages', async () => {
+    const rows = { translationLanguage: ['en', 'ru', 'fr', 'ar', 'en'], translationTitle: ['a', 'b', 'c', 'd', 'e'] };
+    const res = await post(agent, `/modules/${w.draft.id}`, moduleForm(w.home, { code: 'HOME-DRAFT', ...rows }));
+    expect(res.status).to.equal(422);
+    expect(fieldError(res.text, 'titleTranslations')).to.equal(t('modules:titleTranslations.tooMany'));
+  });
+
+  it('makes a new version of a published module when a translation changes, kept in its snapshot', async () => {
+    const res = await post(
+      agent,
+      `/modules/${w.published.id}`,
+      moduleForm(w.partner, { code: 'PART-PUB', title: 'Partner published', ...ROWS }),
+    );
+    expect(res.status).to.equal(303);
+    // the form changed other content too: version 2; then only a translation changes
+    const changed = { translationLanguage: ['ru', 'ar'], translationTitle: ['Новое название', 'فهم التطرف العنيف'] };
+    await post(
+      agent,
+      `/modules/${w.published.id}`,
+      moduleForm(w.partner, { code: 'PART-PUB', title: 'Partner published', ...changed }),
+    );
+    expect(await versionsOf(w.published._id)).to.deep.equal([1, 2, 3]);
+    const latest = await ModuleVersion.findOne({ module: w.published._id, version: 3 }).lean().orFail();
+    expect((latest.content as { titleTranslations: unknown }).titleTranslations).to.deep.equal([
+      { language: 'ru', title: 'Новое название' },
+      { language: 'ar', title: 'فهم التطرف العنيف' },
+    ]);
+    // the same translations in another order: no new version
+    const reordered = { translationLanguage: ['ar', 'ru'], translationTitle: ['فهم التطرف العنيف', 'Новое название'] };
+    await post(
+      agent,
+      `/modules/${w.published.id}`,
+      moduleForm(w.partner, { code: 'PART-PUB', title: 'Partner published', ...reordered }),
+    );
+    expect(await versionsOf(w.published._id)).to.deep.equal([1, 2, 3]);
+  });
+});
+
 function checkboxValues(html: string, name: string): string[] {
   return [...html.matchAll(new RegExp(`<input type="checkbox" name="${name}" value="([^"]*)"`, 'g'))].map((m) => m[1]!);
 }
@@ -636,6 +776,7 @@ describe('modules: pages a person can read', () => {
       tags: ['<b>'],
     });
     await publish(evil);
+    await evil.updateOne({ titleTranslations: [{ language: 'fr', title: '<img src=x onerror=alert(3)>' }] });
     const staff = await signIn(app, w.staff.email!);
     for (const [who, path] of [
       [agent, '/modules'],

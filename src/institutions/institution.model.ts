@@ -3,6 +3,18 @@ import mongoose, { type InferSchemaType } from 'mongoose';
 export const INSTITUTION_TYPES = ['academy', 'training_centre', 'prison', 'headquarters'] as const;
 export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
 
+/** Most certificates carry one to three signatures. */
+export const MAX_SIGNATORIES = 3;
+
+/** A person whose name and position are printed under a signature line on the certificates. */
+const signatorySchema = new mongoose.Schema(
+  {
+    name: { type: String, required: true, trim: true },
+    role: { type: String, required: true, trim: true },
+  },
+  { _id: false },
+);
+
 const institutionSchema = new mongoose.Schema(
   {
     name: { type: String, required: true, trim: true },
@@ -14,6 +26,8 @@ const institutionSchema = new mongoose.Schema(
     /** IANA time zone of the venue: session times are shown in it */
     timeZone: { type: String, required: true },
     active: { type: Boolean, required: true, default: true },
+    /** who signs the certificates it issues, in the order printed (at most MAX_SIGNATORIES) */
+    signatories: { type: [signatorySchema], default: [] },
   },
   // every save checks and raises __v: an edit form opened before someone else's save is refused
   { timestamps: true, optimisticConcurrency: true },

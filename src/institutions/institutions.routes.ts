@@ -7,7 +7,7 @@ import { handleForm } from '../http/form.ts';
 import { flash } from '../http/flash.ts';
 import { TIME_ZONES } from '../i18n/time-zones.ts';
 import { INSTITUTION_TYPES } from './institution.model.ts';
-import { institutionFilterSchema, institutionSchema } from './institutions.schemas.ts';
+import { institutionFilterSchema, institutionSchema, MAX_SIGNATORIES } from './institutions.schemas.ts';
 import {
   createInstitution,
   getInstitution,
@@ -22,6 +22,8 @@ import {
 const READER_ROLES: Role[] = ['admin', 'coordinator', 'trainer'];
 const readers = requireRole(...READER_ROLES);
 const admins = requireRole('admin');
+/** the signatory rows, kept as typed when the form comes back */
+const LIST_FIELDS = ['signatoryName', 'signatoryRole'];
 
 /** The institution of the path, if the actor may change it: checked before any form is read. */
 const changeable: RequestHandler = async (req, res, next) => {
@@ -35,6 +37,7 @@ async function renderForm(req: Request, res: Response, view: 'new' | 'edit', loc
     countries: await listCountryOptions(),
     types: INSTITUTION_TYPES,
     timeZones: TIME_ZONES,
+    signatoryRows: MAX_SIGNATORIES,
     ...locals,
   });
 }
@@ -67,6 +70,7 @@ export function institutionsRouter(members: InstitutionMembers): Router {
         redirect: `/institutions/${institution.id}`,
       }),
       refused: (refusal) => renderForm(req, res, 'new', refusal),
+      listFields: LIST_FIELDS,
     });
   });
 
@@ -87,6 +91,8 @@ export function institutionsRouter(members: InstitutionMembers): Router {
     const values = {
       ...institution.toObject(),
       country: institution.country?.toHexString(),
+      signatoryName: institution.signatories.map((signatory) => signatory.name),
+      signatoryRole: institution.signatories.map((signatory) => signatory.role),
       revision: String(institution.__v),
     };
     await renderForm(req, res, 'edit', { institution, values });
@@ -104,6 +110,7 @@ export function institutionsRouter(members: InstitutionMembers): Router {
       currentRevision: async () => (await getInstitution(req.user!, id)).__v,
       refused: async (refusal) =>
         renderForm(req, res, 'edit', { institution: await getInstitution(req.user!, id), ...refusal }),
+      listFields: LIST_FIELDS,
     });
   });
 

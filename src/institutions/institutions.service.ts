@@ -84,6 +84,32 @@ export function institutionSummaries(ids: readonly unknown[]): Promise<Instituti
   return findByIdsAtOnce<InstitutionSummary>(Institution, ids.map(String).filter(isObjectId), SUMMARY);
 }
 
+/** Someone who signs an institution's certificates. */
+export type Signatory = { name: string; role: string };
+
+/** What a certificate says of the institution that issues it: the completion record keeps a copy at issue. */
+export type CertificateIssuer = {
+  name: string;
+  country: { code: string; name: string };
+  /** the days of the issue and expiry dates are the institution's */
+  timeZone: string;
+  signatories: Signatory[];
+};
+
+/** The issuer of the certificates an institution gives; null when there is no such institution. */
+export async function certificateIssuer(id: unknown): Promise<CertificateIssuer | null> {
+  type Stored = Pick<InstitutionRecord, 'name' | 'country' | 'timeZone' | 'signatories'>;
+  const institution = await findLeanById<Stored>(Institution, id, 'name country timeZone signatories');
+  if (!institution) return null;
+  const country = await findLeanById<{ code: string; name: string }>(Country, institution.country, 'code name');
+  return {
+    name: institution.name,
+    country: { code: country?.code ?? '', name: country?.name ?? '' },
+    timeZone: institution.timeZone,
+    signatories: institution.signatories.map(({ name, role }) => ({ name, role })),
+  };
+}
+
 async function save(
   institution: InstanceType<typeof Institution>,
   input: InstitutionInput,

@@ -17,9 +17,20 @@ export type { ModuleStatus };
 
 export type ModuleSummary = Pick<
   TrainingModuleFields,
-  'code' | 'title' | 'hours' | 'status' | 'institution' | 'country' | 'languages' | 'version'
+  'code' | 'title' | 'titleTranslations' | 'hours' | 'status' | 'institution' | 'country' | 'languages' | 'version'
 > & { _id: mongoose.Types.ObjectId };
-const SUMMARY = 'code title hours status institution country languages version';
+const SUMMARY = 'code title titleTranslations hours status institution country languages version';
+
+/** A module's title in one interface language, as a module, a version's snapshot or a record keeps it. */
+export type TitledModule = {
+  title: string;
+  titleTranslations?: readonly { language: string; title: string }[] | null;
+};
+
+/** The title in this language when the module has one, else its title. */
+export function moduleTitleIn(module: TitledModule, language: string): string {
+  return module.titleTranslations?.find((translation) => translation.language === language)?.title || module.title;
+}
 
 /** One module's summary; null for a malformed or unknown id. */
 export function moduleSummary(id: unknown): Promise<ModuleSummary | null> {

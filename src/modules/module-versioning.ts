@@ -6,6 +6,7 @@ import { VERSIONED_FIELDS, type TrainingModule } from './training-module.model.t
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { testsOf } from './module-rules.ts';
 import { personNames } from '../people/people.service.ts';
+import { LANGUAGES, type Language } from '../i18n/i18n.ts';
 
 // A published module's version rises when what a completion points to changes: its content
 // (VERSIONED_FIELDS), not its code, tags or owner. Each published version keeps a snapshot.
@@ -23,6 +24,14 @@ const hex = (id: unknown) =>
     ? (id as mongoose.Types.ObjectId).toHexString()
     : String(id);
 
+/** Title translations as plain { language, title } pairs in the order of the languages. */
+function translationsContent(value: unknown) {
+  const translations = (value as { language: string; title: string }[] | undefined) ?? [];
+  return translations
+    .map(({ language, title }) => ({ language, title }))
+    .sort((a, b) => LANGUAGES.indexOf(a.language as Language) - LANGUAGES.indexOf(b.language as Language));
+}
+
 /** The versioned content as plain data, in a canonical form that compares with JSON. */
 export function contentOf(module: ContentSource): ModuleContent {
   const content = {} as ModuleContent;
@@ -33,6 +42,7 @@ export function contentOf(module: ContentSource): ModuleContent {
     if (field === 'hasPreTest' || field === 'hasPostTest') content[field] = tests[field];
     else if (field === 'prerequisites') content[field] = ((value as unknown[] | undefined) ?? []).map(hex).sort();
     else if (field === 'languages') content[field] = [...((value as string[] | undefined) ?? [])].sort();
+    else if (field === 'titleTranslations') content[field] = translationsContent(value);
     else if (Array.isArray(value)) content[field] = [...(value as unknown[])];
     else content[field] = value ?? null;
   }

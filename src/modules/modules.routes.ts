@@ -20,7 +20,7 @@ import {
 } from './modules.service.ts';
 import { DELIVERY_MODES } from './training-module.model.ts';
 import { testsOf } from './module-rules.ts';
-import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
+import { DELIVERY_LANGUAGES, LANGUAGES } from '../i18n/i18n.ts';
 import { handleForm } from '../http/form.ts';
 
 // the list and a new module concern no module: the role is enough; a module's own routes load it
@@ -42,11 +42,12 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
     prerequisites,
     modes: DELIVERY_MODES,
     languages: DELIVERY_LANGUAGES,
+    translationLanguages: LANGUAGES,
     ...locals,
   });
 }
 
-const LIST_FIELDS = ['prerequisites', 'languages'];
+const LIST_FIELDS = ['prerequisites', 'languages', 'translationLanguage', 'translationTitle'];
 
 /** What is stored, in the shape of the form. */
 function storedValues(module: ModuleDocument): Record<string, unknown> {
@@ -54,6 +55,8 @@ function storedValues(module: ModuleDocument): Record<string, unknown> {
     ...module.toObject(),
     objectives: module.objectives.join('\n'),
     tags: module.tags.join(', '),
+    translationLanguage: module.titleTranslations.map((translation) => translation.language),
+    translationTitle: module.titleTranslations.map((translation) => translation.title),
     prerequisites: module.prerequisites.map((id) => id.toHexString()),
     passMark: module.passMark ?? '',
     ...testsOf(module),

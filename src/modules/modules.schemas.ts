@@ -14,7 +14,7 @@ import {
   wholeNumber,
 } from '../http/validate.ts';
 import { DELIVERY_MODES, type DeliveryLanguage } from './training-module.model.ts';
-import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
+import { DELIVERY_LANGUAGES, isLanguage as isInterfaceLanguage, LANGUAGES, type Language } from '../i18n/i18n.ts';
 import { isObjectId } from '../db/object-id.ts';
 
 // The module form as a browser sends it: every value a string, lists as repeated names,
@@ -76,12 +76,60 @@ const checkboxGroup = <T extends string>(accepts: (value: unknown) => value is T
     .refine((values) => values.every(accepts), message)
     .transform((values) => [...new Set(values as T[])]);
 
-export const moduleSchema = z
+/** Rows of the title's translations on the form: one per interface language. */
+export const TRANSLATION_ROWS = LANGUAGES.length;
+const TITLE_MAX = 200;
+
+/**
+ * The translation rows (a language box and a title box, repeated) as one field. A row whose
+ * title is empty is left out, whatever language it names: emptying the title removes that
+ * translation. Each fault is reported on its own box (`titleTranslations.1.language`).
+ */
+const titleTranslations = z
+  .object({ language: manyOf(z.string()), title: manyOf(z.string()) })
+  .transform((boxes, ctx) => {
+    const translations: { language: Language; title: string }[] = [];
+    let faults = 0;
+    const at = (row: number, box: 'language' | 'title', message: string, params?: Record<string, number>) => {
+      faults += 1;
+      ctx.addIssue({ code: 'custom', path: [row, box], message, ...(params ? { params } : {}) });
+    };
+    const rows = Math.max(boxes.language.length, boxes.title.length);
+    if (rows > TRANSLATION_ROWS) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'modules:titleTranslations.tooMany' });
+      return translations;
+    }
+    for (let row = 0; row < rows; row++) {
+      const language = (boxes.language[row] ?? '').trim();
+      const title = (boxes.title[row] ?? '').trim();
+      if (title === '') continue;
+      const faultsBefore = faults;
+      if (language === '') at(row, 'language', 'modules:titleTranslations.chooseLanguage');
+      else if (!isInterfaceLanguage(language)) at(row, 'language', 'validation.choice');
+      else if (translations.some((t) => t.language === language))
+        at(row, 'language', 'modules:titleTranslations.twice');
+      if (!isSingleLine(title)) at(row, 'title', 'validation.singleLine');
+      else if (title.length > TITLE_MAX) at(row, 'title', 'validation.tooLong', { max: TITLE_MAX });
+      if (faults === faultsBefore) translations.push({ language: language as Language, title });
+    }
+    // stored in the order of the languages, so the same translations always compare equal
+    return translations.sort((a, b) => LANGUAGES.indexOf(a.language) - LANGUAGES.indexOf(b.language));
+  });
+
+/** The form's translation boxes (repeated names) gathered into the one titleTranslations field. */
+function gatherTranslations(body: unknown) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const { translationLanguage, translationTitle, ...rest } = body as Record<string, unknown>;
+  return { ...rest, titleTranslations: { language: translationLanguage, title: translationTitle } };
+}
+
+const moduleFields = z
   .object({
     code: singleLine(100)
       .toUpperCase()
       .regex(/^[A-Z0-9][A-Z0-9.-]{1,19}$/, 'modules:code.format'),
-    title: text(200),
+    title: text(TITLE_MAX),
+    titleTranslations,
     summary: optionalMultilineText(2000).transform((v) => v ?? ''),
     objectives: lines(300),
     hours,
@@ -116,6 +164,8 @@ export const moduleSchema = z
     path: ['passMark'],
     message: 'modules:passMark.needsPostTest',
   });
+
+export const moduleSchema = z.preprocess(gatherTranslations, moduleFields);
 export type ModuleInput = z.output<typeof moduleSchema>;
 
 /** Which modules the list shows: "current" is drafts and published ones, the everyday view. */

@@ -1,5 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
-import { DELIVERY_LANGUAGES, type DeliveryLanguage } from '../i18n/i18n.ts';
+import { DELIVERY_LANGUAGES, LANGUAGES, type DeliveryLanguage } from '../i18n/i18n.ts';
 
 export type { DeliveryLanguage };
 
@@ -13,6 +13,7 @@ export type ModuleStatus = (typeof MODULE_STATUSES)[number];
 /** The fields whose change, once published, makes a new version (what completions point to). */
 export const VERSIONED_FIELDS = [
   'title',
+  'titleTranslations',
   'summary',
   'objectives',
   'hours',
@@ -27,10 +28,25 @@ export const VERSIONED_FIELDS = [
   'languages',
 ] as const;
 
+/**
+ * The title in one interface language, for what is printed for a person in theirs (the
+ * certificate). A list rather than an object keyed by language: FerretDB 1.x refuses some keys,
+ * and a list keeps the shape the same whatever languages come later.
+ */
+const titleTranslationSchema = new mongoose.Schema(
+  {
+    language: { type: String, required: true, enum: LANGUAGES },
+    title: { type: String, required: true, trim: true },
+  },
+  { _id: false },
+);
+
 const trainingModuleSchema = new mongoose.Schema(
   {
     code: { type: String, required: true, unique: true, uppercase: true, trim: true },
     title: { type: String, required: true, trim: true },
+    /** at most one per interface language; a language without one reads the title */
+    titleTranslations: { type: [titleTranslationSchema], default: [] },
     summary: { type: String, trim: true, default: '' },
     objectives: { type: [String], default: [] },
     hours: { type: Number, required: true, min: 0 },

@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
-import { drawLine, FONT_NAMES, registerFonts, type Direction } from './pdf-text.ts';
+import { drawLine, FONT_NAMES, registerFonts, type Direction } from '../pdf/pdf-text.ts';
+import { pdfBuffer } from '../pdf/pdf-output.ts';
+import { drawQr } from '../pdf/qr-code.ts';
 
 // The sign-in sheet of one session day, drawn with pdfkit: on every page the header (module,
 // session, venue, day, trainers and the QR code of the sheet), one row per participant with a
@@ -63,7 +64,6 @@ export function pagination(participants: number, paper: PaperSize, headerLines: 
 export async function renderSheet(content: SheetContent, fontsDir: string): Promise<Buffer> {
   const g = geometry(content.paper, content.headerLines.length);
   const { pages, rows } = pagination(content.participants.length, content.paper, content.headerLines.length);
-  const qr = QRCode.create(content.url, { errorCorrectionLevel: 'M' });
   const doc = new PDFDocument({
     size: [g.width, g.height],
     margin: 0,
@@ -73,12 +73,7 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
     info: { Title: content.documentTitle, Creator: 'Cadre' },
   });
   registerFonts(doc, fontsDir);
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
+  const done = pdfBuffer(doc);
 
   const direction: Direction = content.rtl ? 'rtl' : 'ltr';
   const start = content.rtl ? 'right' : 'left';
@@ -113,7 +108,7 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
       });
     });
     const qrX = placed(g.inner - QR_SIZE, QR_SIZE);
-    drawQr(doc, qr.modules, qrX, MARGIN, QR_SIZE);
+    drawQr(doc, content.url, qrX, MARGIN, QR_SIZE);
     captionLines(doc, content.qrCaption, QR_SIZE + 16, 6.5).forEach((line, i) => {
       drawLine(doc, line, {
         x: qrX - 8,
@@ -209,24 +204,4 @@ function columnBoxes(inner: number): Record<Column, { offset: number; width: num
     offset += width;
   }
   return boxes;
-}
-
-/** The QR code as filled squares (sharp at any print or scan resolution), with a quiet zone kept white. */
-function drawQr(doc: PDFKit.PDFDocument, modules: QRCode.BitMatrix, x: number, y: number, size: number) {
-  const count = modules.size + 4; // two modules of quiet zone on each side
-  const unit = size / count;
-  doc.rect(x, y, size, size).fill('#fff');
-  for (let row = 0; row < modules.size; row++) {
-    let col = 0;
-    while (col < modules.size) {
-      if (!modules.get(row, col)) {
-        col++;
-        continue;
-      }
-      const from = col;
-      while (col < modules.size && modules.get(row, col)) col++;
-      doc.rect(x + (from + 2) * unit, y + (row + 2) * unit, (col - from) * unit, unit);
-    }
-  }
-  doc.fill('#000');
 }

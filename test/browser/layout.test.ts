@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
-import { DEFAULT_PASSWORD } from '../support/factories.ts';
+import { Institution } from '../../src/institutions/institution.model.ts';
+import { buildUser, DEFAULT_PASSWORD } from '../support/factories.ts';
 import { requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
 import { busySession } from './pages-world.ts';
 
@@ -61,6 +62,36 @@ describe('page layout in a browser', function () {
         }
       }
       await page.context().close();
+    });
+  }
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`at 390 px in ${language}, the rows of a module's titles in other languages and of an institution's signatories fit the screen`, async () => {
+      const admin = await buildUser({ roles: ['admin'], institution: null, language });
+      await world.module.updateOne({
+        titleTranslations: [{ language: 'ar', title: 'استخدام القوة والأمن الديناميكي' }],
+      });
+      await Institution.updateOne(
+        { _id: world.institutions.academy._id },
+        { signatories: [{ name: 'Col. A. Serikbayev', role: 'Director, Prison Staff Training Centre' }] },
+      );
+      const context = await harness.browser.newContext({ viewport: PHONE });
+      const page = await context.newPage();
+      await signInAs(page, harness.baseUrl, admin.email!, DEFAULT_PASSWORD);
+      for (const [path, rows] of [
+        [`/modules/${world.module.id as string}/edit`, '.translations .day-row'],
+        [`/institutions/${world.institutions.academy.id as string}/edit`, '.signatories .day-row'],
+      ] as const) {
+        await page.goto(harness.baseUrl + path);
+        expect(await page.locator(rows).count(), path).to.be.at.least(3);
+        expect(await overflow(page), `${path} is wider than the screen by`).to.equal(0);
+        for (const box of await page.locator(`${rows} input, ${rows} select`).all()) {
+          const place = (await box.boundingBox())!;
+          expect(place.x, `${path}: a box starts off-screen`).to.be.at.least(0);
+          expect(place.x + place.width, `${path}: a box ends off-screen`).to.be.at.most(PHONE.width);
+        }
+      }
+      await context.close();
     });
   }
 

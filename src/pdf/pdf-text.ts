@@ -88,6 +88,16 @@ function widthOf(doc: PDFKit.PDFDocument, pieces: Piece[], size: number, bold: b
   return pieces.reduce((sum, p) => sum + doc.font(fontOf(p, bold)).fontSize(size).widthOfString(p.text), 0);
 }
 
+/** How wide a line is drawn at this size (what drawLine measures before it shrinks or cuts). */
+export function lineWidth(
+  doc: PDFKit.PDFDocument,
+  text: string,
+  options: { size: number; bold?: boolean; direction?: Direction },
+): number {
+  const pieces = visualPieces(text.replace(/\s+/g, ' ').trim(), options.direction ?? 'auto');
+  return widthOf(doc, pieces, options.size, options.bold ?? false);
+}
+
 /**
  * Draws one line inside [x, x + width]: smaller (down to minSize) when it is too long, and then
  * cut with an ellipsis at its end (the left end of a right-to-left line), never overflowing.
