@@ -61,8 +61,11 @@ export const RECORD_CONTENT_FIELDS = [
   'result',
   'resultReasons',
   'changeReason',
+  'gender',
   'issuerName',
   'issuerCountryName',
+  'issuerCountryCode',
+  'issuerTimeZone',
   'signatories',
   'issuedAt',
   'expiresAt',
@@ -85,6 +88,8 @@ const completionRecordSchema = new mongoose.Schema(
     sourceKey: { type: String, required: true },
     /** as issued */
     nameAsIssued: { type: String, required: true },
+    /** as issued, for the agreement of a verb in a Russian certificate */
+    gender: { type: String },
     moduleCode: { type: String, required: true },
     moduleTitle: { type: String, required: true },
     /** the module's title in other languages, as issued (certificates in the person's language) */
@@ -108,6 +113,9 @@ const completionRecordSchema = new mongoose.Schema(
     issuingCountry: { type: mongoose.Schema.Types.ObjectId, ref: 'Country', required: true },
     issuerName: { type: String, required: true },
     issuerCountryName: { type: String, default: '' },
+    issuerCountryCode: { type: String, default: '' },
+    /** the zone whose calendar the certificate's dates are in */
+    issuerTimeZone: { type: String, default: 'UTC' },
     signatories: { type: [signatorySchema], default: [] },
     issuedAt: { type: Date, required: true },
     /** null: never expires (the module's validity is 0) */

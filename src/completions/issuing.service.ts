@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { HttpError } from '../http/errors.ts';
 import { countrySummary } from '../institutions/countries.service.ts';
-import { institutionSummary } from '../institutions/institutions.service.ts';
+import { certificateIssuer, institutionSummary } from '../institutions/institutions.service.ts';
 import { moduleAsDelivered } from '../modules/module-lookups.service.ts';
 import { personSummaries } from '../people/people.service.ts';
 import { confirmedResults, type ClosingFollowUps } from '../results/results.service.ts';
@@ -25,12 +25,13 @@ export const sessionSourceKey = (sessionId: Id | string, personId: Id | string) 
 /** Makes (or brings back) the records of a closed session's confirmed results. */
 export async function issueSessionRecords(sessionId: Id | string, by: Id | string, at: Date) {
   const session = await loadSession(String(sessionId));
-  const [results, module, institution] = await Promise.all([
+  const [results, module, institution, issuer] = await Promise.all([
     confirmedResults(session._id),
     moduleAsDelivered(session.module, session.moduleVersion),
     institutionSummary(session.institution),
+    certificateIssuer(session.institution),
   ]);
-  if (!module || !institution) throw new Error(`session ${String(sessionId)} has no module or venue`);
+  if (!module || !institution || !issuer) throw new Error(`session ${String(sessionId)} has no module or venue`);
   const country = await countrySummary(institution.country);
   if (!country) throw new Error(`institution ${institution._id.toHexString()} has no country`);
   const people = new Map((await personSummaries(results.map((r) => r.person))).map((p) => [p._id.toHexString(), p]));
@@ -52,6 +53,7 @@ export async function issueSessionRecords(sessionId: Id | string, by: Id | strin
       moduleVersion: session.moduleVersion,
       moduleCode: module.code,
       moduleTitle: module.title,
+      moduleTitles: module.titleTranslations,
       hours: module.hours,
       startedOn: dates[0]!,
       endedOn,
@@ -61,8 +63,11 @@ export async function issueSessionRecords(sessionId: Id | string, by: Id | strin
       result: recordResult,
       resultReasons: recordResult === 'completed' ? [] : (result.proposed?.reasons ?? []),
       changeReason: result.changeReason ?? undefined,
-      issuerName: institution.name,
+      issuerName: issuer.name,
       issuerCountryName: country.name,
+      issuerCountryCode: country.code,
+      issuerTimeZone: issuer.timeZone,
+      signatories: issuer.signatories,
       expiresAt: recordResult === 'completed' ? expiryOf(endedOn, module.certificateValidityMonths) : null,
     };
     let record: CompletionRecordDocument;
@@ -76,6 +81,7 @@ export async function issueSessionRecords(sessionId: Id | string, by: Id | strin
           session: session._id,
           sourceKey: key,
           nameAsIssued: people.get(result.person.toHexString())?.fullName ?? '',
+          gender: people.get(result.person.toHexString())?.gender ?? undefined,
           verifyCode: newVerifyCode(),
           issuingInstitution: institution._id,
           issuingCountry: country._id,

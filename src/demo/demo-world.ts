@@ -20,6 +20,8 @@ export type DemoInstitution = {
   timeZone: string;
   /** the language of its staff */
   language: Language;
+  /** who signs its certificates */
+  signatories?: readonly { name: string; role: string }[];
 };
 
 export type DemoPerson = {
@@ -51,6 +53,10 @@ export const DEMO_INSTITUTIONS: readonly DemoInstitution[] = [
     city: 'Almaty',
     timeZone: 'Asia/Almaty',
     language: 'ru',
+    signatories: [
+      { name: 'полковник А. Серикбаев', role: 'Начальник Учебного центра' },
+      { name: 'майор Д. Оспанова', role: 'Начальник учебного отдела' },
+    ],
   },
   {
     code: 'KZ-PC12',
@@ -69,6 +75,10 @@ export const DEMO_INSTITUTIONS: readonly DemoInstitution[] = [
     city: 'Luzira, Kampala',
     timeZone: 'Africa/Kampala',
     language: 'en',
+    signatories: [
+      { name: 'ACP Grace Atim', role: 'Commandant, Uganda Prisons Academy and Training School' },
+      { name: 'ASP Moses Okello', role: 'Head of Training' },
+    ],
   },
   {
     code: 'UG-LUP',

@@ -93,6 +93,7 @@ async function seedInstitutions(
         country: countryIds.get(spec.countryCode)!,
         city: spec.city,
         timeZone: spec.timeZone,
+        signatories: [...(spec.signatories ?? [])],
         active: true,
       });
       count.created += 1;

@@ -123,6 +123,7 @@ export async function moduleRulesAt(
 export type ModuleAsDelivered = {
   code: string;
   title: string;
+  titleTranslations: { language: string; title: string }[];
   hours: number;
   certificateValidityMonths: number;
 };
@@ -137,7 +138,7 @@ export async function moduleAsDelivered(moduleId: unknown, version: number): Pro
   const module = await findLeanById<ModuleAsDelivered & Record<string, unknown>>(
     TrainingModule,
     moduleId,
-    'code title hours certificateValidityMonths',
+    'code title titleTranslations hours certificateValidityMonths',
   );
   if (!module) return null;
   const snapshot = await ModuleVersion.findOne({ module: String(moduleId), version }, { content: 1 }).lean<{
@@ -147,6 +148,10 @@ export async function moduleAsDelivered(moduleId: unknown, version: number): Pro
   return {
     code: module.code,
     title: content.title ?? module.title,
+    titleTranslations: (content.titleTranslations ?? module.titleTranslations ?? []).map(({ language, title }) => ({
+      language,
+      title,
+    })),
     hours: content.hours ?? module.hours,
     certificateValidityMonths: content.certificateValidityMonths ?? module.certificateValidityMonths ?? 0,
   };

@@ -265,7 +265,7 @@ export const institutionMembers: InstitutionMembers = {
 // Reads for other features (decision 8): they see people through these, never the model.
 
 const SUMMARY_FIELDS = [
-  ...['fullName', 'email', 'language', 'active', 'roles'],
+  ...['fullName', 'email', 'language', 'active', 'roles', 'gender'],
   ...['institution', 'country', 'scopeInstitutions', 'serviceNumber'],
 ] as const;
 export type PersonSummary = Pick<PersonRecord, '_id' | (typeof SUMMARY_FIELDS)[number]>;
