@@ -9,6 +9,7 @@ import { reviseRecord } from '../src/completions/revisions.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { enrolInManaged } from '../src/enrolments/enrolments.service.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
+import { Institution } from '../src/institutions/institution.model.ts';
 import { toActor } from '../src/people/people.service.ts';
 import { Person as PersonModel } from '../src/people/person.model.ts';
 import { closeSession, reopenSession } from '../src/results/results.service.ts';
@@ -115,12 +116,29 @@ describe('completion records from a closing', () => {
     expect(record.expiresAt).to.equal(null);
   });
 
-  it('keeps the name as issued when the profile changes later', async () => {
+  it('keeps what the certificate prints as issued when the profile, the module or the issuer change later', async () => {
+    await Institution.updateOne(
+      { _id: w.almaty._id },
+      { $set: { signatories: [{ name: 'Col. A. Serikbayev', role: 'Director' }] } },
+    );
+    await TrainingModule.updateOne(
+      { _id: w.modules.pve._id },
+      { $set: { titleTranslations: [{ language: 'ru', title: 'Понимание экстремизма' }] } },
+    );
     const aida = await staff('Aida Original');
     const session = await heldSession([aida]);
     await close(session);
     await PersonModel.updateOne({ _id: aida._id }, { $set: { fullName: 'Aida Renamed' } });
-    expect((await recordOf(session, aida)).nameAsIssued).to.equal('Aida Original');
+    await Institution.updateOne({ _id: w.almaty._id }, { $set: { name: 'Renamed Academy', signatories: [] } });
+    await TrainingModule.updateOne({ _id: w.modules.pve._id }, { $set: { title: 'Retitled', titleTranslations: [] } });
+    const record = await recordOf(session, aida);
+    expect(record.nameAsIssued).to.equal('Aida Original');
+    expect(record.issuerName).to.equal('Almaty Academy');
+    expect(record.issuerCountryCode).to.equal('KZ');
+    expect(record.issuerTimeZone).to.equal('Asia/Almaty');
+    expect(record.signatories.map((s) => [s.name, s.role])).to.deep.equal([['Col. A. Serikbayev', 'Director']]);
+    expect(record.moduleTitle).to.equal('Understanding extremism');
+    expect(record.moduleTitles.map((t) => [t.language, t.title])).to.deep.equal([['ru', 'Понимание экстремизма']]);
   });
 
   it('withdraws the records on reopening and brings them back, same number and code, on closing again', async () => {
