@@ -34,6 +34,7 @@ import { modulePageRouter } from './resources/module-page.routes.ts';
 import { schedulingRouter } from './scheduling/scheduling.routes.ts';
 import { calendarRouter } from './calendar/calendar.routes.ts';
 import { qualificationsRouter } from './qualifications/qualifications.routes.ts';
+import { trainerChainRouter } from './trainer-chain/trainer-chain.routes.ts';
 import { enrolmentsRouter } from './enrolments/enrolments.routes.ts';
 import { placementDoor } from './enrolments/placement-door.ts';
 import { rosterUploadParsing } from './enrolments/roster-upload.ts';
@@ -153,6 +154,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
   app.use(schedulingRouter());
   app.use(qualificationsRouter());
+  app.use(trainerChainRouter());
   app.use(resultsRouter(completionFollowUps));
   app.use(enrolmentsRouter());
   app.use(noticesRouter());

@@ -41,6 +41,7 @@ const KIND_OF = {
   resources: 'resource',
   curricula: 'curriculum',
   people: 'person',
+  trainers: 'person',
   institutions: 'institution',
   countries: 'country',
 } as const;
@@ -53,7 +54,7 @@ const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|results\.csv|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|qualifications\/grant|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|results\.csv|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
 /** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores, print its sheets and upload their scans */
 const ALSO_ALLOWED: Record<string, Role[]> = {
   'GET /sessions/:id/enrolments': ['trainer'],

@@ -122,22 +122,22 @@ describe('candidate policy: whom a manager may add to a session', () => {
 describe('module policy', () => {
   const owned = (status: string) => ({ institution: academy, country: kz, status });
   describe('a published module of the academy', () => {
-    //                   read update publish archive reinstate addMaterials seeTrainerMaterials
+    //                   read update publish archive reinstate addMaterials seeTrainerMaterials readCascade
     table(modulePolicy, owned('published'), {
-      admin: [Y, Y, Y, Y, Y, Y, Y],
-      coordinator: [Y, Y, Y, Y, Y, Y, Y],
-      otherCoordinator: [Y, F, F, F, F, F, F],
-      trainer: [Y, F, F, F, F, F, Y],
-      otherTrainer: [Y, F, F, F, F, F, Y],
-      staff: [Y, F, F, F, F, F, F],
+      admin: [Y, Y, Y, Y, Y, Y, Y, Y],
+      coordinator: [Y, Y, Y, Y, Y, Y, Y, Y],
+      otherCoordinator: [Y, F, F, F, F, F, F, Y],
+      trainer: [Y, F, F, F, F, F, Y, F],
+      otherTrainer: [Y, F, F, F, F, F, Y, F],
+      staff: [Y, F, F, F, F, F, F, F],
       foreignStaff: 'unseen',
     });
   });
   for (const status of ['draft', 'archived']) {
     describe(`a ${status} module of the academy: its editors only`, () => {
       table(modulePolicy, owned(status), {
-        admin: [Y, Y, Y, Y, Y, Y, Y],
-        coordinator: [Y, Y, Y, Y, Y, Y, Y],
+        admin: [Y, Y, Y, Y, Y, Y, Y, Y],
+        coordinator: [Y, Y, Y, Y, Y, Y, Y, Y],
         otherCoordinator: 'unseen',
         trainer: 'unseen',
         otherTrainer: 'unseen',
@@ -151,13 +151,13 @@ describe('module policy', () => {
       modulePolicy,
       { institution: null, country: null, status: 'published' },
       {
-        admin: [Y, Y, Y, Y, Y, Y, Y],
-        coordinator: [Y, F, F, F, F, F, F],
-        otherCoordinator: [Y, F, F, F, F, F, F],
-        trainer: [Y, F, F, F, F, F, Y],
-        otherTrainer: [Y, F, F, F, F, F, Y],
-        staff: [Y, F, F, F, F, F, F],
-        foreignStaff: [Y, F, F, F, F, F, F],
+        admin: [Y, Y, Y, Y, Y, Y, Y, Y],
+        coordinator: [Y, F, F, F, F, F, F, Y],
+        otherCoordinator: [Y, F, F, F, F, F, F, Y],
+        trainer: [Y, F, F, F, F, F, Y, F],
+        otherTrainer: [Y, F, F, F, F, F, Y, F],
+        staff: [Y, F, F, F, F, F, F, F],
+        foreignStaff: [Y, F, F, F, F, F, F, F],
       },
     );
   });

@@ -8,6 +8,8 @@ import { idOf, type HexId, type Policy } from './policy.ts';
 // - Seeing it: whoever may change it, in every status; everyone else once it is published, when
 //   it is national or of their own country. Anyone else is told it does not exist (404).
 // - Trainer-only materials: trainers, admins, and whoever may change the module.
+// - Its cascade (its trainers and the people they trained, src/trainer-chain): admins and
+//   coordinators who see it.
 // Curricula are owned and published the same way and follow the same rules (curriculum.policy.ts).
 
 export type ModuleRecord = {
@@ -42,4 +44,5 @@ export const modulePolicy = {
   reinstate: editsModule,
   addMaterials: editsModule,
   seeTrainerMaterials: (actor, module) => editsModule(actor, module) || hasRole(actor, 'trainer', 'admin'),
+  readCascade: (actor) => isModuleEditor(actor),
 } satisfies Policy<ModuleRecord>;

@@ -12,6 +12,8 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 // - Recording a trainer's qualifications: admins anyone; coordinators the people of
 //   institutions in their scope, whatever their roles. (Whom a coordinator may enrol in a
 //   session depends on the session: enrolment.policy.ts, candidatePolicy.)
+// - A trainer's record (sessions delivered, hours, people trained, whom they certified:
+//   src/trainer-chain): whoever records their qualifications, and the trainer themself.
 // - Roles a coordinator may give: staff and trainer; admins give any role.
 
 export type PersonRecord = {
@@ -65,4 +67,5 @@ export const personPolicy = {
   /** Asked of the person as they would be: `roles` the roles to give. */
   assignRoles: managesPerson,
   recordQualifications: coordinates,
+  readTrainerRecord: (actor, person) => isSelf(actor, person) || coordinates(actor, person),
 } satisfies Policy<PersonRecord>;

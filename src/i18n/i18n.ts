@@ -26,6 +26,7 @@ export const NAMESPACES = [
   'assessments',
   'sheets',
   'certificates',
+  'trainers',
 ] as const;
 
 /** The interface languages written right to left. */

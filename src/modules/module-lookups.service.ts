@@ -156,3 +156,21 @@ export async function moduleAsDelivered(moduleId: unknown, version: number): Pro
     certificateValidityMonths: content.certificateValidityMonths ?? module.certificateValidityMonths ?? 0,
   };
 }
+
+/** A module with the modules it qualifies its completers to deliver (a training of trainers, decision 0016). */
+export type QualifyingModule = ModuleSummary & { qualifiesFor: mongoose.Types.ObjectId[] };
+
+/** Several modules with what each qualifies for, in no particular order; unknown ids are left out. */
+export function qualifyingModules(ids: readonly unknown[]): Promise<QualifyingModule[]> {
+  return findByIdsAtOnce<QualifyingModule>(
+    TrainingModule,
+    ids.map(String).filter(isObjectId),
+    `${SUMMARY} qualifiesFor`,
+  );
+}
+
+/** The trainings of trainers that qualify for this module, by code. */
+export async function trainingsQualifyingFor(moduleId: mongoose.Types.ObjectId): Promise<ModuleSummary[]> {
+  const modules = await TrainingModule.find({ qualifiesFor: moduleId }, SUMMARY).lean<ModuleSummary[]>();
+  return modules.sort((a, b) => a.code.localeCompare(b.code));
+}

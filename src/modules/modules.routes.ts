@@ -13,6 +13,7 @@ import {
   listModules,
   listModuleTags,
   listPrerequisiteOptions,
+  listQualifyingOptions,
   publishModule,
   reinstateModule,
   updateModule,
@@ -31,15 +32,17 @@ type FormLocals = { module?: ModuleDocument; values: Record<string, unknown>; er
 
 async function renderForm(req: Request, res: Response, locals: FormLocals) {
   const module = locals.module;
-  const [institutions, prerequisites] = await Promise.all([
+  const [institutions, prerequisites, qualifying] = await Promise.all([
     // a module may stay with a deactivated owner: keep it selectable in its own form
     listInstitutionOptions(req.user!, { keep: [module?.institution?.toHexString()] }),
     listPrerequisiteOptions(req.user!, module),
+    listQualifyingOptions(req.user!, module),
   ]);
   res.render(module ? 'modules/edit' : 'modules/new', {
     title: req.t(module ? 'modules:edit.title' : 'modules:new.title'),
     institutions,
     prerequisites,
+    qualifying,
     modes: DELIVERY_MODES,
     languages: DELIVERY_LANGUAGES,
     translationLanguages: LANGUAGES,
@@ -47,7 +50,7 @@ async function renderForm(req: Request, res: Response, locals: FormLocals) {
   });
 }
 
-const LIST_FIELDS = ['prerequisites', 'languages', 'translationLanguage', 'translationTitle'];
+const LIST_FIELDS = ['prerequisites', 'qualifiesFor', 'languages', 'translationLanguage', 'translationTitle'];
 
 /** What is stored, in the shape of the form. */
 function storedValues(module: ModuleDocument): Record<string, unknown> {
@@ -58,6 +61,7 @@ function storedValues(module: ModuleDocument): Record<string, unknown> {
     translationLanguage: module.titleTranslations.map((translation) => translation.language),
     translationTitle: module.titleTranslations.map((translation) => translation.title),
     prerequisites: module.prerequisites.map((id) => id.toHexString()),
+    qualifiesFor: module.qualifiesFor.map((id) => id.toHexString()),
     passMark: module.passMark ?? '',
     ...testsOf(module),
     institution: module.institution?.toHexString() ?? '',
@@ -111,6 +115,7 @@ export function modulesRouter(): Router {
       certificateValidityMonths: '0',
       languages: [],
       prerequisites: [],
+      qualifiesFor: [],
       institution: hasRole(req.user!, 'admin') ? '' : req.user!.institutionId,
     };
     await renderForm(req, res, { values });

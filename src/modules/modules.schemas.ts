@@ -138,6 +138,10 @@ const moduleFields = z
     prerequisites: checkboxGroup(isObjectId, 'validation.invalid').transform((ids) => [
       ...new Set(ids.map((id) => id.toLowerCase())),
     ]),
+    /** a training of trainers: the modules its completers may be granted to deliver (decision 0016) */
+    qualifiesFor: checkboxGroup(isObjectId, 'validation.invalid').transform((ids) => [
+      ...new Set(ids.map((id) => id.toLowerCase())),
+    ]),
     hasPreTest: checkbox(),
     hasPostTest: checkbox(),
     /** empty: passing does not depend on a score; a number needs a post-test to compare with */

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { isModuleEditor, modulePolicy } from '../access/module.policy.ts';
-import { authorize, type ActionOf } from '../access/policy.ts';
+import { authorize, can, type ActionOf } from '../access/policy.ts';
 import { anyOf, anyOfIds, containsPattern } from '../db/query.ts';
 import {
   conflict,
@@ -102,6 +102,40 @@ export async function listPrerequisiteOptions(actor: Actor, module?: ModuleDocum
     .lean<Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status'>[]>();
 }
 
+type ModuleOption = Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status' | 'institution' | 'country'>;
+const OPTION = { code: 1, title: 1, status: 1, institution: 1, country: 1 };
+
+/**
+ * Modules a training of trainers may qualify its completers to deliver (decision 0016): the
+ * published ones the actor sees, by code, the module itself left out, and those already chosen
+ * kept whatever became of them.
+ */
+export async function listQualifyingOptions(actor: Actor, module?: ModuleDocument): Promise<ModuleOption[]> {
+  requireEditor(actor);
+  const published = await TrainingModule.find({ status: 'published' }, OPTION)
+    .sort({ title: 1 })
+    .lean<ModuleOption[]>();
+  const options = published.filter((m) => !module?._id.equals(m._id) && can(actor, modulePolicy, 'read', m));
+  const listed = new Set(options.map((m) => m._id.toHexString()));
+  const kept = (module?.qualifiesFor ?? []).filter((id) => !listed.has(id.toHexString()));
+  if (kept.length > 0)
+    options.push(...(await TrainingModule.find({ _id: anyOf(kept) }, OPTION).lean<ModuleOption[]>()));
+  return options.sort((a, b) => a.code.localeCompare(b.code));
+}
+
+/** What a module qualifies for: none of itself, and each one added published and in the actor's sight. */
+async function checkQualifiesFor(actor: Actor, input: ModuleInput, module?: ModuleDocument) {
+  const chosen = input.qualifiesFor;
+  if (module && chosen.includes(module._id.toHexString()))
+    throw fieldError('qualifiesFor', 'modules:qualifiesFor.self');
+  const current = new Set(module?.qualifiesFor.map((id) => id.toHexString()));
+  const added = chosen.filter((id) => !current.has(id));
+  if (added.length === 0) return;
+  const found = await TrainingModule.find({ _id: anyOfIds(added) }, OPTION).lean<ModuleOption[]>();
+  const usable = found.filter((m) => m.status === 'published' && can(actor, modulePolicy, 'read', m));
+  if (usable.length !== added.length) throw fieldError('qualifiesFor', 'modules:qualifiesFor.unknown');
+}
+
 /** The owner and its country. Admins may leave it empty (a national module); coordinators pick in scope. */
 async function checkOwner(actor: Actor, input: ModuleInput, module?: ModuleDocument) {
   if (!input.institution) {
@@ -171,6 +205,7 @@ export async function createModule(actor: Actor, input: ModuleInput): Promise<Mo
   requireEditor(actor);
   const owner = await checkOwner(actor, input);
   await checkPrerequisites(actor, input);
+  await checkQualifiesFor(actor, input);
   const module = new TrainingModule({ status: 'draft', version: 1 });
   applyInput(module, input, owner);
   await saveWithUniqueCode(module);
@@ -187,6 +222,7 @@ export async function updateModule(actor: Actor, id: string, input: ModuleInput)
   if (input.revision !== undefined && input.revision !== module.__v) throw staleModule();
   const owner = await checkOwner(actor, input, module);
   await checkPrerequisites(actor, input, module);
+  await checkQualifiesFor(actor, input, module);
   if (module.status === 'published') {
     const problems = publishProblems(input);
     if (Object.keys(problems).length > 0) throw new FieldValidationError(problems);
@@ -242,6 +278,14 @@ export async function reinstateModule(actor: Actor, id: string): Promise<ModuleD
 /** The prerequisites of a module with their code, title and status, for its page. */
 export function listPrerequisites(module: ModuleDocument) {
   return TrainingModule.find({ _id: anyOf(module.prerequisites) }, { code: 1, title: 1, status: 1 })
+    .sort({ code: 1 })
+    .lean<Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status'>[]>();
+}
+
+/** The modules a training of trainers qualifies for, with their code, title and status, for its page. */
+export function listQualifiesFor(module: ModuleDocument) {
+  if (module.qualifiesFor.length === 0) return Promise.resolve([]);
+  return TrainingModule.find({ _id: anyOf(module.qualifiesFor) }, { code: 1, title: 1, status: 1 })
     .sort({ code: 1 })
     .lean<Pick<ModuleRecord, '_id' | 'code' | 'title' | 'status'>[]>();
 }

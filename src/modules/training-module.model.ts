@@ -53,6 +53,13 @@ const trainingModuleSchema = new mongoose.Schema(
     deliveryMode: { type: String, required: true, enum: DELIVERY_MODES, default: 'classroom' },
     audience: { type: String, trim: true, default: '' },
     prerequisites: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingModule', default: [] },
+    /**
+     * a training of trainers: whoever completes it may be granted the qualification to deliver
+     * these modules (src/trainer-chain, decision 0016). Not versioned: it says what the service
+     * recognises the training as qualifying for, not what was taught, and a change never touches
+     * a qualification already granted.
+     */
+    qualifiesFor: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingModule', default: [] },
     /** percent needed in the post-test; null when passing does not depend on a score */
     passMark: { type: Number, min: 0, max: 100, default: null },
     /**
@@ -83,6 +90,8 @@ const trainingModuleSchema = new mongoose.Schema(
 trainingModuleSchema.index({ title: 1 });
 // the catalogue: published modules by title
 trainingModuleSchema.index({ status: 1, title: 1 });
+// the trainings of trainers that qualify for a module (its cascade page)
+trainingModuleSchema.index({ qualifiesFor: 1 });
 
 export type TrainingModuleFields = InferSchemaType<typeof trainingModuleSchema>;
 export const TrainingModule = mongoose.model('TrainingModule', trainingModuleSchema, 'training_modules');

@@ -96,6 +96,7 @@ export function peopleRouter(config: Config): Router {
     if (!isPeopleManager(req.user!)) throw forbidden();
     // decided on the stored ids, before populate turns them into documents
     const manageable = can(req.user!, personPolicy, 'update', person);
+    const records = can(req.user!, personPolicy, 'recordQualifications', person);
     await person.populate([
       { path: 'institution', select: 'name code active' },
       { path: 'scopeInstitutions', select: 'name code active' },
@@ -104,6 +105,7 @@ export function peopleRouter(config: Config): Router {
       title: person.fullName,
       person,
       canManage: manageable,
+      canRecordQualifications: records,
       isSelf: person.id === req.user!.id,
       canIssueLinks: linkBaseUrl(config) !== undefined,
     });

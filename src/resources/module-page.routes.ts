@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireUser } from '../access/guards.ts';
 import { listVersions } from '../modules/module-versioning.ts';
 import { testsOf } from '../modules/module-rules.ts';
-import { getModule, listPrerequisites } from '../modules/modules.service.ts';
+import { getModule, listPrerequisites, listQualifiesFor } from '../modules/modules.service.ts';
 import { listResourcesForModule } from './resources.service.ts';
 
 // The editors' page of a module: what it is, its prerequisites and versions, and its materials
@@ -15,8 +15,9 @@ export function modulePageRouter(): Router {
   // the module policy answers: 404 to whoever cannot see it, 403 to whoever sees it in the catalogue only
   router.get('/modules/:id', requireUser, async (req, res) => {
     const module = await getModule(req.user!, String(req.params.id));
-    const [prerequisites, versions, resources] = await Promise.all([
+    const [prerequisites, qualifiesFor, versions, resources] = await Promise.all([
       listPrerequisites(module),
+      listQualifiesFor(module),
       listVersions(module._id),
       listResourcesForModule(req.user!, module),
     ]);
@@ -26,6 +27,7 @@ export function modulePageRouter(): Router {
       module,
       tests: testsOf(module),
       prerequisites,
+      qualifiesFor,
       versions,
       resources,
       canEdit: true,

@@ -175,3 +175,42 @@ export async function calendarVenueOptions(actor: Actor) {
   const venues = await institutionSummaries([...new Set(rows.map((r) => r.institution.toHexString()))]);
   return venues.map((v) => ({ _id: v._id, name: v.name, code: v.code })).sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** What the trainer chain reads of a session (src/trainer-chain): where, when, of what, by whom, and whether closed. */
+export type TaughtSession = Pick<
+  SessionRecord,
+  | '_id'
+  | 'module'
+  | 'moduleVersion'
+  | 'institution'
+  | 'country'
+  | 'status'
+  | 'days'
+  | 'timeZone'
+  | 'startsAt'
+  | 'endsAt'
+  | 'trainers'
+> & { closedAt?: Date | null };
+const TAUGHT = 'module moduleVersion institution country status days timeZone startsAt endsAt trainers closedAt';
+
+/**
+ * The sessions a person taught or teaches (lead or co-trainer), newest first, whoever asks: for a
+ * page that has asked its own policy (the trainer page). A trainer is inside the sessions'
+ * trainers, not a top-level field: this reads the sessions (thousands, decision 0005).
+ */
+export function sessionsTaughtBy(personId: mongoose.Types.ObjectId, limit: number): Promise<TaughtSession[]> {
+  return TrainingSession.find({ 'trainers.person': personId }, TAUGHT)
+    .sort({ startsAt: -1 })
+    .limit(limit)
+    .lean<TaughtSession[]>()
+    .exec();
+}
+
+/** A module's sessions, oldest first, at most `limit` (its cascade): the module is the query's equality. */
+export function sessionsOfModule(moduleId: mongoose.Types.ObjectId, limit: number): Promise<TaughtSession[]> {
+  return TrainingSession.find({ module: moduleId }, TAUGHT)
+    .sort({ startsAt: 1 })
+    .limit(limit)
+    .lean<TaughtSession[]>()
+    .exec();
+}
