@@ -47,6 +47,7 @@ import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
 import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
+import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -141,6 +142,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));
   app.use(homeRouter());
   app.use(accountRouter(config));
+  // before people and curricula: it leaves the person and curriculum pages their progress panels
+  app.use(transcriptsRouter({ config, i18n: deps.i18n }));
   app.use(peopleRouter(config));
   app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());

@@ -12,6 +12,9 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 // - Recording a trainer's qualifications: admins anyone; coordinators the people of
 //   institutions in their scope, whatever their roles. (Whom a coordinator may enrol in a
 //   session depends on the session: enrolment.policy.ts, candidatePolicy.)
+// - Reading a person's transcript and curriculum progress (their completion records): the
+//   person themself, admins, and coordinators of institutions in their scope. Trainers and
+//   staff who see the person do not see their records (403).
 // - Roles a coordinator may give: staff and trainer; admins give any role.
 
 export type PersonRecord = {
@@ -65,4 +68,5 @@ export const personPolicy = {
   /** Asked of the person as they would be: `roles` the roles to give. */
   assignRoles: managesPerson,
   recordQualifications: coordinates,
+  readTranscript: (actor, person) => isSelf(actor, person) || coordinates(actor, person),
 } satisfies Policy<PersonRecord>;
