@@ -48,6 +48,7 @@ import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
 import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
 import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
+import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -154,10 +155,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use(resourcesRouter(config));
   app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
   app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
-  app.use(schedulingRouter());
+  // whether a person completed a module's prerequisites is asked of completion records (decision 0008)
+  app.use(schedulingRouter(missingPrerequisites));
   app.use(qualificationsRouter());
   app.use(resultsRouter(completionFollowUps));
-  app.use(enrolmentsRouter());
+  app.use(enrolmentsRouter(missingPrerequisites));
   app.use(noticesRouter());
   app.use(attendanceRouter());
   app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));

@@ -140,3 +140,14 @@ export async function moduleAsDelivered(moduleId: unknown, version: number): Pro
     certificateValidityMonths: content.certificateValidityMonths ?? module.certificateValidityMonths ?? 0,
   };
 }
+
+/** The modules a module requires to have been completed first (its prerequisites), by code. */
+export async function prerequisitesOf(moduleId: unknown): Promise<ModuleSummary[]> {
+  const module = await findLeanById<{ prerequisites: mongoose.Types.ObjectId[] }>(
+    TrainingModule,
+    moduleId,
+    'prerequisites',
+  );
+  if (!module || module.prerequisites.length === 0) return [];
+  return (await moduleSummaries(module.prerequisites)).sort((a, b) => a.code.localeCompare(b.code));
+}
