@@ -92,7 +92,7 @@ function progressRows(html: string, curriculumId: string): string[] {
     `<section class="progress-curriculum" aria-labelledby="progress-${curriculumId}">([\\s\\S]*?)</section>`,
   ).exec(html);
   if (!section) return [];
-  return [...section[1]!.matchAll(/<tr class="state-[^"]*">([\s\S]*?)<\/tr>/g)].map((m) => visibleText(m[1]!));
+  return [...section[1]!.matchAll(/<tr class="progress-[^"]*">([\s\S]*?)<\/tr>/g)].map((m) => visibleText(m[1]!));
 }
 
 /** The people progress table: one line per person. */
