@@ -48,6 +48,8 @@ import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
 import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
+import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
+import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -142,6 +144,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));
   app.use(homeRouter());
   app.use(accountRouter(config));
+  // before people and curricula: it leaves the person and curriculum pages their progress panels
+  app.use(transcriptsRouter({ config, i18n: deps.i18n }));
   app.use(peopleRouter(config));
   app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());
@@ -152,11 +156,12 @@ export function createApp(deps: AppDependencies): Express {
   app.use(resourcesRouter(config));
   app.use(calendarRouter(config)); // before /sessions/:id: it serves /sessions/calendar
   app.use(assessmentsRouter()); // before /sessions/:id: it leaves the session page's scores panel
-  app.use(schedulingRouter());
+  // whether a person completed a module's prerequisites is asked of completion records (decision 0008)
+  app.use(schedulingRouter(missingPrerequisites));
   app.use(qualificationsRouter());
   app.use(trainerChainRouter());
   app.use(resultsRouter(completionFollowUps));
-  app.use(enrolmentsRouter());
+  app.use(enrolmentsRouter(missingPrerequisites));
   app.use(noticesRouter());
   app.use(attendanceRouter());
   app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));

@@ -3,7 +3,6 @@ import mongoose from 'mongoose';
 import type { Actor } from '../src/access/actor.ts';
 import { curriculumPolicy, type CurriculumRecord } from '../src/access/curriculum.policy.ts';
 import { can } from '../src/access/policy.ts';
-import { progressFor } from '../src/curricula/curriculum-items.service.ts';
 import { Curriculum } from '../src/curricula/curriculum.model.ts';
 import {
   addItem,
@@ -195,13 +194,6 @@ describe('curricula rules', () => {
       }
       expect(error).to.be.instanceOf(mongoose.Error.ValidationError);
       expect(await Curriculum.exists({ code: 'TWICE' })).to.equal(null);
-    });
-  });
-
-  describe('progress through a curriculum', () => {
-    it('has nothing to show until completion records exist', async () => {
-      const curriculum = await Curriculum.create({ code: 'PROG', title: 'Progress' });
-      expect(await progressFor({} as Actor, curriculum)).to.equal(undefined);
     });
   });
 

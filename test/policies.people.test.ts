@@ -31,7 +31,7 @@ describe('person policy', () => {
     email: who.email,
   });
   describe('the trainer of the academy', () => {
-    // read update activate deactivate issuePasswordLink assignRoles recordQualifications
+    // read update activate deactivate issuePasswordLink assignRoles recordQualifications readTranscript
     table(personPolicy, person(actors.trainer, ['trainer'], academy), {
       admin: [Y, Y, Y, Y, Y, Y, Y, Y],
       coordinator: [Y, Y, Y, Y, Y, Y, Y, Y],

@@ -226,17 +226,17 @@ describe('resource policy', () => {
 
 describe('curriculum policy', () => {
   describe('a published curriculum of the academy', () => {
-    //                       read update
+    //                       read update followProgress
     table(
       curriculumPolicy,
       { institution: academy, country: kz, status: 'published' },
       {
-        admin: [Y, Y],
-        coordinator: [Y, Y],
-        otherCoordinator: [Y, F],
-        trainer: [Y, F],
-        otherTrainer: [Y, F],
-        staff: [Y, F],
+        admin: [Y, Y, Y],
+        coordinator: [Y, Y, Y],
+        otherCoordinator: [Y, F, Y],
+        trainer: [Y, F, F],
+        otherTrainer: [Y, F, F],
+        staff: [Y, F, F],
         foreignStaff: 'unseen',
       },
     );
@@ -246,8 +246,8 @@ describe('curriculum policy', () => {
       curriculumPolicy,
       { institution: academy, country: kz, status: 'draft' },
       {
-        admin: [Y, Y],
-        coordinator: [Y, Y],
+        admin: [Y, Y, Y],
+        coordinator: [Y, Y, Y],
         otherCoordinator: 'unseen',
         trainer: 'unseen',
         otherTrainer: 'unseen',

@@ -8,6 +8,8 @@ import type { Policy } from './policy.ts';
 //   curriculum; coordinators those owned by an institution in their scope.
 // - Seeing it: whoever may change it, in every status; everyone else once it is published, when
 //   it is national or of their own country. Anyone else is told it does not exist (404).
+// - Following the progress of people through it (its progress page): admins and coordinators
+//   who see it; which people each of them finds there is their scope (the people list's).
 
 export type CurriculumRecord = ModuleRecord;
 
@@ -19,4 +21,5 @@ export function isCurriculumEditor(actor: Actor): boolean {
 export const curriculumPolicy = {
   read: seesModule,
   update: editsModule,
+  followProgress: (actor) => hasRole(actor, 'admin', 'coordinator'),
 } satisfies Policy<CurriculumRecord>;

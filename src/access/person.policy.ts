@@ -14,6 +14,9 @@ import { idOf, refuse, type HexId, type Policy } from './policy.ts';
 //   session depends on the session: enrolment.policy.ts, candidatePolicy.)
 // - A trainer's record (sessions delivered, hours, people trained, whom they certified:
 //   src/trainer-chain): whoever records their qualifications, and the trainer themself.
+// - Reading a person's transcript and curriculum progress (their completion records): the
+//   person themself, admins, and coordinators of institutions in their scope. Trainers and
+//   staff who see the person do not see their records (403).
 // - Roles a coordinator may give: staff and trainer; admins give any role.
 
 export type PersonRecord = {
@@ -68,4 +71,5 @@ export const personPolicy = {
   assignRoles: managesPerson,
   recordQualifications: coordinates,
   readTrainerRecord: (actor, person) => isSelf(actor, person) || coordinates(actor, person),
+  readTranscript: (actor, person) => isSelf(actor, person) || coordinates(actor, person),
 } satisfies Policy<PersonRecord>;

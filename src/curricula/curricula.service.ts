@@ -182,3 +182,17 @@ export async function updateCurriculum(actor: Actor, id: string, input: Curricul
   }
   return curriculum;
 }
+
+export type OfferedCurriculum = Pick<CurriculumRecord, '_id' | 'code' | 'title' | 'items'>;
+
+/**
+ * The published curricula that apply to people of a country: its own and the national ones, by
+ * title (for other features: a person's progress). Curricula are tens per site: the status is
+ * the query's equality, the country is checked on those.
+ */
+export async function curriculaOffered(countryId: string | undefined): Promise<OfferedCurriculum[]> {
+  const rows = await Curriculum.find({ status: 'published', country: nationalOr(countryId) }, 'code title items').lean<
+    OfferedCurriculum[]
+  >();
+  return rows.sort((a, b) => a.title.localeCompare(b.title));
+}

@@ -146,18 +146,3 @@ export async function moduleChoices(actor: Actor, curriculum: CurriculumDocument
     countries: curriculum.country ? [curriculum.country, null] : [null],
   });
 }
-
-/** Where a person stands in a curriculum: which modules they completed, how many required are left. */
-export type CurriculumProgress = { completedModuleIds: string[]; requiredCompleted: number; requiredTotal: number };
-
-/**
- * HOOK — a person's progress through the curriculum. Completion records come with a later issue;
- * until they exist there is nothing true to show, so this answers undefined and the page shows
- * nothing. Then: read the actor's completion records for the curriculum's modules here.
- */
-export async function progressFor(
-  _actor: Actor,
-  _curriculum: CurriculumDocument,
-): Promise<CurriculumProgress | undefined> {
-  return undefined;
-}

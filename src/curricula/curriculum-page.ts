@@ -3,14 +3,18 @@ import type { FieldErrors } from '../http/errors.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { curriculumPolicy } from '../access/curriculum.policy.ts';
 import { can } from '../access/policy.ts';
-import { describeItems, moduleChoices, progressFor } from './curriculum-items.service.ts';
+import { describeItems, moduleChoices } from './curriculum-items.service.ts';
 import type { CurriculumDocument } from './curriculum.model.ts';
 import { ITEM_KINDS } from './curricula.schemas.ts';
 import { getEditableCurriculum } from './curricula.service.ts';
 
 type PageLocals = { values?: Record<string, unknown>; errors?: FieldErrors };
 
-/** The curriculum page: its modules in order, and for editors the forms that change them. */
+/**
+ * The curriculum page: its modules in order, and for editors the forms that change them. The
+ * reader's progress through it, and the link to everyone's, are left in res.locals by the
+ * feature that reads completion records (transcripts, mounted before: decision 0008).
+ */
 export async function renderCurriculumPage(
   req: Request,
   res: Response,
@@ -19,10 +23,9 @@ export async function renderCurriculumPage(
 ): Promise<void> {
   const actor = req.user!;
   const canEdit = can(actor, curriculumPolicy, 'update', curriculum);
-  const [items, choices, progress, owner] = await Promise.all([
+  const [items, choices, owner] = await Promise.all([
     describeItems(actor, curriculum),
     canEdit ? moduleChoices(actor, curriculum) : [],
-    progressFor(actor, curriculum),
     institutionSummary(curriculum.institution),
   ]);
   res.render('curricula/show', {
@@ -31,7 +34,6 @@ export async function renderCurriculumPage(
     owner,
     rows: items.rows,
     requiredHours: items.requiredHours,
-    progress,
     canEdit,
     choices,
     kinds: ITEM_KINDS,

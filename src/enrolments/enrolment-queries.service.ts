@@ -20,6 +20,7 @@ import { endedBy, type EndedBy, type Remover } from './ended-by.ts';
 import { SeatClaim } from './seat-claim.model.ts';
 import { getSession, recordPlaces, type PlacesSummary } from '../sessions/sessions.service.ts';
 import { summarise } from './places-summary.ts';
+import { shownTo, type PrerequisiteCheck } from './prerequisite-check.ts';
 
 // What the enrolment pages and other features read: the roster, pending approvals, a person's
 // own training, the enrolment panel of a session page, fill rates, and who is in a session.
@@ -43,6 +44,8 @@ export type RosterRow = {
   ended?: EndedBy;
   /** a seated participant's result once the session is closed (or attended, reopened) */
   outcome?: string;
+  /** to managers: the reason a coordinator gave for enrolling the person without the prerequisites */
+  overrideReason?: string;
 };
 
 /** The roster: managers (with contact details) and the session's trainers may read it. */
@@ -64,6 +67,7 @@ export async function roster(actor: Actor, sessionId: string) {
     person: people.row(e.person),
     ended: endedBy(actor, { state: e.state, removedBy: people.remover(e.removedBy) }),
     outcome: e.outcome ?? undefined,
+    overrideReason: manage ? (e.prerequisiteOverride?.reason ?? undefined) : undefined,
   });
   const enrolled = rows
     .filter((e) => e.state === 'enrolled')
@@ -315,20 +319,38 @@ async function placesFor(session: TrainingSessionDocument, personId: string) {
   return { enrolment: own, rate, position };
 }
 
-/** What the session page shows about enrolment to this person (their state, the buttons). */
-export async function enrolmentPanel(actor: Actor, session: TrainingSessionDocument) {
+/**
+ * What the session page shows about enrolment to this person (their state, the buttons). Given
+ * the prerequisite check, someone who could enrol but lacks a prerequisite is offered no button
+ * but the missing modules, linked to the catalogue where they may open them.
+ */
+export async function enrolmentPanel(
+  actor: Actor,
+  session: TrainingSessionDocument,
+  prerequisites?: PrerequisiteCheck,
+) {
   const { enrolment, rate, position } = await placesFor(session, actor.id);
   const live = !!enrolment && isLive(enrolment.state);
   const full = rate.seated >= rate.capacity || rate.waiting > 0;
   const refusal = live ? undefined : selfEnrolmentRefusal(actor, session);
   const deadline = withdrawalDeadline(session);
+  const missing = live || refusal || !prerequisites ? [] : await prerequisites(actor.id, session.module.toHexString());
   return {
     sessionId: session.id as string,
     state: enrolment?.state,
     seat: enrolment?.state === 'enrolled' ? enrolment.seat : undefined,
     position,
     /** which button to offer: enrol, join the waitlist, request a place; none when refused */
-    action: live || refusal ? undefined : session.requiresApproval ? 'request' : full ? 'waitlist' : 'enrol',
+    action:
+      live || refusal || missing.length > 0
+        ? undefined
+        : session.requiresApproval
+          ? 'request'
+          : full
+            ? 'waitlist'
+            : 'enrol',
+    /** the prerequisites this person has not completed, when that is all that keeps them out */
+    missingPrerequisites: shownTo(actor, missing),
     refusal: live || refusal === 'enrolments:refused.outOfScope' ? undefined : refusal,
     canWithdraw: live && (enrolment.state !== 'enrolled' || new Date() <= deadline),
     withdrawalDeadline: deadline,

@@ -37,6 +37,21 @@ const enrolmentSchema = new mongoose.Schema(
     removedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
     /** the participant's result, set by closing the session (src/results) */
     outcome: { type: String, enum: ENROLMENT_OUTCOMES },
+    /**
+     * a coordinator enrolled the person without the module's prerequisites: who, when, why, and
+     * which modules were missing then (the person's records may change later; this does not)
+     */
+    prerequisiteOverride: {
+      type: new mongoose.Schema(
+        {
+          by: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', required: true },
+          at: { type: Date, required: true },
+          reason: { type: String, required: true },
+          missing: { type: [mongoose.Schema.Types.ObjectId], ref: 'TrainingModule', default: [] },
+        },
+        { _id: false },
+      ),
+    },
   },
   { timestamps: true },
 );

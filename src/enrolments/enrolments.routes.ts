@@ -9,13 +9,16 @@ import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { approve, decline, enrol, withdraw } from './enrolments.service.ts';
 import { doorTurn } from './placement-door.ts';
 import { rosterRouter } from './roster.routes.ts';
+import type { PrerequisiteCheck } from './prerequisite-check.ts';
 
 // A person's own enrolment (enrol, withdraw, my training) and the approvals of requests; the
 // roster and adding people are roster.routes.ts. Refusals come back as a flash, not an error page.
+// Whether a person has completed a module's prerequisites is asked of completion records, which
+// sit above this feature: app.ts hands the question in (decision 0008).
 
 const coordinators = requireRole('admin', 'coordinator');
 
-export function enrolmentsRouter(): Router {
+export function enrolmentsRouter(prerequisites: PrerequisiteCheck): Router {
   const router = Router();
 
   router.post('/sessions/:id/enrolments/enrol', requireUser, async (req, res) => {
@@ -23,7 +26,7 @@ export function enrolmentsRouter(): Router {
     const turn = doorTurn(req); // reserved on arrival (placement-door.ts)
     await orRefusal(req, res, `/sessions/${id}`, async () => {
       try {
-        const outcome = await enrol(req.user!, id, turn);
+        const outcome = await enrol(req.user!, id, turn, prerequisites);
         flash(req.session, { type: 'success', key: `enrolments:flash.${outcome}` });
       } finally {
         turn?.release(); // unused when refused, already a member, or a request for approval
@@ -86,6 +89,6 @@ export function enrolmentsRouter(): Router {
     });
   });
 
-  router.use(rosterRouter());
+  router.use(rosterRouter(prerequisites));
   return router;
 }

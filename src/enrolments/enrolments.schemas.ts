@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { manyOf, objectId, singleLine } from '../http/validate.ts';
+import { checkbox, manyOf, objectId, singleLine } from '../http/validate.ts';
 
 // The forms of the roster page: adding one person, ticking several, filtering candidates.
 
-export const addPersonSchema = z.object({ person: z.string().min(1, 'validation.required').pipe(objectId()) }).strict();
+export const addPersonSchema = z
+  .object({
+    person: z.string().min(1, 'validation.required').pipe(objectId()),
+    /** enrol without the module's prerequisites: given from the warning's form, with a reason */
+    override: checkbox(),
+    // checked where the warning is known (checkPrerequisites), so its message shows in the warning
+    overrideReason: z.string().optional(),
+  })
+  .strict();
 
 export const addPeopleSchema = z
   .object({ people: manyOf(objectId()).pipe(z.array(z.string()).min(1).max(1000)) })

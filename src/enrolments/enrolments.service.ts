@@ -23,6 +23,13 @@ import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentS
 import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition, type Turn } from './placement.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { placesChanged } from './places-summary.ts';
+import {
+  checkPrerequisites,
+  namesOf,
+  type PrerequisiteCheck,
+  type PrerequisiteOptions,
+  type PrerequisiteOverride,
+} from './prerequisite-check.ts';
 
 // What people and coordinators do to enrolments: enrol (oneself, one person, many through
 // bulk.service.ts), approve or decline a request, withdraw, remove, and release a cancelled
@@ -37,8 +44,21 @@ const REACTIVATABLE: EnrolmentState[] = ['withdrawn', 'declined'];
 export type EnrolOutcome = 'enrolled' | 'waitlisted' | 'requested' | 'already';
 
 /** Inserts the enrolment; undefined when the person is in the session already (the unique index decides). */
-async function insertEnrolment(session: Id, person: Id, source: Source, by: string) {
-  const fields = { session, person, state: 'requested' as const, source, enrolledBy: new mongoose.Types.ObjectId(by) };
+async function insertEnrolment(
+  session: Id,
+  person: Id,
+  source: Source,
+  by: string,
+  prerequisiteOverride?: PrerequisiteOverride,
+) {
+  const fields = {
+    session,
+    person,
+    state: 'requested' as const,
+    source,
+    enrolledBy: new mongoose.Types.ObjectId(by),
+    ...(prerequisiteOverride ? { prerequisiteOverride } : {}),
+  };
   try {
     return await Enrolment.create(fields);
   } catch (error) {
@@ -60,9 +80,9 @@ async function insertEnrolment(session: Id, person: Id, source: Source, by: stri
 async function enrolPerson(
   session: TrainingSessionDocument,
   person: Id,
-  options: { source: Source; by: string; approval: boolean; turn?: Turn },
+  options: { source: Source; by: string; approval: boolean; turn?: Turn; override?: PrerequisiteOverride },
 ): Promise<{ outcome: EnrolOutcome; enrolment?: EnrolmentDocument }> {
-  const enrolment = await insertEnrolment(session._id, person, options.source, options.by);
+  const enrolment = await insertEnrolment(session._id, person, options.source, options.by, options.override);
   if (!enrolment) return { outcome: 'already' };
   if (options.approval) {
     await placesChanged(session._id);
@@ -92,13 +112,24 @@ async function queueParams(session: TrainingSessionDocument, enrolment: Id): Pro
 
 /**
  * A person enrols themselves: seated, waitlisted, or a request when the session needs approval.
- * A session they cannot see is 404, whatever its state.
+ * A session they cannot see is 404, whatever its state. With a prerequisite check (the routes
+ * always give one: app.ts), someone who has not completed the module's prerequisites is refused
+ * with their names (409: they can act on it).
  */
-export async function enrol(actor: Actor, sessionId: string, turn?: Turn): Promise<EnrolOutcome> {
+export async function enrol(
+  actor: Actor,
+  sessionId: string,
+  turn?: Turn,
+  prerequisites?: PrerequisiteCheck,
+): Promise<EnrolOutcome> {
   const session = await getSession(actor, sessionId, 'enrolSelf');
   const refusal = selfEnrolmentRefusal(actor, session);
   if (refusal && REFUSED_TO_WHO.includes(refusal)) throw forbidden(refusal);
   if (refusal) throw conflict(refusal);
+  const missing = prerequisites ? await prerequisites(actor.id, session.module.toHexString()) : [];
+  if (missing.length > 0) {
+    throw conflict('enrolments:refused.prerequisites', { modules: namesOf(missing) });
+  }
   const person = new mongoose.Types.ObjectId(actor.id);
   const { outcome } = await enrolPerson(session, person, {
     source: 'self',
@@ -123,23 +154,32 @@ export async function enrolOne(
   personId: string,
   source: Source = 'coordinator',
   turn?: Turn,
+  prerequisites?: PrerequisiteOptions,
 ) {
   const session = await loadManagedSession(actor, sessionId);
   assertEnrollable(session);
-  return enrolInManaged(actor, session, personId, source, turn);
+  return enrolInManaged(actor, session, personId, source, turn, prerequisites);
 }
 
+/**
+ * A coordinator enrols someone they may add. With a prerequisite check, someone who has not
+ * completed the module's prerequisites is refused with a warning naming them
+ * (MissingPrerequisitesError) unless the coordinator overrides it with a reason, which the
+ * enrolment keeps.
+ */
 export async function enrolInManaged(
   actor: Actor,
   session: TrainingSessionDocument,
   personId: string,
   source: Source,
   turn?: Turn,
+  prerequisites?: PrerequisiteOptions,
 ): Promise<CoordinatorOutcome> {
   const person = await personSummary(personId);
   if (!person?.active) return 'unknown';
   if (!mayAdd(actor, session, person)) return 'unknown';
-  return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false, turn })).outcome;
+  const override = await checkPrerequisites(actor, session.module, person._id, prerequisites);
+  return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false, turn, override })).outcome;
 }
 
 async function loadEnrolment(id: string) {

@@ -16,6 +16,7 @@ import { addPeopleSchema, addPersonSchema, candidateFilterSchema } from './enrol
 import { enrolOne, loadEnrolmentFor, removeEnrolment } from './enrolments.service.ts';
 import { doorTurn } from './placement-door.ts';
 import { rosterCsv } from './roster-csv.ts';
+import { MissingPrerequisitesError, shownTo, type PrerequisiteCheck } from './prerequisite-check.ts';
 
 // Every route here is for signed-in people only, and decides the rest itself in one order:
 // a session (or an enrolment's session) the actor cannot see is 404, as its page is; then what
@@ -35,10 +36,22 @@ function keepResult(req: Request, sessionId: string, rows: BulkRow[]) {
   keepForNextPage(req.session, resultName(sessionId), kept);
 }
 
-export function rosterRouter(): Router {
+/** The warning of a refused add-one: the person and the prerequisites they lack, with the override's form. */
+async function prerequisiteWarning(req: Request, error: HttpError) {
+  if (!(error instanceof MissingPrerequisitesError)) return undefined;
+  const person = await personSummary(error.personId); // one the coordinator may add: checked before
+  return {
+    person: { id: error.personId, fullName: person?.fullName ?? '' },
+    missing: shownTo(req.user!, error.missing),
+  };
+}
+
+type RosterLocals = { errors?: FieldErrors; values?: unknown; prerequisiteWarning?: unknown };
+
+export function rosterRouter(prerequisites: PrerequisiteCheck): Router {
   const router = Router();
 
-  async function renderRoster(req: Request, res: Response, locals: { errors?: FieldErrors; values?: unknown } = {}) {
+  async function renderRoster(req: Request, res: Response, locals: RosterLocals = {}) {
     const id = String(req.params.id);
     const data = await roster(req.user!, id);
     const filter = candidateFilterSchema.parse(req.query);
@@ -82,9 +95,12 @@ export function rosterRouter(): Router {
     await loadManagedSession(req.user!, id); // refused before the form is read
     await handleForm(req, res, {
       schema: addPersonSchema,
-      save: async ({ person }) => {
+      save: async ({ person, override, overrideReason }) => {
         try {
-          const outcome = await enrolOne(req.user!, id, person, 'coordinator', turn);
+          const outcome = await enrolOne(req.user!, id, person, 'coordinator', turn, {
+            check: prerequisites,
+            override: { given: override, reason: overrideReason },
+          });
           if (outcome === 'unknown') throw fieldError('person', `enrolments:outcomes.${outcome}`);
           return outcome;
         } finally {
@@ -95,7 +111,8 @@ export function rosterRouter(): Router {
         flash: { key: `enrolments:outcomes.${outcome}` },
         redirect: `/sessions/${id}/enrolments`,
       }),
-      refused: (refusal) => renderRoster(req, res, refusal),
+      refused: async (refusal, error) =>
+        renderRoster(req, res, { ...refusal, prerequisiteWarning: await prerequisiteWarning(req, error) }),
     });
   });
 
@@ -115,12 +132,16 @@ export function rosterRouter(): Router {
   }
 
   router.post('/sessions/:id/enrolments/bulk', requireUser, async (req, res) => {
-    await bulkForm(req, res, (id) => enrolPeople(req.user!, id, parse(addPeopleSchema, req.body).people));
+    await bulkForm(req, res, (id) =>
+      enrolPeople(req.user!, id, parse(addPeopleSchema, req.body).people, prerequisites),
+    );
   });
 
   // the file was read before the CSRF check (roster-upload.ts); only now is it used
   router.post('/sessions/:id/enrolments/upload', requireUser, async (req, res) => {
-    await bulkForm(req, res, (id) => enrolServiceNumbers(req.user!, id, serviceNumbersOf(uploadedCsv(req))));
+    await bulkForm(req, res, (id) =>
+      enrolServiceNumbers(req.user!, id, serviceNumbersOf(uploadedCsv(req)), prerequisites),
+    );
   });
 
   router.get('/enrolments/:id/remove', requireUser, async (req, res) => {

@@ -27,6 +27,7 @@ export const NAMESPACES = [
   'sheets',
   'certificates',
   'trainers',
+  'transcripts',
 ] as const;
 
 /** The interface languages written right to left. */

@@ -174,3 +174,14 @@ export async function trainingsQualifyingFor(moduleId: mongoose.Types.ObjectId):
   const modules = await TrainingModule.find({ qualifiesFor: moduleId }, SUMMARY).lean<ModuleSummary[]>();
   return modules.sort((a, b) => a.code.localeCompare(b.code));
 }
+
+/** The modules a module requires to have been completed first (its prerequisites), by code. */
+export async function prerequisitesOf(moduleId: unknown): Promise<ModuleSummary[]> {
+  const module = await findLeanById<{ prerequisites: mongoose.Types.ObjectId[] }>(
+    TrainingModule,
+    moduleId,
+    'prerequisites',
+  );
+  if (!module || module.prerequisites.length === 0) return [];
+  return (await moduleSummaries(module.prerequisites)).sort((a, b) => a.code.localeCompare(b.code));
+}

@@ -9,6 +9,7 @@ import { cancelSession, canCancel, changeSession, listSessionsWithPlaces } from 
 import { moduleOptions, trainerOptions, venueOptions, type PersonOption } from '../sessions/session-options.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { renderSessionPage } from './session-page.ts';
+import type { PrerequisiteCheck } from '../enrolments/prerequisite-check.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
 import type { ShownClash } from '../sessions/session-conflicts.ts';
 import { copyValues, newValues, sessionValues } from './session-values.ts';
@@ -85,7 +86,8 @@ const clashesOf = (error: unknown) => (error instanceof SessionClashError ? erro
 
 const STEPS: Record<string, Step> = { open: 'open', start: 'in_progress', complete: 'completed' };
 
-export function schedulingRouter(): Router {
+/** `prerequisites`: asked of completion records for the session page's enrolment panel (app.ts, decision 0008). */
+export function schedulingRouter(prerequisites: PrerequisiteCheck): Router {
   const router = Router();
 
   router.get('/sessions', managers, async (req, res) => {
@@ -134,7 +136,7 @@ export function schedulingRouter(): Router {
   );
 
   router.get('/sessions/:id', requireUser, async (req, res) => {
-    await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)));
+    await renderSessionPage(req, res, await getSession(req.user!, String(req.params.id)), prerequisites);
   });
 
   router.get('/sessions/:id/edit', requireUser, async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { enrolmentPanel } from '../enrolments/enrolment-queries.service.ts';
+import type { PrerequisiteCheck } from '../enrolments/prerequisite-check.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { moduleSummary, moduleTitles } from '../modules/module-lookups.service.ts';
 import { listResourcesForModule } from '../resources/resources.service.ts';
@@ -15,7 +16,12 @@ import { isActive, sessionsByIds, type TrainingSessionDocument } from '../sessio
 // overridden, and the enrolment panel of the enrolment feature. A recorded clash is named and
 // linked only when the reader may open that session; otherwise it is "another session".
 
-export async function renderSessionPage(req: Request, res: Response, session: TrainingSessionDocument) {
+export async function renderSessionPage(
+  req: Request,
+  res: Response,
+  session: TrainingSessionDocument,
+  prerequisites: PrerequisiteCheck,
+) {
   const actor = req.user!;
   const language = req.language;
   const [module, venue] = await Promise.all([moduleSummary(session.module), institutionSummary(session.institution)]);
@@ -62,7 +68,7 @@ export async function renderSessionPage(req: Request, res: Response, session: Tr
     /** held and over: its results can be read, and confirmed by those who may close it */
     held: session.endsAt <= new Date() && session.status !== 'cancelled' && session.status !== 'draft',
     closable: can(actor, sessionPolicy, 'close', session) && !session.closedAt,
-    panel: await enrolmentPanel(actor, session),
+    panel: await enrolmentPanel(actor, session, prerequisites),
     materials: await listResourcesForModule(actor, { _id: session.module }),
   });
 }
