@@ -31,37 +31,37 @@ describe('person policy', () => {
     email: who.email,
   });
   describe('the trainer of the academy', () => {
-    // read update activate deactivate issuePasswordLink assignRoles recordQualifications readTranscript
+    // read update activate deactivate issuePasswordLink assignRoles recordQualifications readTrainerRecord readTranscript
     table(personPolicy, person(actors.trainer, ['trainer'], academy), {
-      admin: [Y, Y, Y, Y, Y, Y, Y, Y],
-      coordinator: [Y, Y, Y, Y, Y, Y, Y, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y, Y, Y],
+      coordinator: [Y, Y, Y, Y, Y, Y, Y, Y, Y],
       otherCoordinator: 'unseen',
-      trainer: [Y, F, F, F, F, F, F, Y],
+      trainer: [Y, F, F, F, F, F, F, Y, Y],
       otherTrainer: 'unseen',
-      staff: [Y, F, F, F, F, F, F, F],
+      staff: [Y, F, F, F, F, F, F, F, F],
       foreignStaff: 'unseen',
     });
   });
   describe("the academy's coordinator: a coordinator changes staff and trainers only", () => {
     table(personPolicy, person(actors.coordinator, ['coordinator'], academy), {
-      admin: [Y, Y, Y, Y, Y, Y, Y, Y],
-      coordinator: [Y, F, F, F, F, F, Y, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y, Y, Y],
+      coordinator: [Y, F, F, F, F, F, Y, Y, Y],
       otherCoordinator: 'unseen',
-      trainer: [Y, F, F, F, F, F, F, F],
+      trainer: [Y, F, F, F, F, F, F, F, F],
       otherTrainer: 'unseen',
-      staff: [Y, F, F, F, F, F, F, F],
+      staff: [Y, F, F, F, F, F, F, F, F],
       foreignStaff: 'unseen',
     });
   });
   describe('staff in Uganda', () => {
     table(personPolicy, person(actors.foreignStaff, ['staff'], kampala), {
-      admin: [Y, Y, Y, Y, Y, Y, Y, Y],
+      admin: [Y, Y, Y, Y, Y, Y, Y, Y, Y],
       coordinator: 'unseen',
       otherCoordinator: 'unseen',
       trainer: 'unseen',
-      otherTrainer: [Y, F, F, F, F, F, F, F],
+      otherTrainer: [Y, F, F, F, F, F, F, F, F],
       staff: 'unseen',
-      foreignStaff: [Y, F, F, F, F, F, F, Y],
+      foreignStaff: [Y, F, F, F, F, F, F, Y, Y],
     });
   });
   it('nobody deactivates themself, and is told so', () => {
