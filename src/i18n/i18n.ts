@@ -25,6 +25,7 @@ export const NAMESPACES = [
   'results',
   'assessments',
   'sheets',
+  'completions',
 ] as const;
 
 /** The interface languages written right to left. */
