@@ -196,6 +196,9 @@ describe('completion records', () => {
         return [...res.text.matchAll(/<a href="\/completions\/[0-9a-f]{24}">([^<]*)<\/a>/g)].map((m) => m[1]);
       };
       expect(await names('expiring=30')).to.deep.equal(['Soon Ten', 'Partner Person']);
+      const expiring = await (await as('coordinator')).get('/completions?expiring=30');
+      expect(expiring.text).to.include(`href="/catalogue/${w.modules.pve.id as string}#sessions"`);
+      expect(visibleText(expiring.text)).to.include('Recertify: next sessions');
       expect(await names('expiring=60')).to.deep.equal(['Soon Ten', 'Partner Person', 'Later Fifty']);
       expect(await names('expiring=60&institution=' + (w.almaty.id as string))).to.deep.equal([
         'Soon Ten',

@@ -38,13 +38,14 @@ const oid = (id: string) => new mongoose.Types.ObjectId(id);
 /** KZ-2026-000123: searched by equality, never by pattern */
 const CERTIFICATE_NUMBER = /^[A-Za-z]{2,3}-\d{4}-\d{6}$/;
 const LIST_FIELDS =
-  'nameAsIssued moduleCode moduleTitle certificateNumber issuerName issuingInstitution session endedOn issuedAt expiresAt status result';
+  'nameAsIssued module moduleCode moduleTitle certificateNumber issuerName issuingInstitution session endedOn issuedAt expiresAt status result';
 const DAY_MS = 24 * 3_600_000;
 
 export type RecordListRow = Pick<
   RecordRow,
   | '_id'
   | 'nameAsIssued'
+  | 'module'
   | 'moduleCode'
   | 'moduleTitle'
   | 'certificateNumber'

@@ -100,7 +100,7 @@ describe('completion records in a browser', function () {
     ['coordinator', 'en'],
     ['arabicCoordinator', 'ar'],
   ] as const) {
-    it(`at 390 px in ${language === 'ar' ? 'Arabic' : 'English'}, the record, the list and the verification page fit the screen`, async () => {
+    it(`at 390 px in ${language === 'ar' ? 'Arabic' : 'English'}, the record, the list, the forms and the verification page fit the screen`, async () => {
       const { w, record } = await world();
       const context = await harness.browser.newContext({ viewport: PHONE });
       const page = await context.newPage();
@@ -109,6 +109,7 @@ describe('completion records in a browser', function () {
         ['record', `/completions/${record.id as string}`],
         ['list', '/completions'],
         ['correct', `/completions/${record.id as string}/correct`],
+        ['new', '/completions/new'],
       ]) {
         await page.goto(harness.baseUrl + path!);
         expect(await page.locator('html').getAttribute('dir')).to.equal(language === 'ar' ? 'rtl' : 'ltr');
