@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { z } from 'zod';
-import type { Actor } from '../access/actor.ts';
 import { Router, type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { Actor } from '../access/actor.ts';
 import { keepsCompletionRecords } from '../access/completion.policy.ts';
 import { requireUser } from '../access/guards.ts';
 import { FieldValidationError, notFound, type FieldErrors, type Translatable } from '../http/errors.ts';
