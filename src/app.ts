@@ -42,6 +42,8 @@ import { noticesRouter, unreadNoticesLocal } from './notices/notices.routes.ts';
 import { peopleRouter } from './people/people.routes.ts';
 import { resultsRouter } from './results/results.routes.ts';
 import { completionFollowUps } from './completions/issuing.service.ts';
+import { completionsRouter } from './completions/completions.routes.ts';
+import { verifyRouter } from './completions/verify.routes.ts';
 import { FORM_BODY_LIMIT, FORM_FIELD_LIMIT, largeForms } from './http/form-limits.ts';
 import { assessmentsRouter } from './assessments/assessments.routes.ts';
 import { scoresUploadParsing } from './assessments/scores-upload.ts';
@@ -165,6 +167,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(noticesRouter());
   app.use(attendanceRouter());
   app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));
+  app.use(completionsRouter(config));
+  app.use(verifyRouter());
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger, config.env === 'development', deps.i18n, config.defaultLanguage));

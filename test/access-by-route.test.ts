@@ -44,17 +44,18 @@ const KIND_OF = {
   trainers: 'person',
   institutions: 'institution',
   countries: 'country',
+  completions: 'completion',
 } as const;
 type Kind = (typeof KIND_OF)[keyof typeof KIND_OF];
 /** ids of things that are not records of a kind above: one's own notices, feed and reset tokens */
-const NOT_RECORDS = ['notices', 'feeds', 'reset-password', 'sheets'];
+const NOT_RECORDS = ['notices', 'feeds', 'reset-password', 'sheets', 'verify'];
 /** routes with the id in the query string, which the route table cannot show */
 const EXTRA: (Route & { kind: Kind })[] = [{ method: 'GET', path: '/sessions/new', query: 'copy', kind: 'session' }];
 /** what anyone who sees a session may do: their own enrolment (its rules are the enrolment tests') */
 const SELF_SERVICE = ['POST /sessions/:id/enrolments/enrol', 'POST /sessions/:id/enrolments/withdraw'];
 /** GETs that need more than seeing the record: a form for a change, the roster, older versions */
 const RESTRICTED_GET =
-  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|qualifications\/grant|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|results\.csv|sign-in-sheet\.pdf|paper|paper\/scans\/:number)$/;
+  /\/(edit|cancel|archive|publish|deactivate|delete|remove|new|enrolments|enrolments\.csv|qualifications|qualifications\/grant|versions\/:version\/download|attendance|attendance\/:date|assessments|close|reopen|results|results\.csv|sign-in-sheet\.pdf|paper|paper\/scans\/:number|correct|reissue|revoke)$/;
 /** ...unless the role may do that much: the session's trainers read its roster, mark its attendance, enter its scores, print its sheets and upload their scans */
 const ALSO_ALLOWED: Record<string, Role[]> = {
   'GET /sessions/:id/enrolments': ['trainer'],
@@ -106,6 +107,19 @@ const CASES: Case[] = (
     ['institution', 'the academy', 'otherCoordinator otherTrainer foreignStaff', 'coordinator trainer staff'],
     ['institution', 'the Kampala academy', 'coordinator otherCoordinator trainer staff', 'otherTrainer foreignStaff'],
     ['country', 'Kazakhstan', '', `coordinator ${NOT_MANAGERS}`],
+    ['completion', "a participant's completion record", 'otherCoordinator otherTrainer staff foreignStaff', 'trainer'],
+    [
+      'completion',
+      "staff's own completion record, entered by hand",
+      'otherCoordinator trainer otherTrainer foreignStaff',
+      'staff',
+    ],
+    [
+      'completion',
+      'a completion record in Uganda',
+      'coordinator otherCoordinator trainer otherTrainer staff',
+      'foreignStaff',
+    ],
   ] as const
 ).map(([kind, record, hidden, seen]) => ({ kind, record, hiddenFrom: roles(hidden), seenBy: roles(seen) }));
 

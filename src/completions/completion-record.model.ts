@@ -41,6 +41,8 @@ const evidenceSchema = new mongoose.Schema(
     originalName: { type: String, required: true },
     mimeType: { type: String, required: true },
     size: { type: Number, required: true },
+    /** the file's SHA-256: its ETag when downloaded */
+    sha256: { type: String },
   },
   { _id: false },
 );
@@ -136,15 +138,19 @@ completionRecordSchema.index({ sourceKey: 1 }, { unique: true });
 completionRecordSchema.index({ verifyCode: 1 }, { unique: true });
 // a person's records, newest first (transcripts, prerequisites, superseding)
 completionRecordSchema.index({ person: 1, issuedAt: -1 });
-// a session's records (certificates together, withdrawing on reopening)
-completionRecordSchema.index({ session: 1 });
-// lists by issuing institution and by module, and what expires when (reminders)
-completionRecordSchema.index({ issuingInstitution: 1, expiresAt: 1 });
-completionRecordSchema.index({ module: 1, expiresAt: 1 });
+// a session's records (certificates together, withdrawing on reopening), listed by name
+completionRecordSchema.index({ session: 1, nameAsIssued: 1, _id: 1 });
+// the records list (completions.service.ts) by issuing institution, by module and, for admins,
+// by country: newest issue first, or soonest expiry first ("expiring within N days", reminders);
+// _id last, as the list sorts (findPage)
+completionRecordSchema.index({ issuingInstitution: 1, issuedAt: -1, _id: 1 });
+completionRecordSchema.index({ issuingInstitution: 1, expiresAt: 1, _id: 1 });
+completionRecordSchema.index({ module: 1, issuedAt: -1, _id: 1 });
+completionRecordSchema.index({ module: 1, expiresAt: 1, _id: 1 });
+completionRecordSchema.index({ issuingCountry: 1, issuedAt: -1, _id: 1 });
+completionRecordSchema.index({ issuingCountry: 1, expiresAt: 1, _id: 1 });
 completionRecordSchema.index({ expiresAt: 1 });
 completionRecordSchema.index({ certificateNumber: 1 });
-// a country's records, newest first (admins' lists and exports)
-completionRecordSchema.index({ issuingCountry: 1, issuedAt: -1 });
 
 export type CompletionRecordFields = InferSchemaType<typeof completionRecordSchema>;
 export const CompletionRecord = mongoose.model('CompletionRecord', completionRecordSchema, 'completion_records');

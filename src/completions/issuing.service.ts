@@ -125,7 +125,7 @@ export async function numberRecord(record: CompletionRecordDocument, country: { 
 }
 
 /** A newer completion of the same module supersedes the person's earlier valid ones. */
-async function supersedeEarlier(record: CompletionRecordDocument, at: Date) {
+export async function supersedeEarlier(record: CompletionRecordDocument, at: Date) {
   const earlier = await CompletionRecord.find({ person: record.person });
   for (const other of earlier) {
     const older =

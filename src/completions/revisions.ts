@@ -39,7 +39,8 @@ const idOf = (by: Id | string | undefined) => (by === undefined ? undefined : ne
  * source key (a closing run twice at once) is returned instead.
  */
 export async function createRecord(
-  fields: Partial<Plain<CompletionRecordFields>> & { sourceKey: string },
+  /** `_id` when the caller needs it first (a record entered by hand is keyed `manual:<_id>`) */
+  fields: Partial<Plain<CompletionRecordFields>> & { sourceKey: string; _id?: Id },
   revision: Revision,
 ): Promise<CompletionRecordDocument> {
   const record = new CompletionRecord({ ...fields, revision: 1 });

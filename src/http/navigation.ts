@@ -11,6 +11,7 @@ const MENU: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/sessions', key: 'nav.sessions', roles: ['admin', 'coordinator'] },
   { href: '/modules', key: 'nav.modules', roles: ['admin', 'coordinator'] },
   { href: '/people', key: 'nav.people', roles: ['admin', 'coordinator'] },
+  { href: '/completions', key: 'nav.completions', roles: ['admin', 'coordinator'] },
   { href: '/institutions', key: 'nav.institutions', roles: ['admin', 'coordinator', 'trainer'] },
   { href: '/countries', key: 'nav.countries', roles: ['admin'] },
 ];

@@ -28,6 +28,7 @@ export const NAMESPACES = [
   'certificates',
   'trainers',
   'transcripts',
+  'completions',
 ] as const;
 
 /** The interface languages written right to left. */

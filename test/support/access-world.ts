@@ -8,6 +8,7 @@ import { ResourceVersion } from '../../src/resources/resource-version.model.ts';
 import { Resource } from '../../src/resources/resource.model.ts';
 import { PaperScan } from '../../src/sign-in-sheets/paper-scan.model.ts';
 import { DiskStorage } from '../../src/storage/disk-storage.ts';
+import { buildRecord } from './completions.ts';
 import * as files from './files.ts';
 import { buildWorld } from './world.ts';
 
@@ -80,6 +81,25 @@ export async function accessWorld(uploadsDir: string) {
     return resource;
   };
   await TrainerQualification.create({ trainer: p.trainer._id, module: m.published._id, qualifiedOn: new Date() });
+  const evidenceStorage = new DiskStorage(path.join(uploadsDir, 'evidence'));
+  /** a completion record with its evidence stored (so that fetching it is allowed or refused, never missing) */
+  const completion = async (
+    person: { _id: mongoose.Types.ObjectId },
+    institution: (typeof i)['academy'],
+    country: (typeof c)['kz'],
+    session?: { _id: mongoose.Types.ObjectId },
+  ) => {
+    const temp = path.join(uploadsDir, `evidence-${person._id.toHexString()}`);
+    await writeFile(temp, files.pdf('Certificate'));
+    const evidence = {
+      storedName: await evidenceStorage.put(temp),
+      originalName: 'certificate.pdf',
+      mimeType: 'application/pdf',
+      size: 1,
+      sha256: '1',
+    };
+    return buildRecord({ person, module: m.published, institution, country, session, fields: { evidence } });
+  };
   const records = {
     'an open session of the academy': s.open,
     'a draft session of the academy': s.draft,
@@ -98,6 +118,9 @@ export async function accessWorld(uploadsDir: string) {
     'the academy': i.academy,
     'the Kampala academy': i.kampala,
     Kazakhstan: c.kz,
+    "a participant's completion record": await completion(p.participant, i.academy, c.kz, s.open),
+    "staff's own completion record, entered by hand": await completion(p.staff, i.academy, c.kz),
+    'a completion record in Uganda': await completion(p.foreignStaff, i.kampala, c.ug),
   };
   const fields = {
     person: p.participant.id,
