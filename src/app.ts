@@ -50,6 +50,7 @@ import { scoresUploadParsing } from './assessments/scores-upload.ts';
 import { institutionMembers } from './people/people.service.ts';
 import { attendanceRouter } from './attendance/attendance.routes.ts';
 import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
+import { certificatesRouter } from './certificates/certificates.routes.ts';
 import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 
@@ -167,6 +168,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(noticesRouter());
   app.use(attendanceRouter());
   app.use(signInSheetsRouter({ config, i18n: deps.i18n, secret: deps.sessionSecret }));
+  app.use(certificatesRouter({ config, i18n: deps.i18n }));
   app.use(completionsRouter(config));
   app.use(verifyRouter());
 
