@@ -178,6 +178,11 @@ describe('transcripts', function () {
       expect(rows[5]).to.match(/^INT-01 .* 10 Jan 2022 4 Completed Superseded KZ-2022-000003$/);
       // the withdrawn record (a session reopened) is not there
       expect(res.text).not.to.include('1 Apr 2026');
+      // each row opens its record; a certificate number downloads the certificate, unless revoked
+      const ids = [...res.text.matchAll(/data-record="([0-9a-f]{24})"/g)].map((m) => m[1]!);
+      for (const id of ids) expect(res.text).to.include(`href="/completions/${id}"`);
+      expect(res.text).to.include(`href="/completions/${ids[0]}/certificate.pdf"`);
+      expect(res.text).not.to.include(`href="/completions/${ids[1]}/certificate.pdf"`);
       expectNoMissingTranslations(res.text);
       expectLabelledControls(res.text);
     });
