@@ -124,3 +124,17 @@ export function drawLine(doc: PDFKit.PDFDocument, text: string, options: LineOpt
     at += doc.widthOfString(piece.text);
   }
 }
+
+/**
+ * A short text (a caption, a note) in at most two lines of this width, cut between words; each
+ * line is then ordered by drawLine. Measured in the regular font at this size.
+ */
+export function twoLinesAtMost(doc: PDFKit.PDFDocument, text: string, width: number, size: number): string[] {
+  doc.font(FONT_NAMES.regular).fontSize(size);
+  const words = text.split(' ');
+  for (let cut = words.length; cut > 1; cut--) {
+    const first = words.slice(0, cut).join(' ');
+    if (doc.widthOfString(first) <= width) return cut === words.length ? [first] : [first, words.slice(cut).join(' ')];
+  }
+  return [text];
+}

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { drawLine, FONT_NAMES, registerFonts, type Direction } from '../pdf/pdf-text.ts';
+import { drawLine, registerFonts, twoLinesAtMost, type Direction } from '../pdf/pdf-text.ts';
 import { pdfBuffer } from '../pdf/pdf-output.ts';
 import { drawQr } from '../pdf/qr-code.ts';
 
@@ -109,7 +109,7 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
     });
     const qrX = placed(g.inner - QR_SIZE, QR_SIZE);
     drawQr(doc, content.url, qrX, MARGIN, QR_SIZE);
-    captionLines(doc, content.qrCaption, QR_SIZE + 16, 6.5).forEach((line, i) => {
+    twoLinesAtMost(doc, content.qrCaption, QR_SIZE + 16, 6.5).forEach((line, i) => {
       drawLine(doc, line, {
         x: qrX - 8,
         y: MARGIN + QR_SIZE + 8 + i * 8,
@@ -182,17 +182,6 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
   }
   doc.end();
   return done;
-}
-
-/** The QR code's caption in at most two lines, cut between words (each line is then ordered by drawLine). */
-function captionLines(doc: PDFKit.PDFDocument, text: string, width: number, size: number): string[] {
-  doc.font(FONT_NAMES.regular).fontSize(size);
-  const words = text.split(' ');
-  for (let cut = words.length; cut > 1; cut--) {
-    const first = words.slice(0, cut).join(' ');
-    if (doc.widthOfString(first) <= width) return cut === words.length ? [first] : [first, words.slice(cut).join(' ')];
-  }
-  return [text];
 }
 
 function columnBoxes(inner: number): Record<Column, { offset: number; width: number }> {

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { drawLine, FONT_NAMES, registerFonts, type Direction } from '../pdf/pdf-text.ts';
+import { drawLine, registerFonts, twoLinesAtMost, type Direction } from '../pdf/pdf-text.ts';
 
 // A transcript as a PDF (A4 portrait), drawn with pdfkit and the project's line drawing
 // (pdf-text.ts: bidi order, Arabic joined, names in their own script): on the first page the
@@ -162,7 +162,7 @@ export async function renderTranscriptPdf(content: TranscriptPdfContent, fontsDi
 
   function drawFooter(page: number) {
     doc.fillColor('#444');
-    noteLines(doc, content.note, INNER, 7).forEach((text, i) => {
+    twoLinesAtMost(doc, content.note, INNER, 7).forEach((text, i) => {
       drawLine(doc, text, {
         x: MARGIN,
         y: HEIGHT - MARGIN - 22 + i * 9,
@@ -183,17 +183,6 @@ export async function renderTranscriptPdf(content: TranscriptPdfContent, fontsDi
       direction,
     });
   }
-}
-
-/** The note in at most two lines, cut between words (each line is then ordered by drawLine). */
-function noteLines(doc: PDFKit.PDFDocument, text: string, width: number, size: number): string[] {
-  doc.font(FONT_NAMES.regular).fontSize(size);
-  const words = text.split(' ');
-  for (let cut = words.length; cut > 1; cut--) {
-    const first = words.slice(0, cut).join(' ');
-    if (doc.widthOfString(first) <= width) return cut === words.length ? [first] : [first, words.slice(cut).join(' ')];
-  }
-  return [text];
 }
 
 function columnBoxes(): Record<Column, { offset: number; width: number }> {
