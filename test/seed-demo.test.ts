@@ -17,6 +17,7 @@ import { toActor } from '../src/people/people.service.ts';
 import { SessionResult } from '../src/results/session-result.model.ts';
 import { CompletionRecord } from '../src/completions/completion-record.model.ts';
 import { statusAt } from '../src/completions/completion-rules.ts';
+import { TrainerQualification } from '../src/qualifications/trainer-qualification.model.ts';
 import { localToUtc } from '../src/sessions/session-times.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { databaseSnapshot } from './support/database.ts';
@@ -211,7 +212,13 @@ describe('demo seed', () => {
   it('publishes the six PVE modules of the Uganda academy, in English, in order of their prerequisites', async () => {
     await seed();
     const pats = await Institution.findOne({ code: 'UG-PATS' }).lean().orFail();
-    const modules = await TrainingModule.find({ institution: pats._id }).sort({ code: 1 }).lean();
+    const all = await TrainingModule.find({ institution: pats._id }).sort({ code: 1 }).lean();
+    // and a training of trainers that qualifies its completers to deliver the first two
+    const tot = all.find((m) => m.code === 'UG-TOT-01');
+    expect(tot?.tags).to.deep.equal(['tot']);
+    const byId = new Map(all.map((m) => [String(m._id), m.code]));
+    expect(tot?.qualifiesFor.map((id) => byId.get(String(id)))).to.deep.equal(['UG-PVE-01', 'UG-PVE-02']);
+    const modules = all.filter((m) => m !== tot);
     expect(modules.map((m) => m.code)).to.deep.equal([
       'UG-PVE-01',
       'UG-PVE-02',
@@ -487,6 +494,14 @@ describe('demo seed: sessions', () => {
     );
     expect(revoked).to.have.length(1);
     expect(revoked[0]!.statusReason).to.include('Issued in error');
+    // the training of trainers: trainer@demo.test completed it and was granted PVE-01 from it
+    const moses = await personByEmail('trainer@demo.test');
+    const pve01 = await TrainingModule.findOne({ code: 'UG-PVE-01' }).lean().orFail();
+    const qualification = await TrainerQualification.findOne({ trainer: moses._id, module: pve01._id }).lean().orFail();
+    const sarah = await Person.findOne({ fullName: 'Sarah Nakato' }).lean().orFail();
+    expect(String(qualification.certifiedBy)).to.equal(String(sarah._id));
+    const tot = await CompletionRecord.findById(qualification.fromRecord).lean().orFail();
+    expect(tot.moduleCode).to.equal('UG-TOT-01');
     // every closed demo session's participants who came have a record
     const venues = await Institution.find({ code: anyOf(DEMO_SESSIONS.map((d) => d.venue)) }, { _id: 1 }).lean();
     const sessions = [];

@@ -42,7 +42,7 @@ await withDatabase(
         line('sessions', summary.sessions),
         `  completions   ${String(summary.completions.issued).padStart(3)} issued now` +
           (summary.completions.revoked + summary.completions.enteredByHand > 0
-            ? ', one revoked, one entered by hand'
+            ? ', one revoked, one entered by hand, one qualification granted from a training of trainers'
             : ''),
         '',
         'Sign in with DEMO_PASSWORD as:',

@@ -17,6 +17,8 @@ export type DemoModule = {
   deliveryMode: DeliveryMode;
   audience: string;
   prerequisites: string[];
+  /** a training of trainers: the codes of the modules its completers may be granted to deliver */
+  qualifiesFor?: string[];
   passMark: number | null;
   /** whether participants sit a test before the module and after it (scored 0–100) */
   hasPreTest: boolean;
@@ -235,5 +237,26 @@ export const DEMO_MODULES: readonly DemoModule[] = [
     attendanceThreshold: 100,
     certificateValidityMonths: 0,
     tags: ['security'],
+  }),
+  uganda({
+    code: 'UG-TOT-01',
+    title: 'Training of Trainers: Delivering the PVE Modules',
+    summary:
+      'Prepares experienced officers to deliver the academy’s modules on preventing violent extremism: adult learning, facilitating discussion of sensitive cases, running the pre- and post-tests, and keeping the attendance and results that certificates rest on.',
+    objectives: [
+      'Plan and deliver a PVE module session using participatory methods.',
+      'Facilitate discussion of sensitive cases safely and without bias.',
+      'Run the assessments and record attendance and results accurately.',
+    ],
+    hours: 24,
+    audience: 'Instructors of the academy and senior officers nominated to train others.',
+    prerequisites: [],
+    qualifiesFor: ['UG-PVE-01', 'UG-PVE-02'],
+    passMark: 70,
+    hasPreTest: false,
+    hasPostTest: true,
+    attendanceThreshold: 100,
+    certificateValidityMonths: 0,
+    tags: ['tot'],
   }),
 ];

@@ -116,6 +116,21 @@ export const DEMO_SESSIONS: readonly DemoSession[] = [
       { name: GUESTS[0], marks: 'PP', pre: 48, post: 71 },
     ],
   },
+  // Uganda: a training of trainers held ten weeks ago, led by Sarah Nakato: Moses Okello
+  // (trainer@demo.test) completed it and was granted the PVE-01 qualification from it
+  // (seed-completions.ts), so the trainer chain has a certification to show.
+  {
+    ...UG,
+    trainers: ['Sarah Nakato'],
+    module: 'UG-TOT-01',
+    room: 'Seminar Room 2',
+    when: { weeksAgo: 10, weekday: 2 },
+    days: 3,
+    capacity: 8,
+    requiresApproval: false,
+    notes: 'Instructors nominated by the Commandant.',
+    participants: [{ name: 'Moses Okello', marks: 'PPP', post: 84 }],
+  },
   // Uganda: held three weeks ago, one day, a post-test only; closed.
   {
     ...UG,

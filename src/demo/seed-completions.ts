@@ -11,6 +11,8 @@ import { Institution } from '../institutions/institution.model.ts';
 import { TrainingModule } from '../modules/training-module.model.ts';
 import { Person } from '../people/person.model.ts';
 import { TrainingSession } from '../sessions/training-session.model.ts';
+import { toActor } from '../people/people.service.ts';
+import { grantFromCompletion } from '../trainer-chain/grant.service.ts';
 import { DEMO_SESSIONS } from './demo-sessions.ts';
 
 // The demo's completion records (decision 0015). Those of the closed demo sessions are made by
@@ -39,15 +41,29 @@ const ENTERED_BY_HAND = {
   expiresInDays: 20,
 };
 
-export type CompletionsSeedCount = { issued: number; revoked: number; enteredByHand: number };
+export type CompletionsSeedCount = { issued: number; revoked: number; enteredByHand: number; granted: number };
+
+/** The qualification the demo grants from the training of trainers, and who grants it. */
+const GRANTED = {
+  trainer: 'trainer@demo.test',
+  training: 'UG-TOT-01',
+  module: 'UG-PVE-01',
+  by: 'coordinator@demo.test',
+};
 
 export async function seedDemoCompletions(now = new Date()): Promise<CompletionsSeedCount> {
   const issued = await issueClosedDemoSessions();
   const once = await runOnce(DEMO_COMPLETIONS_STEP, async () => ({
     revoked: await revokeOne(now),
     enteredByHand: await enterOneByHand(now),
+    granted: await grantFromTrainingOfTrainers(now),
   }));
-  return { issued, revoked: once?.revoked ?? 0, enteredByHand: once?.enteredByHand ?? 0 };
+  return {
+    issued,
+    revoked: once?.revoked ?? 0,
+    enteredByHand: once?.enteredByHand ?? 0,
+    granted: once?.granted ?? 0,
+  };
 }
 
 async function issueClosedDemoSessions(): Promise<number> {
@@ -132,5 +148,25 @@ async function enterOneByHand(now: Date): Promise<number> {
     { action: 'issued', at: now, by: coordinator._id, reason: ENTERED_BY_HAND.reason },
   );
   await numberRecord(record, country);
+  return 1;
+}
+
+async function grantFromTrainingOfTrainers(now: Date): Promise<number> {
+  const [trainer, training, module, coordinator] = await Promise.all([
+    Person.findOne({ emailKey: GRANTED.trainer }, { _id: 1 }).lean(),
+    TrainingModule.findOne({ code: GRANTED.training }, { _id: 1 }).lean(),
+    TrainingModule.findOne({ code: GRANTED.module }, { _id: 1 }).lean(),
+    Person.findOne({ emailKey: GRANTED.by }).lean(),
+  ]);
+  if (!trainer || !training || !module || !coordinator) return 0;
+  const records = await CompletionRecord.find({ person: trainer._id }).lean();
+  const record = records.find((r) => r.module.equals(training._id) && r.status === 'valid' && r.result === 'completed');
+  if (!record) return 0;
+  await grantFromCompletion(
+    toActor(coordinator as Parameters<typeof toActor>[0]),
+    trainer._id.toHexString(),
+    { record: record._id.toHexString(), module: module._id.toHexString() },
+    now,
+  );
   return 1;
 }

@@ -214,6 +214,7 @@ async function seedModules(institutions: Map<string, InstitutionRecord>): Promis
       tags: spec.tags,
       languages: spec.languages,
       prerequisites: spec.prerequisites.flatMap((code) => (ids.has(code) ? [ids.get(code)!] : [])),
+      qualifiesFor: (spec.qualifiesFor ?? []).flatMap((code) => (ids.has(code) ? [ids.get(code)!] : [])),
       institution: institution?.id,
       country: institution?.country,
       status: 'published',
