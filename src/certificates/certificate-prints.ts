@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { anyOf } from '../db/query.ts';
 import type { CompletionRecordFields } from '../completions/session-records.service.ts';
 import { moduleTitleIn } from '../modules/module-lookups.service.ts';
 import type { Language } from '../i18n/i18n.ts';
@@ -65,16 +66,16 @@ export async function logPrints(
   language: (index: number) => Language,
   now = new Date(),
 ): Promise<(Date | null)[]> {
-  const reprinted: (Date | null)[] = [];
-  for (const [index, record] of records.entries()) {
-    const before = await CertificatePrint.exists({ record: record._id });
-    await CertificatePrint.create({
+  const printed = await CertificatePrint.find({ record: anyOf(records.map((r) => r._id)) }, { record: 1 }).lean();
+  const before = new Set(printed.map((p) => p.record.toHexString()));
+  await CertificatePrint.insertMany(
+    records.map((record, index) => ({
       record: record._id,
       at: now,
       by: new mongoose.Types.ObjectId(by),
       language: language(index),
-    });
-    reprinted.push(before ? now : null);
-  }
+    })),
+  );
+  const reprinted = records.map((record) => (before.has(record._id.toHexString()) ? now : null));
   return reprinted;
 }

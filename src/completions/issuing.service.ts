@@ -38,11 +38,15 @@ export async function issueSessionRecords(sessionId: Id | string, by: Id | strin
   const dates = session.days.map((d) => d.date).sort();
   const endedOn = dates.at(-1)!;
 
+  // the records an earlier closing made, read at once (one query by the session)
+  const made = new Map(
+    (await CompletionRecord.find({ session: session._id })).map((record) => [record.sourceKey, record]),
+  );
   let issued = 0;
   for (const result of results) {
     const key = sessionSourceKey(session._id, result.person);
     const recordResult = recordResultOf(result.outcome);
-    const existing = await CompletionRecord.findOne({ sourceKey: key });
+    const existing = made.get(key);
     if (!recordResult) {
       // someone who never came has no record; one made at an earlier closing is withdrawn
       if (existing?.status === 'valid')
