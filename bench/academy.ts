@@ -8,6 +8,7 @@ import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
 import { DEFAULT_SIZES, generateAcademy, SEARCH_TERM, type Academy, type AcademySizes } from './academy-dataset.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
 import { RenderRecorder, startCeiling } from './ceiling.ts';
+import { cpuTimes, describeCpu } from './cpu.ts';
 import { describeMeasured, loadPage, type Measured, type PageCheck } from './load.ts';
 
 // Scenario "academy": an academy-sized world (academy-dataset.ts), and the pages each persona
@@ -317,6 +318,7 @@ export const academyScenario = {
       const loads: Measured[] = [];
       for (const connections of env('PAGE_LOADS', 1) ? CONNECTIONS : []) {
         await idle();
+        const cpuBefore = cpuTimes();
         const m = await loadPage(base + page.url, {
           cookie: cookie(page.who),
           connections,
@@ -326,7 +328,9 @@ export const academyScenario = {
         });
         if (m.wrong)
           throw new Error(`${page.label}, ${connections} connections: ${m.wrong} wrong answers; ${m.firstWrong}`);
-        print(`  ${page.label}, ${connections} conn: ${describeMeasured(m)}`);
+        await idle();
+        const cpu = describeCpu(cpuBefore, cpuTimes(), m.requests);
+        print(`  ${page.label}, ${connections} conn: ${describeMeasured(m)}; ${cpu}`);
         loads.push(m);
       }
       rows.push({ page, loads, ceiling: [], singleMs });

@@ -100,7 +100,7 @@ describe('findPageAcross: one query per value, merged', () => {
     expect(some.map((r) => r.name)).to.deep.equal(['r0', 'r1', 'r2', 'r3']);
   });
 
-  it('findPage: a list of many matches (its page read by id on FerretDB) gives the pages one sort gives', async () => {
+  it('findPage: a list of many matches (on FerretDB read once, its page kept as the rows stream past) gives the pages one sort gives', async () => {
     const rows = [];
     for (let i = 0; i < 140; i++) rows.push({ group: groups[i % 3]!, at: day(i % 9), name: `m${i}`, kind: 'many' });
     await Row.insertMany(rows);
@@ -111,9 +111,9 @@ describe('findPageAcross: one query per value, merged', () => {
         (a, b) =>
           direction * (a.at!.getTime() - b.at!.getTime()) || a._id.toHexString().localeCompare(b._id.toHexString()),
       );
-      for (const page of [1, 3, 6, 9]) {
+      for (const page of [0, 1, 3, 6, 9]) {
         const found = await findPage<RowRecord>(Row, { kind: 'many' }, page, { sort: { at: direction } });
-        const shown = Math.min(page, 6);
+        const shown = Math.min(Math.max(page, 1), 6);
         expect(found).to.include({ total: 140, page: shown, pageCount: 6 });
         expect(ids(found.items), `direction ${direction}, page ${page}`).to.deep.equal(
           ids(expected.slice((shown - 1) * PAGE_SIZE, shown * PAGE_SIZE)),
@@ -121,5 +121,25 @@ describe('findPageAcross: one query per value, merged', () => {
         expect(found.items[0]).to.have.keys('_id', 'group', 'at', 'name', 'kind', '__v');
       }
     }
+    // a whole number of pages: beyond the end is the last full page; no match is one empty page
+    await Row.deleteMany({
+      kind: 'many',
+      name: anyOf(Array.from({ length: 15 }, (_, i) => `m${i}`)),
+    });
+    const whole = await findPage<RowRecord>(Row, { kind: 'many' }, 7, { sort: { name: 1 } });
+    expect(whole).to.include({ total: 125, page: 5, pageCount: 5 });
+    expect(whole.items.map((r) => r.name)).to.deep.equal(
+      all
+        .map((r) => r.name)
+        .filter((n) => Number(n.slice(1)) >= 15)
+        .sort()
+        .slice(100),
+    );
+    expect(await findPage<RowRecord>(Row, { kind: 'none' }, 3, { sort: { at: 1 } })).to.deep.equal({
+      items: [],
+      page: 1,
+      pageCount: 1,
+      total: 0,
+    });
   });
 });

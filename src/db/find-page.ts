@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import { pageWindow, type Page, type PageWindow } from './pagination.ts';
+import { PAGE_SIZE, pageWindow, type Page, type PageWindow } from './pagination.ts';
 import { anyOf } from './query.ts';
 import { decodesEveryMatch, equalitiesPushedDown } from './pushdown.ts';
 
@@ -19,8 +19,8 @@ type PageOptions = {
 /**
  * One page of a list: counts, clamps the page, and reads its rows in a stable order (_id last).
  * Where the database decodes every match whatever is asked (FerretDB), the matches are read
- * once, keys only, and the page after them (pageOfKeys); elsewhere counted, then read with skip
- * and limit.
+ * once, sorted, and the page kept as they stream past (pageOfEveryMatch); elsewhere counted,
+ * then read with skip and limit.
  */
 export async function findPage<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
@@ -30,8 +30,7 @@ export async function findPage<Row>(
   options: PageOptions,
 ): Promise<Page<Row>> {
   const sort = { ...options.sort, _id: 1 as const };
-  if (await decodesEveryMatch())
-    return pageOfKeys<Row>(model, query, sort, await readKeys(model, query, sort), requestedPage, options);
+  if (await decodesEveryMatch()) return pageOfEveryMatch<Row>(model, query, sort, requestedPage, options);
   const total = await model.countDocuments(query);
   const window = pageWindow(total, requestedPage);
   const items = await readWindow<Row>(model, query, sort, window, options);
@@ -52,44 +51,36 @@ function readWindow<Row>(
   return rows.lean<Row[]>().exec() as Promise<Row[]>;
 }
 
-type Key = { _id: unknown };
-
-/** The sort fields and _id of every match, in the list's order. */
-function readKeys(
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection
-  model: mongoose.Model<any>,
-  query: object,
-  sort: Sort,
-): Promise<Key[]> {
-  const projection = Object.fromEntries(Object.keys(sort).map((field) => [field, 1]));
-  return model.find(query, projection).sort(sort).lean<Key[]>().exec() as Promise<Key[]>;
-}
-
-/** Up to this many matches, decoding them again costs less than reading a page's rows by id. */
-const FEW_MATCHES = 100;
-
 /**
- * A page cut from every match's keys (in order), its rows read again with skip and limit when the
- * matches are few, else by id side by side (an `_id` equality, pushed down). A row deleted
- * between the two reads is left out.
+ * A page from one sorted read of every match, counted as the rows stream past; only the
+ * requested page and the latest page are kept (the last one stands in for a page beyond the
+ * end), so memory stays at two pages. FerretDB decodes every match for a count or a skip
+ * anyway; sending each match's row costs it little more than its keys, and saves reading the
+ * page again by id (decision 0005).
  */
-async function pageOfKeys<Row>(
+async function pageOfEveryMatch<Row>(
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any collection; the caller names its row type
   model: mongoose.Model<any>,
   query: object,
   sort: Sort,
-  keys: Key[],
   requestedPage: number,
   options: PageOptions,
 ): Promise<Page<Row>> {
-  const window = pageWindow(keys.length, requestedPage);
-  const page = { page: window.page, pageCount: window.pageCount, total: keys.length };
-  if (keys.length <= FEW_MATCHES) return { ...page, items: await readWindow<Row>(model, query, sort, window, options) };
-  const ids = keys.slice(window.skip, window.skip + window.limit).map((key) => key._id);
-  const found = await Promise.all(ids.map((id) => model.findById(id, options.projection).lean<Row>().exec()));
-  let items = found.filter((row) => row !== null) as Row[];
+  const wanted = pageWindow(Number.MAX_SAFE_INTEGER, requestedPage).page;
+  let total = 0;
+  let requested: Row[] = [];
+  let latest: Row[] = [];
+  const cursor = model.find(query, options.projection).sort(sort).lean<Row>().cursor({ batchSize: 1000 });
+  for await (const row of cursor) {
+    if (total % PAGE_SIZE === 0) latest = [];
+    latest.push(row as Row);
+    total += 1;
+    if (Math.ceil(total / PAGE_SIZE) === wanted) requested = latest;
+  }
+  const window = pageWindow(total, requestedPage);
+  let items = window.page === wanted ? requested : latest;
   for (const [path, select] of options.populate ?? []) items = (await model.populate(items, { path, select })) as Row[];
-  return { ...page, items };
+  return { items, page: window.page, pageCount: window.pageCount, total };
 }
 
 /**

@@ -7,8 +7,9 @@ import mongoose from 'mongoose';
 // that split a filter by value ask this first; asked once per database client.
 
 // Whether the database decodes every document a query matches, whatever the projection, skip
-// and limit (FerretDB, both backends): a paged list then reads its matches once, keys only, and
-// its page by id (find-page.ts), rather than decoding them twice, to count and to page.
+// and limit (FerretDB, both backends): a paged list then reads its matches once, sorted, and
+// keeps its page as they stream past (find-page.ts), rather than decoding them twice, to count
+// and to page.
 
 type Traits = { equalitiesPushedDown: boolean; decodesEveryMatch: boolean };
 
