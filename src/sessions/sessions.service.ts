@@ -1,8 +1,11 @@
 import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf } from '../db/query.ts';
-import { findPage, findPageAcross } from '../db/find-page.ts';
+import { anyOf, findByIds } from '../db/query.ts';
+import { compareBy, findPage, findPageAcross } from '../db/find-page.ts';
+import { pageWindow, type Page } from '../db/pagination.ts';
+import { decodesEveryMatch } from '../db/pushdown.ts';
+import { sessionKeys, type SessionKey } from './session-index.ts';
 import { withNames, type Named } from './session-names.ts';
 import { conflict, fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
@@ -55,39 +58,101 @@ const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefine
 
 export type SessionListRow = Named<SessionRecord>;
 
+/** What a sessions list keeps, as one query (listQuery) and as a test of a session's keys (listMatch). */
+type ListCriteria = {
+  statuses?: SessionStatus[];
+  endsFrom?: Date;
+  endsBefore?: Date;
+  startsBefore?: Date;
+  module?: mongoose.Types.ObjectId;
+  trainer?: mongoose.Types.ObjectId;
+};
+
+function listCriteria(filter: SessionFilter, now: Date): ListCriteria {
+  const criteria: ListCriteria = {};
+  const statuses = STATUSES_SHOWN[filter.status];
+  if (statuses) criteria.statuses = statuses;
+  // current: not yet over, whatever its step; past: over, most recent first
+  if (filter.status === 'current') criteria.endsFrom = now;
+  if (filter.status === 'past') criteria.endsBefore = now;
+  if (filter.from) {
+    const from = new Date(`${filter.from}T00:00:00Z`);
+    if (!criteria.endsFrom || criteria.endsFrom < from) criteria.endsFrom = from;
+  }
+  if (filter.to) criteria.startsBefore = new Date(`${filter.to}T23:59:59.999Z`);
+  if (filter.module) criteria.module = new mongoose.Types.ObjectId(filter.module);
+  if (filter.trainer) criteria.trainer = new mongoose.Types.ObjectId(filter.trainer);
+  return criteria;
+}
+
+function listQuery(criteria: ListCriteria): Filter {
+  const query: Filter = {};
+  if (criteria.statuses) query.status = anyOf(criteria.statuses);
+  const endsAt = {
+    ...(criteria.endsFrom && { $gte: criteria.endsFrom }),
+    ...(criteria.endsBefore && { $lt: criteria.endsBefore }),
+  };
+  if (criteria.endsFrom || criteria.endsBefore) query.endsAt = mongoose.trusted(endsAt);
+  if (criteria.startsBefore) query.startsAt = mongoose.trusted({ $lt: criteria.startsBefore });
+  if (criteria.module) query.module = criteria.module;
+  if (criteria.trainer) query['trainers.person'] = criteria.trainer;
+  return query;
+}
+
+function listMatch(criteria: ListCriteria) {
+  return (key: SessionKey): boolean =>
+    (!criteria.statuses || criteria.statuses.includes(key.status)) &&
+    (!criteria.endsFrom || key.endsAt >= criteria.endsFrom) &&
+    (!criteria.endsBefore || key.endsAt < criteria.endsBefore) &&
+    (!criteria.startsBefore || key.startsAt < criteria.startsBefore) &&
+    (!criteria.module || key.module.equals(criteria.module)) &&
+    (!criteria.trainer || key.trainers.some((t) => t.person.equals(criteria.trainer!)));
+}
+
 /**
  * Sessions of venues in the actor's scope, soonest first. Each query has a top-level equality
  * (decision 0005): a coordinator's venues are read one at a time and merged (findPageAcross), as
- * is a chosen venue; an administrator's list filtered by module goes by the module. Only an
- * administrator's unfiltered list has no equality: it reads the sessions, a collection of
- * thousands (never do this over enrolments, notices or claims: tens of thousands).
+ * is a chosen venue. An administrator's list over every venue has none: on FerretDB it is cut
+ * from the index of sessions' keys kept in memory (decision 0017) and its page read by id; on
+ * MongoDB it is one query, served by the indexes.
  */
 export async function listSessions(actor: Actor, filter: SessionFilter, now = new Date()) {
   if (!isSessionManager(actor)) throw forbidden();
-  const query: Filter = {};
-  const statuses = STATUSES_SHOWN[filter.status];
-  if (statuses) query.status = anyOf(statuses);
-  // current: not yet over, whatever its step; past: over, most recent first
-  const endsAt: { $gte?: Date; $lt?: Date } = {};
-  if (filter.status === 'current') endsAt.$gte = now;
-  if (filter.status === 'past') endsAt.$lt = now;
-  if (filter.from) {
-    const from = new Date(`${filter.from}T00:00:00Z`);
-    if (!endsAt.$gte || endsAt.$gte < from) endsAt.$gte = from;
-  }
-  if (endsAt.$gte || endsAt.$lt) query.endsAt = mongoose.trusted(endsAt);
-  if (filter.to) query.startsAt = mongoose.trusted({ $lt: new Date(`${filter.to}T23:59:59.999Z`) });
-  if (filter.module) query.module = new mongoose.Types.ObjectId(filter.module);
-  if (filter.trainer) query['trainers.person'] = new mongoose.Types.ObjectId(filter.trainer);
+  const criteria = listCriteria(filter, now);
   const sort = { startsAt: filter.status === 'past' ? -1 : 1 } as const;
   const scope = institutionScope(actor);
   const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
   const page = venues
-    ? await findPageAcross<SessionRecord>(TrainingSession, 'institution', venues.map(toObjectId), query, filter.page, {
-        sort,
-      })
-    : await findPage<SessionRecord>(TrainingSession, query, filter.page, { sort });
+    ? await findPageAcross<SessionRecord>(
+        TrainingSession,
+        'institution',
+        venues.map(toObjectId),
+        listQuery(criteria),
+        filter.page,
+        { sort },
+      )
+    : (await decodesEveryMatch())
+      ? await pageFromIndex(criteria, sort.startsAt, filter.page)
+      : await findPage<SessionRecord>(TrainingSession, listQuery(criteria), filter.page, { sort });
   return { ...page, items: await withNames(page.items) };
+}
+
+/** A page of every venue's sessions, cut from the index of keys (soonest first, or latest), read by id. */
+async function pageFromIndex(
+  criteria: ListCriteria,
+  direction: 1 | -1,
+  requestedPage: number,
+): Promise<Page<SessionRecord>> {
+  const matching = (await sessionKeys()).filter(listMatch(criteria));
+  if (direction === -1) matching.sort(compareBy({ startsAt: -1, _id: 1 }));
+  const window = pageWindow(matching.length, requestedPage);
+  const ids = matching.slice(window.skip, window.skip + window.limit).map((key) => key._id.toHexString());
+  const found = new Map(
+    (await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]),
+  );
+  // a session deleted since the index was read is left out
+  const items = ids.flatMap((id) => found.get(id) ?? []);
+  return { items, page: window.page, pageCount: window.pageCount, total: matching.length };
 }
 
 const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);

@@ -1,5 +1,6 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
 import { DELIVERY_LANGUAGES } from '../i18n/i18n.ts';
+import { stampOnWrite } from '../db/collection-stamps.ts';
 
 // One delivery of a module. Named TrainingSession: "Session" is the login session's store.
 // Days are kept as the venue's local date and times (what people typed and read) and as
@@ -107,6 +108,14 @@ trainingSessionSchema.index({ institution: 1, startsAt: 1 });
 trainingSessionSchema.index({ country: 1, startsAt: 1 });
 trainingSessionSchema.index({ module: 1, startsAt: 1 });
 trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
+
+// the index of sessions' list keys (session-index.ts) is read again after any change but a
+// recount of a session's places (recordPlaces), which no list filters on
+const onlyPlacesSet = (update: Record<string, unknown>) =>
+  Object.keys(update).length === 1 &&
+  Object.keys((update.$set ?? {}) as object).length > 0 &&
+  Object.keys((update.$set ?? {}) as object).every((field) => field === 'places');
+stampOnWrite(trainingSessionSchema, 'training_sessions', onlyPlacesSet);
 
 export type TrainingSessionFields = InferSchemaType<typeof trainingSessionSchema>;
 export const TrainingSession = mongoose.model('TrainingSession', trainingSessionSchema, 'training_sessions');

@@ -1,12 +1,17 @@
 import mongoose from 'mongoose';
 
-/** Every collection's documents, except the login sessions that any request may touch and sessions' counted places: to compare before and after. */
+/**
+ * Every collection's documents, except the login sessions that any request may touch, sessions'
+ * counted places and the collections' stamps (a write that changed nothing may still set one): to
+ * compare before and after.
+ */
 export async function databaseSnapshot(): Promise<Record<string, string>> {
   const db = mongoose.connection.db!;
   const names = (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).sort();
   const snapshot: Record<string, string> = {};
-  // login sessions, and the log of certificates printed (a download is a read that is recorded)
-  for (const name of names.filter((n) => n !== 'login_sessions' && n !== 'certificate_prints')) {
+  // login sessions, the log of certificates printed (a download is a read that is recorded), stamps
+  const skipped = ['login_sessions', 'certificate_prints', 'collection_stamps'];
+  for (const name of names.filter((n) => !skipped.includes(n))) {
     // a session's counted places are derived, and a read may record them (places-summary.ts)
     const projection = name === 'training_sessions' ? { places: 0 } : {};
     snapshot[name] = JSON.stringify(await db.collection(name).find({}, { projection }).sort({ _id: 1 }).toArray());

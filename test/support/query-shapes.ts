@@ -97,7 +97,9 @@ function combine(left: Branch[], right: Branch[]): Branch[] {
   );
 }
 
-function sortOf(sort: unknown): [string, Direction][] {
+function sortOf(given: unknown): [string, Direction][] {
+  // the driver sends a sort as a Map (its order is the sort's)
+  const sort = given instanceof Map ? Object.fromEntries(given) : given;
   if (!isPlainObject(sort)) return [];
   return Object.entries(sort).map(([field, direction]) => [field, Number(direction) < 0 ? -1 : 1]);
 }

@@ -1,0 +1,91 @@
+import { ObjectId } from 'mongodb';
+import mongoose from 'mongoose';
+import { isDuplicateKey } from './duplicate-key.ts';
+
+// A process may keep a copy of what it read from a collection (an index of its keys: decision
+// 0017) only as long as nobody has written to that collection since. Every write through the
+// model sets a new stamp for the collection (stampOnWrite), and a copy is used only while the
+// collection's stamp is the one read before the copy was made (StampedCopy): one read by _id a
+// use, in any process. A stamp missing (a database just made or emptied) is made anew.
+
+type Stamp = { _id: string; stamp: ObjectId };
+
+const stamps = () => mongoose.connection.db!.collection<Stamp>('collection_stamps');
+
+/** The collection's current stamp, made when it has none. */
+export async function readStamp(collection: string): Promise<string> {
+  const found = await stamps().findOne({ _id: collection });
+  return found ? found.stamp.toHexString() : newStamp(collection);
+}
+
+/** Sets a new stamp: every copy made before it is stale. */
+export async function newStamp(collection: string): Promise<string> {
+  const stamp = new ObjectId();
+  const write = () => stamps().updateOne({ _id: collection }, { $set: { stamp } }, { upsert: true });
+  // two first stamps at once: one insert wins the _id, the other sets its stamp over it
+  await write().catch((error: unknown) => (isDuplicateKey(error) ? write() : Promise.reject(error)));
+  for (const copy of copies.get(collection) ?? []) copy.forget();
+  return stamp.toHexString();
+}
+
+const copies = new Map<string, Set<StampedCopy<unknown>>>();
+
+/**
+ * A copy of something read from a collection, read again when the collection's stamp has moved.
+ * Requests that find it stale at the same time share one read.
+ */
+export class StampedCopy<T> {
+  private copy: { stamp: string; value: Promise<T> } | undefined;
+
+  constructor(
+    private readonly collection: string,
+    private readonly read: () => Promise<T>,
+  ) {
+    copies.set(collection, (copies.get(collection) ?? new Set()).add(this as StampedCopy<unknown>));
+  }
+
+  async get(): Promise<T> {
+    // the stamp before the read: a write after it sets another stamp, and the next use reads again
+    const stamp = await readStamp(this.collection);
+    if (this.copy?.stamp === stamp) return this.copy.value;
+    const value = this.read();
+    this.copy = { stamp, value };
+    value.catch(() => {
+      if (this.copy?.value === value) this.copy = undefined;
+    });
+    return value;
+  }
+
+  forget(): void {
+    this.copy = undefined;
+  }
+}
+
+const WRITES: mongoose.MongooseQueryMiddleware[] = [
+  'updateOne',
+  'updateMany',
+  'findOneAndUpdate',
+  'replaceOne',
+  'deleteMany',
+  'findOneAndDelete',
+];
+
+/**
+ * Sets a new stamp for the collection after every write through the model, unless `unless`
+ * says of an update that no copy can hold what it changed (a field no copy reads).
+ */
+export function stampOnWrite(
+  schema: mongoose.Schema,
+  collection: string,
+  unless: (update: Record<string, unknown>) => boolean = () => false,
+): void {
+  const stamp = async () => void (await newStamp(collection));
+  schema.post('save', stamp);
+  schema.post('insertMany', stamp);
+  schema.post('bulkWrite', stamp);
+  schema.post('deleteOne', { document: true, query: true }, stamp);
+  schema.post(WRITES, async function (this: mongoose.Query<unknown, unknown>) {
+    const update = this.getUpdate() as Record<string, unknown> | null;
+    if (!update || !unless(update)) await stamp();
+  });
+}
