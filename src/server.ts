@@ -8,6 +8,7 @@ import { connectDatabase, disconnectDatabase } from './db/connection.ts';
 import { resolveDatabase } from './db/resolve.ts';
 import { loadSessionSecret } from './db/session-secret.ts';
 import { runOnce } from './db/steps-done-once.ts';
+import { dropSupersededIndexes } from './db/superseded-indexes.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
@@ -54,6 +55,12 @@ if (firstAdmin?.generatedPassword) {
 await runOnce('person-search-tokens', () => fillMissingSearchTokens()).then(
   (filled) => filled && logger.info(`Search tokens filled for ${filled} people`),
   (error: Error) => logger.error({ err: error }, 'filling search tokens failed: a search misses those people'),
+);
+
+// indexes the models replaced cost every write until dropped; checked at each start, as cheap
+await dropSupersededIndexes().then(
+  (dropped) => dropped.length > 0 && logger.info(`Indexes no longer used dropped: ${dropped.join(', ')}`),
+  (error: Error) => logger.error({ err: error }, 'dropping indexes no longer used failed: writes are slower'),
 );
 
 const i18n = await createI18n(path.join(config.projectRoot, 'locales'), config.defaultLanguage);

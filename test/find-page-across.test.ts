@@ -106,10 +106,10 @@ describe('findPageAcross: one query per value, merged', () => {
     await Row.insertMany(rows);
     const all = await Row.find().where('kind').equals('many').lean<RowRecord[]>();
     for (const direction of [1, -1] as const) {
-      // the expected order: the day, then _id ascending (as every list breaks ties)
+      // the expected order: the day, then _id the same way (as every list breaks ties)
       const expected = [...all].sort(
         (a, b) =>
-          direction * (a.at!.getTime() - b.at!.getTime()) || a._id.toHexString().localeCompare(b._id.toHexString()),
+          direction * (a.at!.getTime() - b.at!.getTime() || a._id.toHexString().localeCompare(b._id.toHexString())),
       );
       for (const page of [0, 1, 3, 6, 9]) {
         const found = await findPage<RowRecord>(Row, { kind: 'many' }, page, { sort: { at: direction } });

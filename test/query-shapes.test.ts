@@ -21,6 +21,19 @@ describe('query shapes', () => {
     ).to.deep.equal(['enrolments: equal(session) other(createdAt, state) sort(createdAt:-1, _id:1)']);
   });
 
+  it('reads a sort the driver sends as a Map, in its order', () => {
+    expect(
+      shapes('find', {
+        find: 'sessions',
+        filter: { institution: id },
+        sort: new Map<string, number>([
+          ['startsAt', -1],
+          ['_id', -1],
+        ]),
+      }),
+    ).to.deep.equal(['sessions: equal(institution) sort(startsAt:-1, _id:-1)']);
+  });
+
   it('counts $eq, a one-value $in, null and an embedded document as equality, a pattern as not', () => {
     expect(
       shapes('find', {
@@ -127,6 +140,23 @@ describe('query shapes', () => {
           indexes,
         ),
       ).to.equal(false);
+    });
+
+    it('whatever a sort on a field the query holds equal', () => {
+      expect(isServed(shape(['session', 'state'], [['state', -1]]), indexes)).to.equal(true);
+      expect(
+        isServed(
+          shape(
+            ['session', 'state'],
+            [
+              ['state', 1],
+              ['createdAt', -1],
+            ],
+          ),
+          indexes,
+        ),
+      ).to.equal(true);
+      expect(isServed(shape(['person'], [['person', 1]]), indexes)).to.equal(false, 'no index starts with person');
     });
 
     it('an equality on _id always; an empty filter always; a range only by an index starting with it', () => {

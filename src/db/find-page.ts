@@ -9,6 +9,14 @@ import { decodesEveryMatch, equalitiesPushedDown } from './pushdown.ts';
 
 type Sort = Record<string, 1 | -1>;
 
+/**
+ * The list's sort with its ties broken by _id, in the direction of its first key: the order is
+ * stable, and one index ending in _id serves the list both ways (decision 0010).
+ */
+export function withTieBreak(sort: Sort): Sort {
+  return { ...sort, _id: Object.values(sort)[0] ?? 1 };
+}
+
 type PageOptions = {
   sort: Sort;
   projection?: string;
@@ -29,7 +37,7 @@ export async function findPage<Row>(
   requestedPage: number,
   options: PageOptions,
 ): Promise<Page<Row>> {
-  const sort = { ...options.sort, _id: 1 as const };
+  const sort = withTieBreak(options.sort);
   if (await decodesEveryMatch()) return pageOfEveryMatch<Row>(model, query, sort, requestedPage, options);
   const total = await model.countDocuments(query);
   const window = pageWindow(total, requestedPage);
@@ -108,7 +116,7 @@ export async function findPageAcross<Row extends { _id: unknown }>(
     return findPage<Row>(model, query, requestedPage, { sort: options.sort, projection: options.projection });
   }
   const queries = distinct.map((value) => ({ ...filter, [field]: value }));
-  const sort = { ...options.sort, _id: 1 as const };
+  const sort = withTieBreak(options.sort);
   if (await decodesEveryMatch()) {
     // each value matches few (a venue's sessions, an institution's people): read them whole, once
     const rows = (
@@ -146,7 +154,7 @@ export async function findAcross<Row extends { _id: unknown }>(
   filter: object,
   options: { sort: Sort; projection?: string; limit?: number; perValue?: boolean },
 ): Promise<Row[]> {
-  const sort = { ...options.sort, _id: 1 as const };
+  const sort = withTieBreak(options.sort);
   const read = (query: object) => {
     const rows = model.find(query, options.projection).sort(sort);
     return (options.limit === undefined ? rows : rows.limit(options.limit)).lean<Row[]>();

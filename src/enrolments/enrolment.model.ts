@@ -59,7 +59,7 @@ const enrolmentSchema = new mongoose.Schema(
 enrolmentSchema.index({ session: 1, person: 1 }, { unique: true });
 enrolmentSchema.index({ session: 1, state: 1 });
 // a session's roster in order of request; requests waiting for a decision, oldest first
-enrolmentSchema.index({ session: 1, requestedAt: 1 });
+enrolmentSchema.index({ session: 1, requestedAt: 1, _id: 1 });
 enrolmentSchema.index({ state: 1, requestedAt: 1 });
 
 export type EnrolmentFields = InferSchemaType<typeof enrolmentSchema>;

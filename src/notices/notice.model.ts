@@ -36,7 +36,8 @@ const noticeSchema = new mongoose.Schema(
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 
-noticeSchema.index({ person: 1, createdAt: -1 });
+// a person's notices, newest first (ties by _id, as the list breaks them)
+noticeSchema.index({ person: 1, createdAt: -1, _id: -1 });
 
 export type NoticeFields = InferSchemaType<typeof noticeSchema>;
 export const Notice = mongoose.model('Notice', noticeSchema, 'notices');

@@ -51,7 +51,8 @@ const personSchema = new mongoose.Schema(
   { timestamps: true },
 );
 
-personSchema.index({ fullName: 1 });
+// every person by name (an administrator's list of everyone, active or not)
+personSchema.index({ fullName: 1, _id: 1 });
 // an administrator's list and searches: the active (or inactive) people walked by name
 personSchema.index({ active: 1, fullName: 1, _id: 1 });
 // is there an administrator yet (start-up), the trainers offered on a session form
@@ -59,7 +60,7 @@ personSchema.index({ roles: 1 });
 // a password link is found by its token's hash
 personSchema.index({ passwordResetTokenHash: 1 });
 // an institution's people by name: the people list and trainers, one query per institution
-personSchema.index({ institution: 1, fullName: 1 });
+personSchema.index({ institution: 1, fullName: 1, _id: 1 });
 // a search: one word's prefix (multikey), the people found by name (decision 0005)
 personSchema.index({ searchTokens: 1, fullName: 1, _id: 1 });
 

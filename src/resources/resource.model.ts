@@ -25,6 +25,6 @@ const resourceSchema = new mongoose.Schema(
 
 export type ResourceFields = InferSchemaType<typeof resourceSchema>;
 // a module's materials, newest first (the module and session pages)
-resourceSchema.index({ module: 1, updatedAt: -1 });
+resourceSchema.index({ module: 1, updatedAt: -1, _id: -1 });
 
 export const Resource = mongoose.model('Resource', resourceSchema, 'resources');

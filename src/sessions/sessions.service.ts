@@ -2,7 +2,7 @@ import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, findByIds } from '../db/query.ts';
-import { compareBy, findPage, findPageAcross } from '../db/find-page.ts';
+import { compareBy, findPage, findPageAcross, withTieBreak } from '../db/find-page.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
 import { decodesEveryMatch } from '../db/pushdown.ts';
 import { sessionKeys, type SessionKey } from './session-index.ts';
@@ -144,7 +144,7 @@ async function pageFromIndex(
   requestedPage: number,
 ): Promise<Page<SessionRecord>> {
   const matching = (await sessionKeys()).filter(listMatch(criteria));
-  if (direction === -1) matching.sort(compareBy({ startsAt: -1, _id: 1 }));
+  if (direction === -1) matching.sort(compareBy(withTieBreak({ startsAt: -1 })));
   const window = pageWindow(matching.length, requestedPage);
   const ids = matching.slice(window.skip, window.skip + window.limit).map((key) => key._id.toHexString());
   const found = new Map(

@@ -56,7 +56,7 @@ const trainingSessionSchema = new mongoose.Schema(
     /** IANA zone of the venue; every time of the session is shown in it, with its name */
     timeZone: { type: String, required: true },
     days: { type: [sessionDaySchema], default: [] },
-    startsAt: { type: Date, required: true, index: true },
+    startsAt: { type: Date, required: true },
     endsAt: { type: Date, required: true },
     language: { type: String, required: true, enum: DELIVERY_LANGUAGES },
     capacity: { type: Number, required: true, min: 1 },
@@ -101,13 +101,15 @@ const trainingSessionSchema = new mongoose.Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 
-// each list's equality first, then its sort (decision 0005): a venue's sessions (the sessions
-// list, one query per venue), a module's (the catalogue, a list filtered by module), a trainer's
-trainingSessionSchema.index({ institution: 1, startsAt: 1 });
+// each list's equality first, then its sort with its tie-break (decisions 0005, 0010): a venue's
+// sessions (the sessions list, one query per venue), a module's (the catalogue, a list filtered
+// by module), a trainer's; every session in order (the index of list keys, the calendar)
+trainingSessionSchema.index({ institution: 1, startsAt: 1, _id: 1 });
 // a country's calendar and the sessions its staff may reach
-trainingSessionSchema.index({ country: 1, startsAt: 1 });
-trainingSessionSchema.index({ module: 1, startsAt: 1 });
-trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1 });
+trainingSessionSchema.index({ country: 1, startsAt: 1, _id: 1 });
+trainingSessionSchema.index({ module: 1, startsAt: 1, _id: 1 });
+trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1, _id: 1 });
+trainingSessionSchema.index({ startsAt: 1, _id: 1 });
 
 // the index of sessions' list keys (session-index.ts) is read again after any change but a
 // recount of a session's places (recordPlaces), which no list filters on

@@ -182,13 +182,15 @@ function sortMatches(sort: [string, Direction][], keys: IndexKey): boolean {
 export function isServed(shape: QueryShape, indexes: IndexKey[]): boolean {
   if (shape.equality.includes('_id')) return true;
   const equal = new Set(shape.equality);
-  if (!equal.size && !shape.sort.length && !shape.other.length) return true;
+  // a sort on a field the query holds equal orders nothing
+  const sort = shape.sort.filter(([field]) => !equal.has(field));
+  if (!equal.size && !sort.length && !shape.other.length) return true;
   return indexes.some((keys) => {
     let prefix = 0;
     while (prefix < keys.length && equal.has(keys[prefix]![0])) prefix += 1;
     const rest = keys.slice(prefix);
     // walking the index in the sort's order, the other conditions checked on each row (a paged list)
-    if (shape.sort.length) return sortMatches(shape.sort, rest);
+    if (sort.length) return sortMatches(sort, rest);
     if (equal.size) return prefix > 0;
     return shape.other.includes(rest[0]?.[0] ?? '');
   });
