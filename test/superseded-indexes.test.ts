@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { dropSupersededIndexes, SUPERSEDED_INDEXES } from '../src/db/superseded-indexes.ts';
+import '../src/completions/completion-record.model.ts';
 import '../src/enrolments/enrolment.model.ts';
 import '../src/notices/notice.model.ts';
 import '../src/people/person.model.ts';

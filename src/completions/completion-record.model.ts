@@ -142,12 +142,12 @@ completionRecordSchema.index({ person: 1, issuedAt: -1 });
 completionRecordSchema.index({ session: 1, nameAsIssued: 1, _id: 1 });
 // the records list (completions.service.ts) by issuing institution, by module and, for admins,
 // by country: newest issue first, or soonest expiry first ("expiring within N days", reminders);
-// _id last, as the list sorts (findPage)
-completionRecordSchema.index({ issuingInstitution: 1, issuedAt: -1, _id: 1 });
+// _id last, in the direction of the first key, as the list sorts (findPage)
+completionRecordSchema.index({ issuingInstitution: 1, issuedAt: -1, _id: -1 });
 completionRecordSchema.index({ issuingInstitution: 1, expiresAt: 1, _id: 1 });
-completionRecordSchema.index({ module: 1, issuedAt: -1, _id: 1 });
+completionRecordSchema.index({ module: 1, issuedAt: -1, _id: -1 });
 completionRecordSchema.index({ module: 1, expiresAt: 1, _id: 1 });
-completionRecordSchema.index({ issuingCountry: 1, issuedAt: -1, _id: 1 });
+completionRecordSchema.index({ issuingCountry: 1, issuedAt: -1, _id: -1 });
 completionRecordSchema.index({ issuingCountry: 1, expiresAt: 1, _id: 1 });
 completionRecordSchema.index({ expiresAt: 1 });
 completionRecordSchema.index({ certificateNumber: 1 });

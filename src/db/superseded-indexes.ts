@@ -19,6 +19,21 @@ export const SUPERSEDED_INDEXES: readonly { collection: string; name: string; re
   { collection: 'resources', name: 'module_1_updatedAt_-1', replacedBy: 'module_1_updatedAt_-1__id_-1' },
   { collection: 'users', name: 'fullName_1', replacedBy: 'fullName_1__id_1' },
   { collection: 'users', name: 'institution_1_fullName_1', replacedBy: 'institution_1_fullName_1__id_1' },
+  {
+    collection: 'completion_records',
+    name: 'issuingInstitution_1_issuedAt_-1__id_1',
+    replacedBy: 'issuingInstitution_1_issuedAt_-1__id_-1',
+  },
+  {
+    collection: 'completion_records',
+    name: 'module_1_issuedAt_-1__id_1',
+    replacedBy: 'module_1_issuedAt_-1__id_-1',
+  },
+  {
+    collection: 'completion_records',
+    name: 'issuingCountry_1_issuedAt_-1__id_1',
+    replacedBy: 'issuingCountry_1_issuedAt_-1__id_-1',
+  },
 ];
 
 /** Drops the superseded indexes a database still has; the names of those dropped. */
