@@ -63,6 +63,16 @@ describe('notify', () => {
     expect(sentMail().map((m) => m.to.address)).to.deep.equal([amina.email]);
   });
 
+  it('takes notices landing at once for someone who has no kept count yet: each recorded, none refused', async () => {
+    const amina = await buildUser();
+    // every notify upserts the kept count; two inserting it at once meet the unique _id
+    await Promise.all(
+      Array.from({ length: 12 }, () => notify({ people: [amina.id], kind: 'enrolment.enrolled', params: {} })),
+    );
+    expect(await Notice.countDocuments({ person: amina._id })).to.equal(12);
+    expect(await UnreadCount.countDocuments({ _id: amina._id })).to.equal(1);
+  });
+
   it('mails each person in their own language', async () => {
     const aigerim = await buildUser({ language: 'ru', fullName: 'Айгерим Сапарова' });
     const amina = await buildUser({ language: 'en' });

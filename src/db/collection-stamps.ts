@@ -1,6 +1,6 @@
 import { ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
-import { isDuplicateKey } from './duplicate-key.ts';
+import { upsertRacing } from './duplicate-key.ts';
 
 // A process may keep a copy of what it read from a collection (an index of its keys: decision
 // 0017) only as long as nobody has written to that collection since. Every write through the
@@ -21,9 +21,7 @@ export async function readStamp(collection: string): Promise<string> {
 /** Sets a new stamp: every copy made before it is stale. */
 export async function newStamp(collection: string): Promise<string> {
   const stamp = new ObjectId();
-  const write = () => stamps().updateOne({ _id: collection }, { $set: { stamp } }, { upsert: true });
-  // two first stamps at once: one insert wins the _id, the other sets its stamp over it
-  await write().catch((error: unknown) => (isDuplicateKey(error) ? write() : Promise.reject(error)));
+  await upsertRacing(() => stamps().updateOne({ _id: collection }, { $set: { stamp } }, { upsert: true }));
   for (const copy of copies.get(collection) ?? []) copy.forget();
   return stamp.toHexString();
 }

@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import { notFound } from '../http/errors.ts';
 import { createLogger } from '../http/logger.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
+import { upsertRacing } from '../db/duplicate-key.ts';
 import { createI18n, isLanguage, type Language } from '../i18n/i18n.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
 import { personSummaries, personSummary } from '../people/people.service.ts';
@@ -170,13 +171,13 @@ export async function unreadCount(personId: string): Promise<number> {
 
 /** Adds to (or takes from) the kept count. */
 async function countUnread(person: mongoose.Types.ObjectId, change: number): Promise<void> {
-  await UnreadCount.updateOne({ _id: person }, { $inc: { unread: change } }, { upsert: true });
+  await upsertRacing(() => UnreadCount.updateOne({ _id: person }, { $inc: { unread: change } }, { upsert: true }));
 }
 
 /** Counts the unread notices themselves and keeps the result. */
 async function recountUnread(person: mongoose.Types.ObjectId): Promise<number> {
   const unread = await Notice.countDocuments({ person, readAt: null });
-  await UnreadCount.updateOne({ _id: person }, { $set: { unread } }, { upsert: true });
+  await upsertRacing(() => UnreadCount.updateOne({ _id: person }, { $set: { unread } }, { upsert: true }));
   return unread;
 }
 
@@ -195,6 +196,6 @@ export async function markRead(personId: string, noticeId: string): Promise<void
 export async function markAllRead(personId: string): Promise<number> {
   const person = new mongoose.Types.ObjectId(personId);
   const result = await Notice.updateMany({ person, readAt: null }, { $set: { readAt: new Date() } });
-  await UnreadCount.updateOne({ _id: person }, { $set: { unread: 0 } }, { upsert: true });
+  await upsertRacing(() => UnreadCount.updateOne({ _id: person }, { $set: { unread: 0 } }, { upsert: true }));
   return result.modifiedCount;
 }
