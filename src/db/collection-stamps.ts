@@ -59,6 +59,24 @@ export class StampedCopy<T> {
   }
 }
 
+/**
+ * Rows read for a copy, frozen: every request shares them, and a caller that changed one would
+ * change it for all (in strict code, which ours is, such a change throws instead).
+ */
+export function frozenRows<Row extends object>(rows: Row[]): readonly Readonly<Row>[] {
+  for (const row of rows) Object.freeze(row);
+  return Object.freeze(rows);
+}
+
+/** The rows with these ids (hex strings or ObjectIds), in the copy's order. */
+export function rowsWithIds<Row extends { _id: { toHexString(): string } }>(
+  rows: readonly Row[],
+  ids: readonly unknown[],
+): Row[] {
+  const wanted = new Set(ids.map(String));
+  return rows.filter((row) => wanted.has(row._id.toHexString()));
+}
+
 const WRITES: mongoose.MongooseQueryMiddleware[] = [
   'updateOne',
   'updateMany',

@@ -1,4 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../db/collection-stamps.ts';
 
 export const INSTITUTION_TYPES = ['academy', 'training_centre', 'prison', 'headquarters'] as const;
 export type InstitutionType = (typeof INSTITUTION_TYPES)[number];
@@ -34,4 +35,7 @@ const institutionSchema = new mongoose.Schema(
 );
 
 export type InstitutionFields = InferSchemaType<typeof institutionSchema>;
+// summaries kept in memory are read again after any change (institutions.service.ts, decision 0017)
+stampOnWrite(institutionSchema, 'institutions');
+
 export const Institution = mongoose.model('Institution', institutionSchema);

@@ -3,14 +3,15 @@ import { institutionScope, type Actor } from '../access/actor.ts';
 import { institutionPolicy, isInstitutionAdmin } from '../access/institution.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { Country } from './country.model.ts';
-import { anyOfIds, containsPattern, findByIdsAtOnce, findLeanById } from '../db/query.ts';
+import { anyOfIds, containsPattern, findLeanById } from '../db/query.ts';
+import { frozenRows, rowsWithIds, StampedCopy } from '../db/collection-stamps.ts';
 import { fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { Institution, type InstitutionFields } from './institution.model.ts';
 import type { InstitutionFilter, InstitutionInput } from './institutions.schemas.ts';
 import { findPage } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { findByIdOr404, isObjectId } from '../db/object-id.ts';
+import { findByIdOr404 } from '../db/object-id.ts';
 
 type InstitutionRecord = InstitutionFields & { _id: mongoose.Types.ObjectId };
 
@@ -43,11 +44,13 @@ type OptionsWanted = {
 
 /** Institutions the actor may pick in a form (active ones, in scope), by name. */
 export async function listInstitutionOptions(actor: Actor, wanted: OptionsWanted = {}) {
-  const keep = (wanted.keep ?? []).filter((id): id is string => id !== undefined);
-  const status = wanted.includeInactive ? {} : { $or: [{ active: true }, { _id: anyOfIds(keep) }] };
-  return Institution.find({ ...scopeFilter(actor), ...status }, { name: 1, code: 1, active: 1 })
-    .sort({ name: 1 })
-    .lean<Pick<InstitutionRecord, '_id' | 'name' | 'code' | 'active'>[]>();
+  const keep = new Set((wanted.keep ?? []).filter((id): id is string => id !== undefined));
+  const scope = institutionScope(actor);
+  const inScope = scope ? new Set(scope) : undefined;
+  return (await everyInstitution.get())
+    .filter((i) => !inScope || inScope.has(i._id.toHexString()))
+    .filter((i) => wanted.includeInactive || i.active || keep.has(i._id.toHexString()))
+    .map(({ _id, name, code, active }) => ({ _id, name, code, active }));
 }
 
 /**
@@ -72,16 +75,27 @@ export type InstitutionMembers = {
 };
 
 export type InstitutionSummary = Pick<InstitutionRecord, '_id' | 'name' | 'code' | 'country' | 'timeZone' | 'active'>;
-const SUMMARY = 'name code country timeZone active';
+
+/**
+ * Every institution's summary, by name, kept in memory while no institution changes (decision
+ * 0017): nearly every page names institutions or offers them, and a site has tens of them.
+ */
+const everyInstitution = new StampedCopy('institutions', async () =>
+  frozenRows(
+    await Institution.find({}, 'name code country timeZone active')
+      .sort({ name: 1, _id: 1 })
+      .lean<InstitutionSummary[]>(),
+  ),
+);
 
 /** An institution's name, code, country, zone and state, for other features; null when there is none. */
-export function institutionSummary(id: unknown): Promise<InstitutionSummary | null> {
-  return findLeanById<InstitutionSummary>(Institution, id, SUMMARY);
+export async function institutionSummary(id: unknown): Promise<InstitutionSummary | null> {
+  return rowsWithIds(await everyInstitution.get(), [id])[0] ?? null;
 }
 
-/** The same for several institutions, in no particular order; unknown ids are left out. */
-export function institutionSummaries(ids: readonly unknown[]): Promise<InstitutionSummary[]> {
-  return findByIdsAtOnce<InstitutionSummary>(Institution, ids.map(String).filter(isObjectId), SUMMARY);
+/** The same for several institutions, by name; unknown ids are left out. */
+export async function institutionSummaries(ids: readonly unknown[]): Promise<InstitutionSummary[]> {
+  return rowsWithIds(await everyInstitution.get(), ids);
 }
 
 /** Someone who signs an institution's certificates. */

@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { isObjectId } from '../db/object-id.ts';
 import { anyOf, findByIdsAtOnce, findLeanById } from '../db/query.ts';
+import { frozenRows, rowsWithIds, StampedCopy } from '../db/collection-stamps.ts';
 import { modulePolicy } from '../access/module.policy.ts';
 import { can } from '../access/policy.ts';
 import { institutionSummary } from '../institutions/institutions.service.ts';
@@ -32,14 +33,22 @@ export function moduleTitleIn(module: TitledModule, language: string): string {
   return module.titleTranslations?.find((translation) => translation.language === language)?.title || module.title;
 }
 
+/**
+ * Every module's summary, by title, kept in memory while no module changes (decision 0017):
+ * pages name modules and offer them, and a site has tens to a few hundred.
+ */
+const everyModule = new StampedCopy('training_modules', async () =>
+  frozenRows(await TrainingModule.find({}, SUMMARY).sort({ title: 1, _id: 1 }).lean<ModuleSummary[]>()),
+);
+
 /** One module's summary; null for a malformed or unknown id. */
-export function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
-  return findLeanById<ModuleSummary>(TrainingModule, id, SUMMARY);
+export async function moduleSummary(id: unknown): Promise<ModuleSummary | null> {
+  return rowsWithIds(await everyModule.get(), [id])[0] ?? null;
 }
 
-/** Several modules' summaries, in no particular order; unknown ids are left out. */
-export function moduleSummaries(ids: readonly unknown[]): Promise<ModuleSummary[]> {
-  return findByIdsAtOnce<ModuleSummary>(TrainingModule, ids.map(String).filter(isObjectId), SUMMARY);
+/** Several modules' summaries, by title; unknown ids are left out. */
+export async function moduleSummaries(ids: readonly unknown[]): Promise<ModuleSummary[]> {
+  return rowsWithIds(await everyModule.get(), ids);
 }
 
 /** Titles by module id (hex). */
@@ -49,10 +58,7 @@ export async function moduleTitles(ids: readonly unknown[]): Promise<Map<string,
 
 /** Published modules the actor may see, by title: what a session can be scheduled for. */
 export async function schedulableModules(actor: Actor): Promise<ModuleSummary[]> {
-  const modules = await TrainingModule.find({ status: 'published' }, SUMMARY)
-    .sort({ title: 1 })
-    .lean<ModuleSummary[]>();
-  return modules.filter((m) => can(actor, modulePolicy, 'read', m));
+  return (await everyModule.get()).filter((m) => m.status === 'published' && can(actor, modulePolicy, 'read', m));
 }
 
 export type ModuleChoice = {

@@ -1,4 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../db/collection-stamps.ts';
 import { DELIVERY_LANGUAGES, LANGUAGES, type DeliveryLanguage } from '../i18n/i18n.ts';
 
 export type { DeliveryLanguage };
@@ -94,4 +95,7 @@ trainingModuleSchema.index({ status: 1, title: 1 });
 trainingModuleSchema.index({ qualifiesFor: 1 });
 
 export type TrainingModuleFields = InferSchemaType<typeof trainingModuleSchema>;
+// summaries kept in memory are read again after any change (module-lookups.service.ts, decision 0017)
+stampOnWrite(trainingModuleSchema, 'training_modules');
+
 export const TrainingModule = mongoose.model('TrainingModule', trainingModuleSchema, 'training_modules');

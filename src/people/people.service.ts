@@ -3,6 +3,7 @@ import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../a
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { anyOf, anyOfIds, findByIds, findLeanById } from '../db/query.ts';
+import { frozenRows, StampedCopy } from '../db/collection-stamps.ts';
 import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import type { Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
@@ -14,7 +15,7 @@ import {
 import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
 import { queryTokens, searchTokensOf, TOKEN_MIN_LENGTH, type SearchableFields } from './search-tokens.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
-import { findAcross, findPage, findPageAcross } from '../db/find-page.ts';
+import { findPage, findPageAcross } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
@@ -295,16 +296,25 @@ export function peopleByServiceKeys(keys: string[]): Promise<(PersonSummary & { 
 }
 
 /** Active trainers, by name; only those of these institutions when given. */
-export function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
-  const filter: mongoose.QueryFilter<PersonRecord> = { roles: 'trainer', active: true };
-  const sort = { fullName: 1 } as const;
-  // one query per institution (an equality, decision 0005); every institution: an administrator's
-  if (institutionIds === undefined) return Person.find(filter, SUMMARY).sort(sort).lean<PersonSummary[]>();
-  return findAcross<PersonSummary>(Person, 'institution', institutionIds.map(toObjectId), filter, {
-    sort,
-    projection: SUMMARY,
-  });
+export async function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
+  const trainers = await everyActiveTrainer.get();
+  if (institutionIds === undefined) return [...trainers];
+  const wanted = new Set(institutionIds);
+  return trainers.filter((t) => t.institution && wanted.has(t.institution.toHexString()));
 }
+
+/**
+ * Every active trainer, by name, kept in memory while nobody's record changes (decision 0017):
+ * the sessions list, the session form and the calendar offer them on every request; tens to a
+ * few hundred a site, read by role (`roles` is an equality FerretDB hands to SQL).
+ */
+const everyActiveTrainer = new StampedCopy('users', async () =>
+  frozenRows(
+    await Person.find({ roles: 'trainer', active: true }, SUMMARY)
+      .sort({ fullName: 1, _id: 1 })
+      .lean<PersonSummary[]>(),
+  ),
+);
 
 /**
  * Every active coordinator, with their institution and scope: tens to hundreds a site, read in

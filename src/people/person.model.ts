@@ -1,4 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
+import { stampOnWrite } from '../db/collection-stamps.ts';
 import { ROLES } from '../access/actor.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { searchTokensOf } from './search-tokens.ts';
@@ -98,4 +99,8 @@ personSchema.pre('validate', function setSearchTokens() {
 });
 
 export type PersonFields = InferSchemaType<typeof personSchema>;
+// what is kept in memory of people (the active trainers, people.service.ts) is read again after
+// any change of anyone (decision 0017)
+stampOnWrite(personSchema, 'users');
+
 export const Person = mongoose.model('Person', personSchema, 'users');

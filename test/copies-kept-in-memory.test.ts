@@ -1,0 +1,80 @@
+import { expect } from 'chai';
+import mongoose from 'mongoose';
+import { newStamp } from '../src/db/collection-stamps.ts';
+import { Institution } from '../src/institutions/institution.model.ts';
+import {
+  institutionSummaries,
+  institutionSummary,
+  listInstitutionOptions,
+} from '../src/institutions/institutions.service.ts';
+import { moduleSummary, schedulableModules } from '../src/modules/module-lookups.service.ts';
+import { TrainingModule } from '../src/modules/training-module.model.ts';
+import { activeTrainers } from '../src/people/people.service.ts';
+import { Person } from '../src/people/person.model.ts';
+import { buildInstitution, buildModule, buildUser } from './support/factories.ts';
+import { actors } from './support/policy-table.ts';
+
+// Institutions, modules and the active trainers are kept in memory while their collection's
+// stamp stays (decision 0017): every change must show at once, whoever made it.
+
+describe('copies kept in memory', () => {
+  const admin = actors.admin;
+
+  it('institutions: a rename, a deactivation and a new one show at once', async () => {
+    const almaty = await buildInstitution({ name: 'Almaty Academy' });
+    expect((await institutionSummary(almaty.id))?.name).to.equal('Almaty Academy');
+
+    almaty.name = 'Almaty Training Centre';
+    await almaty.save();
+    expect((await institutionSummary(almaty.id))?.name).to.equal('Almaty Training Centre');
+
+    await Institution.updateOne({ _id: almaty._id }, { $set: { active: false } });
+    expect((await listInstitutionOptions(admin)).map((i) => i.name)).not.to.include('Almaty Training Centre');
+    expect((await listInstitutionOptions(admin, { keep: [almaty.id] })).map((i) => i.name)).to.include(
+      'Almaty Training Centre',
+    );
+
+    const kampala = await buildInstitution({ name: 'Kampala Academy' });
+    expect((await institutionSummaries([kampala.id, almaty.id, 'not-an-id'])).map((i) => i.name)).to.deep.equal([
+      'Almaty Training Centre',
+      'Kampala Academy',
+    ]);
+  });
+
+  it('modules: a new title and an archived module show at once', async () => {
+    const module = await buildModule({ title: 'Understanding extremism', status: 'published' });
+    expect((await schedulableModules(admin)).map((m) => m.title)).to.include('Understanding extremism');
+    await TrainingModule.updateOne({ _id: module._id }, { $set: { title: 'Preventing violent extremism' } });
+    expect((await moduleSummary(module.id))?.title).to.equal('Preventing violent extremism');
+    await TrainingModule.updateOne({ _id: module._id }, { $set: { status: 'archived' } });
+    expect((await schedulableModules(admin)).map((m) => m.title)).not.to.include('Preventing violent extremism');
+  });
+
+  it('trainers: one deactivated is no longer offered, one given the role is', async () => {
+    const venue = await buildInstitution();
+    const aigerim = await buildUser({ roles: ['trainer'], institution: venue, fullName: 'Aigerim Trainer' });
+    const bolat = await buildUser({ roles: ['staff'], institution: venue, fullName: 'Bolat Staff' });
+    expect((await activeTrainers([venue.id])).map((t) => t.fullName)).to.deep.equal(['Aigerim Trainer']);
+
+    aigerim.active = false;
+    await aigerim.save();
+    await Person.updateOne({ _id: bolat._id }, { $set: { roles: ['staff', 'trainer'] } });
+    expect((await activeTrainers([venue.id])).map((t) => t.fullName)).to.deep.equal(['Bolat Staff']);
+    expect((await activeTrainers()).map((t) => t.fullName)).to.deep.equal(['Bolat Staff']);
+  });
+
+  it('a change written past the models shows once its writer sets the stamp, as another process does', async () => {
+    const venue = await buildInstitution({ name: 'Before' });
+    expect((await institutionSummary(venue.id))?.name).to.equal('Before');
+    await mongoose.connection.db!.collection('institutions').updateOne({ _id: venue._id }, { $set: { name: 'After' } });
+    await newStamp('institutions');
+    expect((await institutionSummary(venue.id))?.name).to.equal('After');
+  });
+
+  it('hands out rows that cannot be changed: one caller cannot alter what the next one reads', async () => {
+    const venue = await buildInstitution({ name: 'Shared' });
+    const row = (await institutionSummary(venue.id))!;
+    expect(() => Object.assign(row, { name: 'Changed' })).to.throw(TypeError);
+    expect((await institutionSummary(venue.id))?.name).to.equal('Shared');
+  });
+});
