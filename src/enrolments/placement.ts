@@ -86,9 +86,16 @@ async function heldNumber(model: typeof SeatClaim, enrolment: Id): Promise<numbe
  * (seats left by withdrawals are reused); a number taken meanwhile is skipped. Undefined
  * when the session is full.
  */
-export async function claimSeat(session: Id, capacity: number, enrolment: Id): Promise<number | undefined> {
+export async function claimSeat(
+  session: Id,
+  capacity: number,
+  enrolment: Id,
+  /** the session's seat claims, when just read: the first pass starts from them */
+  seatsRead?: readonly { number: number }[],
+): Promise<number | undefined> {
   for (let pass = 0; pass < 20; pass++) {
-    const taken = new Set((await SeatClaim.find({ session }, { number: 1 }).lean()).map((c) => c.number));
+    const seats = pass === 0 && seatsRead ? seatsRead : await SeatClaim.find({ session }, { number: 1 }).lean();
+    const taken = new Set(seats.map((c) => c.number));
     const free: number[] = [];
     for (let n = 1; n <= capacity; n++) if (!taken.has(n)) free.push(n);
     if (free.length === 0) return undefined;
@@ -108,8 +115,13 @@ export async function claimSeat(session: Id, capacity: number, enrolment: Id): P
 }
 
 /** Claims the next waitlist place: one after the highest, upward while others take them. */
-export async function claimWaitlistPlace(session: Id, enrolment: Id): Promise<number> {
-  const last = await WaitlistClaim.findOne({ session }, { number: 1 }).sort({ number: -1 }).lean();
+export async function claimWaitlistPlace(
+  session: Id,
+  enrolment: Id,
+  /** the session's last waitlist claim, when just read (null: there is none) */
+  lastRead?: { number: number } | null,
+): Promise<number> {
+  const last = lastRead !== undefined ? lastRead : await lastWaiting(session);
   let number = (last?.number ?? 0) + 1;
   for (;;) {
     try {
@@ -131,9 +143,9 @@ export async function waitlistPosition(session: Id, enrolment: Id): Promise<numb
   return WaitlistClaim.countDocuments({ session, number: mongoose.trusted({ $lte: own }) });
 }
 
-/** Someone is waiting already: a newcomer queues behind them even if a seat just freed. */
-export async function hasWaiting(session: Id): Promise<boolean> {
-  return (await WaitlistClaim.exists({ session })) !== null;
+/** The session's last waitlist claim, if anyone waits. */
+function lastWaiting(session: Id): Promise<{ number: number } | null> {
+  return WaitlistClaim.findOne({ session }, { number: 1 }).sort({ number: -1 }).lean();
 }
 
 /** Releases every claim of an enrolment (withdrawal, removal, cancellation, a failed row). */
@@ -206,10 +218,16 @@ export async function place(
   const queue = turn?.sessionId === sessionId ? turn : reserveTurn(sessionId);
   // only the claims wait in the queue; writing the state from them can run alongside
   const promoted = await queue.run(async () => {
-    let seat: number | undefined;
-    if (!(await hasWaiting(session._id))) seat = await claimSeat(session._id, session.capacity, enrolment);
+    // the seats and the last one waiting, read side by side: the queue waits for one read, not two
+    const [seats, last] = await Promise.all([
+      SeatClaim.find({ session: session._id }, { number: 1 }).lean(),
+      lastWaiting(session._id),
+    ]);
+    // someone waits already: a newcomer queues behind them even if a seat just freed
+    const seat = last ? undefined : await claimSeat(session._id, session.capacity, enrolment, seats);
     if (seat !== undefined) return [];
-    await claimWaitlistPlace(session._id, enrolment);
+    // the last one waiting as read, unless the seat claims just read again were full
+    await claimWaitlistPlace(session._id, enrolment, last ?? undefined);
     // a seat may have freed between the two claims: seat whoever waits first
     return fillFreeSeats(session._id, session.capacity);
   });
