@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import mongoose from 'mongoose';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
+import { cardOf, type PersonCard } from '../src/people/person-cards.ts';
 import { SeatClaim, WaitlistClaim } from '../src/enrolments/seat-claim.model.ts';
 import { Country } from '../src/institutions/country.model.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
@@ -279,7 +280,12 @@ type SessionDraft = {
  * (seats 1..capacity), then the waitlist (1..n); one in 25 withdrew (no claim). Sessions with
  * free seats get half their capacity; the rest of the total is shared by the others.
  */
-function placeEnrolments(sessions: SessionDraft[], staffByCountry: { _id: Id }[][], total: number, now: number) {
+function placeEnrolments(
+  sessions: SessionDraft[],
+  staffByCountry: { _id: Id; fullName: string; email: string; serviceNumber: string; institution: Id }[][],
+  total: number,
+  now: number,
+) {
   const live = sessions.filter((s) => s.status !== 'draft');
   const fixed = live.filter((s) => s.freeSeats).reduce((sum, s) => sum + Math.floor(s.capacity / 2), 0);
   const others = live.filter((s) => !s.freeSeats);
@@ -296,6 +302,7 @@ function placeEnrolments(sessions: SessionDraft[], staffByCountry: { _id: Id }[]
     enrolledBy: Id;
     requestedAt: Date;
     withdrawnAt?: Date;
+    personCard: PersonCard;
   }[] = [];
   let otherIndex = 0;
   for (const session of live) {
@@ -308,9 +315,20 @@ function placeEnrolments(sessions: SessionDraft[], staffByCountry: { _id: Id }[]
     for (let k = 0; k < Math.min(count, pool.length); k++) {
       const at = pointers[session.countryIndex]!;
       pointers[session.countryIndex] = at + 1;
-      const person = pool[at % pool.length]!._id;
+      const someone = pool[at % pool.length]!;
+      const person = someone._id;
       const requestedAt = new Date(Math.min(now, session.startsAt.getTime()) - 30 * DAY_MS + k * 60_000);
-      const base = { _id: newId(), session: session._id, person, source: 'self', enrolledBy: person, requestedAt };
+      // the card each enrolment keeps of its person, as the enrolment service writes it (decision 0018)
+      const personCard = cardOf(someone);
+      const base = {
+        _id: newId(),
+        session: session._id,
+        person,
+        source: 'self',
+        enrolledBy: person,
+        requestedAt,
+        personCard,
+      };
       if (session.status === 'cancelled') enrolments.push({ ...base, state: 'cancelled' });
       else if (k % 25 === 24 && session.status === 'open') {
         enrolments.push({ ...base, state: 'withdrawn', withdrawnAt: new Date(requestedAt.getTime() + DAY_MS) });

@@ -13,6 +13,7 @@ import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
 import { fillMissingSearchTokens } from './people/people.service.ts';
+import { fillMissingCards } from './enrolments/enrolment-cards.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
 
@@ -55,6 +56,12 @@ if (firstAdmin?.generatedPassword) {
 await runOnce('person-search-tokens', () => fillMissingSearchTokens()).then(
   (filled) => filled && logger.info(`Search tokens filled for ${filled} people`),
   (error: Error) => logger.error({ err: error }, 'filling search tokens failed: a search misses those people'),
+);
+
+// enrolments made before they kept their person's card show that person read by id until filled
+await runOnce('enrolment-person-cards', () => fillMissingCards()).then(
+  (filled) => filled && logger.info(`Person cards filled for ${filled} enrolments`),
+  (error: Error) => logger.error({ err: error }, 'filling enrolments’ person cards failed: rosters read people by id'),
 );
 
 // indexes the models replaced cost every write until dropped; checked at each start, as cheap

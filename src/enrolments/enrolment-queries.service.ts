@@ -10,6 +10,8 @@ import {
   type TrainingSessionDocument,
 } from '../sessions/session-queries.service.ts';
 import { personSummaries, searchActivePeople, type PersonSummary } from '../people/people.service.ts';
+import { cardOf, type PersonCard } from '../people/person-cards.ts';
+import './enrolment-cards.ts'; // keeps each enrolment's card in step with its person
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { institutionSummaries, institutionSummary } from '../institutions/institutions.service.ts';
 import { can } from '../access/policy.ts';
@@ -91,23 +93,33 @@ export async function roster(actor: Actor, sessionId: string) {
 }
 
 /**
- * The people of these enrolments and those who removed them, with their institutions' names,
- * read by id (populate would read the people and the institutions with $in).
+ * The people of these enrolments, as their cards show them (decision 0018), and those who
+ * removed them, with their institutions' names. Only removers, and the people of enrolments
+ * made before cards existed, are read by id (populate would read them with $in).
  */
-async function peopleOf(rows: { person: mongoose.Types.ObjectId; removedBy?: mongoose.Types.ObjectId | null }[]) {
-  const people = await personSummaries([...rows.map((r) => r.person), ...rows.flatMap((r) => r.removedBy ?? [])]);
-  const institutions = await institutionSummaries(people.flatMap((p) => p.institution ?? []));
+async function peopleOf(
+  rows: {
+    person: mongoose.Types.ObjectId;
+    personCard?: PersonCard | null;
+    removedBy?: mongoose.Types.ObjectId | null;
+  }[],
+) {
+  const uncarded = rows.filter((r) => !r.personCard).map((r) => r.person);
+  const people = await personSummaries([...uncarded, ...rows.flatMap((r) => r.removedBy ?? [])]);
   const personById = new Map(people.map((p) => [p._id.toHexString(), p]));
+  const cards = new Map(people.map((p) => [p._id.toHexString(), cardOf(p)]));
+  for (const row of rows) if (row.personCard) cards.set(row.person.toHexString(), row.personCard);
+  const institutions = await institutionSummaries([...cards.values()].flatMap((c) => c.institution ?? []));
   const institutionName = new Map(institutions.map((i) => [i._id.toHexString(), i]));
   return {
     row(id: mongoose.Types.ObjectId): PersonRow {
-      const p = personById.get(id.toHexString());
-      const institution = p?.institution ? institutionName.get(p.institution.toHexString()) : undefined;
+      const card = cards.get(id.toHexString());
+      const institution = card?.institution ? institutionName.get(card.institution.toHexString()) : undefined;
       return {
         _id: id,
-        fullName: p?.fullName ?? '',
-        email: p?.email ?? undefined,
-        serviceNumber: p?.serviceNumber ?? undefined,
+        fullName: card?.fullName ?? '',
+        email: card?.email ?? undefined,
+        serviceNumber: card?.serviceNumber ?? undefined,
         institution: institution ? { _id: institution._id, name: institution.name } : null,
       };
     },
@@ -378,7 +390,8 @@ export type Participant = { enrolment: mongoose.Types.ObjectId; seat?: number } 
  * and results: the caller has checked access). One query by the session (decision 0005).
  */
 export async function participantsOf(sessionId: mongoose.Types.ObjectId): Promise<Participant[]> {
-  const rows = (await Enrolment.find({ session: sessionId }, { person: 1, state: 1, seat: 1 }).lean()).filter(
+  const projection = { person: 1, personCard: 1, state: 1, seat: 1 };
+  const rows = (await Enrolment.find({ session: sessionId }, projection).lean()).filter(
     (e) => !NOT_PARTICIPATING.includes(e.state),
   );
   const people = await peopleOf(rows);

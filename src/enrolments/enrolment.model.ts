@@ -35,6 +35,22 @@ const enrolmentSchema = new mongoose.Schema(
     withdrawnAt: { type: Date },
     /** who ended the place when it was not the person themself (a coordinator's removal) */
     removedBy: { type: mongoose.Schema.Types.ObjectId, ref: 'Person' },
+    /**
+     * what the roster shows of the person, kept so that it reads no person (decision 0018):
+     * written with the enrolment, brought up to date on every change of the person's card
+     * (enrolment-cards.ts); an enrolment without one shows the person read by id
+     */
+    personCard: {
+      type: new mongoose.Schema(
+        {
+          fullName: { type: String, required: true },
+          email: { type: String },
+          serviceNumber: { type: String },
+          institution: { type: mongoose.Schema.Types.ObjectId, ref: 'Institution' },
+        },
+        { _id: false },
+      ),
+    },
     /** the participant's result, set by closing the session (src/results) */
     outcome: { type: String, enum: ENROLMENT_OUTCOMES },
     /**

@@ -23,6 +23,7 @@ import { Enrolment, isLive, LIVE_STATES, type EnrolmentDocument, type EnrolmentS
 import { place, promoteIn, releaseClaims, releaseSessionClaims, waitlistPosition, type Turn } from './placement.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { placesChanged } from './places-summary.ts';
+import { currentCard } from './enrolment-cards.ts';
 import {
   checkPrerequisites,
   namesOf,
@@ -51,12 +52,14 @@ async function insertEnrolment(
   by: string,
   prerequisiteOverride?: PrerequisiteOverride,
 ) {
+  const personCard = await currentCard(person);
   const fields = {
     session,
     person,
     state: 'requested' as const,
     source,
     enrolledBy: new mongoose.Types.ObjectId(by),
+    ...(personCard ? { personCard } : {}),
     ...(prerequisiteOverride ? { prerequisiteOverride } : {}),
   };
   try {

@@ -1,5 +1,6 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
 import { stampOnWrite } from '../db/collection-stamps.ts';
+import { CARD_FIELDS, cardChanged } from './person-cards.ts';
 import { ROLES } from '../access/actor.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
 import { searchTokensOf } from './search-tokens.ts';
@@ -99,8 +100,30 @@ personSchema.pre('validate', function setSearchTokens() {
 });
 
 export type PersonFields = InferSchemaType<typeof personSchema>;
+// a change of the fields other records keep of a person (person-cards.ts, decision 0018) is
+// passed on before the save's caller goes on; an update that sets them reads the people it
+// changed and passes theirs on (none of the app's does: people are edited by save)
+personSchema.pre('save', function () {
+  this.$locals.cardChanged = !this.isNew && CARD_FIELDS.some((field) => this.isModified(field));
+});
+personSchema.post('save', async function () {
+  if (this.$locals.cardChanged) await cardChanged(this);
+});
+personSchema.post(
+  ['updateOne', 'updateMany', 'findOneAndUpdate'],
+  async function (this: mongoose.Query<unknown, unknown>) {
+    const update = (this.getUpdate() ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const touched = [update.$set, update.$unset].flatMap((fields) => Object.keys(fields ?? {}));
+    if (!touched.some((field) => (CARD_FIELDS as readonly string[]).includes(field))) return;
+    const people = await this.model.find(this.getFilter(), CARD_FIELDS.join(' ')).lean<PersonCardOwner[]>();
+    for (const person of people) await cardChanged(person);
+  },
+);
+
 // what is kept in memory of people (the active trainers, people.service.ts) is read again after
 // any change of anyone (decision 0017)
 stampOnWrite(personSchema, 'users');
+
+type PersonCardOwner = Parameters<typeof cardChanged>[0];
 
 export const Person = mongoose.model('Person', personSchema, 'users');
