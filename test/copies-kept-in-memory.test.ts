@@ -9,7 +9,7 @@ import {
 } from '../src/institutions/institutions.service.ts';
 import { moduleSummary, schedulableModules } from '../src/modules/module-lookups.service.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { activeTrainers } from '../src/people/people.service.ts';
+import { activePeopleOf, activeTrainers } from '../src/people/people.service.ts';
 import { Person } from '../src/people/person.model.ts';
 import { buildInstitution, buildModule, buildUser } from './support/factories.ts';
 import { actors } from './support/policy-table.ts';
@@ -61,6 +61,23 @@ describe('copies kept in memory', () => {
     await Person.updateOne({ _id: bolat._id }, { $set: { roles: ['staff', 'trainer'] } });
     expect((await activeTrainers([venue.id])).map((t) => t.fullName)).to.deep.equal(['Bolat Staff']);
     expect((await activeTrainers()).map((t) => t.fullName)).to.deep.equal(['Bolat Staff']);
+  });
+
+  it("an institution's active people: a newcomer, someone deactivated and someone moved show at once", async () => {
+    const venue = await buildInstitution();
+    const other = await buildInstitution();
+    const aigerim = await buildUser({ institution: venue, fullName: 'Aigerim Staff' });
+    expect((await activePeopleOf(venue.id)).map((p) => p.fullName)).to.deep.equal(['Aigerim Staff']);
+
+    await buildUser({ institution: venue, fullName: 'Bolat Staff' });
+    expect((await activePeopleOf(venue.id)).map((p) => p.fullName)).to.deep.equal(['Aigerim Staff', 'Bolat Staff']);
+
+    await Person.updateOne({ _id: aigerim._id }, { $set: { institution: other._id } });
+    expect((await activePeopleOf(venue.id)).map((p) => p.fullName)).to.deep.equal(['Bolat Staff']);
+    expect((await activePeopleOf(other.id)).map((p) => p.fullName)).to.deep.equal(['Aigerim Staff']);
+
+    await Person.updateMany({ institution: venue._id }, { $set: { active: false } });
+    expect(await activePeopleOf(venue.id)).to.deep.equal([]);
   });
 
   it('a change written past the models shows once its writer sets the stamp, as another process does', async () => {

@@ -9,7 +9,7 @@ import {
   withNames,
   type TrainingSessionDocument,
 } from '../sessions/session-queries.service.ts';
-import { personSummaries, searchActivePeople, type PersonSummary } from '../people/people.service.ts';
+import { activePeopleOf, personSummaries, searchActivePeople, type PersonSummary } from '../people/people.service.ts';
 import { cardOf, type PersonCard } from '../people/person-cards.ts';
 import './enrolment-cards.ts'; // keeps each enrolment's card in step with its person
 import { moduleSummary } from '../modules/module-lookups.service.ts';
@@ -153,10 +153,15 @@ export async function candidates(actor: Actor, sessionId: string, filter: { q?: 
   const venue = session.institution.toHexString();
   const reaching = { institution: venue, country: session.country?.toHexString() };
   const venueOnly = !filter.q && !filter.institution;
-  const institution = venueOnly ? venue : filter.institution;
+  const institution = filter.institution;
   const people: PersonSummary[] = [];
+  // the venue's own people: every one reaches the venue; the rule decides who may be added
+  if (venueOnly)
+    people.push(
+      ...(await activePeopleOf(venue)).filter((p) => !takenIds.has(p._id.toHexString()) && mayAdd(actor, session, p)),
+    );
   // the query casts a wider net than the rule; the rule decides, a batch at a time
-  for (let skip = 0; people.length <= CANDIDATES_SHOWN; skip += CANDIDATE_BATCH) {
+  for (let skip = 0; !venueOnly && people.length <= CANDIDATES_SHOWN; skip += CANDIDATE_BATCH) {
     const found = await searchActivePeople({
       institutions: institution ? [institution] : undefined,
       reaching,

@@ -304,6 +304,26 @@ export async function activeTrainers(institutionIds?: readonly string[]): Promis
 }
 
 /**
+ * The active people of an institution, by name, kept in memory while nobody's record changes
+ * (decision 0017): a roster offers its venue's people until a search, on every request; tens
+ * to a few hundred an institution, read by the institution (an equality FerretDB hands to SQL).
+ */
+export async function activePeopleOf(institutionId: string): Promise<PersonSummary[]> {
+  let copy = activeByInstitution.get(institutionId);
+  if (!copy) {
+    const institution = toObjectId(institutionId);
+    copy = new StampedCopy('users', async () =>
+      frozenRows(
+        await Person.find({ institution, active: true }, SUMMARY).sort({ fullName: 1, _id: 1 }).lean<PersonSummary[]>(),
+      ),
+    );
+    activeByInstitution.set(institutionId, copy);
+  }
+  return [...(await copy.get())];
+}
+const activeByInstitution = new Map<string, StampedCopy<readonly PersonSummary[]>>();
+
+/**
  * Every active trainer, by name, kept in memory while nobody's record changes (decision 0017):
  * the sessions list, the session form and the calendar offer them on every request; tens to a
  * few hundred a site, read by role (`roles` is an equality FerretDB hands to SQL).

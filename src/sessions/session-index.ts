@@ -1,5 +1,5 @@
 import type mongoose from 'mongoose';
-import { StampedCopy } from '../db/collection-stamps.ts';
+import { frozenRows, StampedCopy } from '../db/collection-stamps.ts';
 import { TrainingSession, type SessionStatus } from './training-session.model.ts';
 
 // What a sessions list filters and sorts on, for every session, kept in memory (decision 0017):
@@ -18,15 +18,16 @@ export type SessionKey = {
   trainers: { person: mongoose.Types.ObjectId }[];
 };
 
-const index = new StampedCopy<SessionKey[]>('training_sessions', () =>
-  // every session, on purpose: the one read of them all, once per change (decision 0017)
-  TrainingSession.find({}, 'status startsAt endsAt module institution trainers.person')
-    .sort({ startsAt: 1, _id: 1 })
-    .lean<SessionKey[]>()
-    .exec(),
+const index = new StampedCopy('training_sessions', async () =>
+  frozenRows(
+    // every session, on purpose: the one read of them all, once per change (decision 0017)
+    await TrainingSession.find({}, 'status startsAt endsAt module institution trainers.person')
+      .sort({ startsAt: 1, _id: 1 })
+      .lean<SessionKey[]>(),
+  ),
 );
 
 /** Every session's list keys, soonest first (then _id). */
-export function sessionKeys(): Promise<SessionKey[]> {
+export function sessionKeys(): Promise<readonly Readonly<SessionKey>[]> {
   return index.get();
 }
