@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
-import { newStamp } from '../src/db/collection-stamps.ts';
+import { newStamp, readStamp } from '../src/db/collection-stamps.ts';
+import { recordSignIn } from '../src/people/credentials.service.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import {
   institutionSummaries,
@@ -78,6 +79,18 @@ describe('copies kept in memory', () => {
 
     await Person.updateMany({ institution: venue._id }, { $set: { active: false } });
     expect(await activePeopleOf(venue.id)).to.deep.equal([]);
+  });
+
+  it("people: a sign-in, a password or search tokens leave the copies current; a summary's field does not", async () => {
+    const venue = await buildInstitution();
+    const aigerim = await buildUser({ institution: venue, fullName: 'Aigerim Staff' });
+    await activePeopleOf(venue.id);
+    const stamp = await readStamp('users');
+    await recordSignIn(aigerim._id);
+    await Person.updateOne({ _id: aigerim._id }, { $set: { passwordHash: 'x', searchTokens: ['ai'] } });
+    expect(await readStamp('users')).to.equal(stamp);
+    await Person.updateOne({ _id: aigerim._id }, { $set: { 'scopeInstitutions.0': venue._id } });
+    expect(await readStamp('users')).not.to.equal(stamp);
   });
 
   it('a change written past the models shows once its writer sets the stamp, as another process does', async () => {

@@ -12,7 +12,7 @@ import {
   institutionSummary,
   type InstitutionMembers,
 } from '../institutions/institutions.service.ts';
-import { uniqueKeys, Person, type PersonFields } from './person.model.ts';
+import { uniqueKeys, Person, SUMMARY_FIELDS, type PersonFields } from './person.model.ts';
 import { queryTokens, searchTokensOf, TOKEN_MIN_LENGTH, type SearchableFields } from './search-tokens.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { findPage, findPageAcross } from '../db/find-page.ts';
@@ -265,10 +265,6 @@ export const institutionMembers: InstitutionMembers = {
 
 // Reads for other features (decision 8): they see people through these, never the model.
 
-const SUMMARY_FIELDS = [
-  ...['fullName', 'email', 'language', 'active', 'roles', 'gender'],
-  ...['institution', 'country', 'scopeInstitutions', 'serviceNumber'],
-] as const;
 export type PersonSummary = Pick<PersonRecord, '_id' | (typeof SUMMARY_FIELDS)[number]>;
 const SUMMARY = SUMMARY_FIELDS.join(' ');
 

@@ -120,9 +120,23 @@ personSchema.post(
   },
 );
 
-// what is kept in memory of people (the active trainers, people.service.ts) is read again after
-// any change of anyone (decision 0017)
-stampOnWrite(personSchema, 'users');
+/** What other features read of a person (people.service.ts), and all that is kept of them in memory. */
+export const SUMMARY_FIELDS = [
+  ...['fullName', 'email', 'language', 'active', 'roles', 'gender'],
+  ...['institution', 'country', 'scopeInstitutions', 'serviceNumber'],
+] as const;
+
+// what is kept in memory of people (the active trainers, an institution's people:
+// people.service.ts) is read again after any change of anyone's summary (decision 0017); an
+// update of other fields only (a sign-in's time, a password, search tokens) leaves it current
+stampOnWrite(personSchema, 'users', (update) => !fieldsSetBy(update).some((f) => SUMMARY_FIELDS.includes(f as never)));
+
+/** The top-level fields an update writes: under each operator (a.b is a), and those of a replacement. */
+function fieldsSetBy(update: Record<string, unknown>): string[] {
+  return Object.entries(update)
+    .flatMap(([key, value]) => (key.startsWith('$') ? Object.keys((value ?? {}) as object) : [key]))
+    .map((path) => path.split('.')[0]!);
+}
 
 type PersonCardOwner = Parameters<typeof cardChanged>[0];
 
