@@ -1,4 +1,5 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
+import { storedReasonSchema } from '../results/stored-reasons.ts';
 
 // The durable record that a person completed (or did not complete) a module: what ministries,
 // donors and the person rely on for years (decision 0015). Everything a certificate shows is
@@ -22,17 +23,6 @@ const titleSchema = new mongoose.Schema(
 );
 const signatorySchema = new mongoose.Schema(
   { name: { type: String, required: true }, role: { type: String, default: '' } },
-  { _id: false },
-);
-const reasonSchema = new mongoose.Schema(
-  {
-    code: { type: String, required: true },
-    percent: { type: Number },
-    threshold: { type: Number },
-    count: { type: Number },
-    score: { type: Number },
-    passMark: { type: Number },
-  },
   { _id: false },
 );
 const evidenceSchema = new mongoose.Schema(
@@ -105,7 +95,7 @@ const completionRecordSchema = new mongoose.Schema(
     post: { type: Number, default: null },
     result: { type: String, required: true, enum: RECORD_RESULTS },
     /** why not completed (results' reason codes), or the closer's reason for a changed result */
-    resultReasons: { type: [reasonSchema], default: [] },
+    resultReasons: { type: [storedReasonSchema], default: [] },
     changeReason: { type: String },
     /** the certificate's number, e.g. KZ-2026-000123; only completed records have one */
     certificateNumber: { type: String },

@@ -1,22 +1,11 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
 import { OUTCOMES } from './result-rules.ts';
+import { storedReasonSchema } from './stored-reasons.ts';
 
 // One participant's result in one session: what the rules proposed, what the closer confirmed
 // (and why, when the two differ), and the attendance and scores it rests on, as they were when
 // it was confirmed. Confirmed results are what completion records are made from (decision
 // 0013); reopening the session unconfirms them, keeping their history.
-
-const reasonSchema = new mongoose.Schema(
-  {
-    code: { type: String, required: true },
-    percent: { type: Number },
-    threshold: { type: Number },
-    count: { type: Number },
-    score: { type: Number },
-    passMark: { type: Number },
-  },
-  { _id: false },
-);
 
 const historySchema = new mongoose.Schema(
   {
@@ -38,7 +27,7 @@ const sessionResultSchema = new mongoose.Schema(
     outcome: { type: String, required: true, enum: OUTCOMES },
     proposed: {
       outcome: { type: String, required: true, enum: OUTCOMES },
-      reasons: { type: [reasonSchema], default: [] },
+      reasons: { type: [storedReasonSchema], default: [] },
     },
     /** why the closer changed the proposed outcome; absent when they kept it */
     changeReason: { type: String },
