@@ -19,30 +19,23 @@ export async function currentCard(person: mongoose.Types.ObjectId): Promise<Pers
   return found && cardOf(found);
 }
 
-const BATCH = 500;
-
 /**
  * Gives a card to every enrolment made before cards existed (a start after the upgrade, once:
- * server.ts): every enrolment read once, then those without a card written 500 at a time.
- * Safe to run twice; the number of enrolments given one.
+ * server.ts): every enrolment read once, then each person's enrolments given their card with
+ * one update by the person, as a change of their card does. Safe to run twice; the number of
+ * enrolments given one.
  */
 export async function fillMissingCards(): Promise<number> {
-  const missing: { _id: mongoose.Types.ObjectId; person: mongoose.Types.ObjectId }[] = [];
+  const missing = new Map<string, number>();
   // every enrolment, on purpose: once, at the start after the upgrade
   for await (const row of Enrolment.find({}, { person: 1, personCard: 1 }).lean().cursor({ batchSize: 1000 })) {
-    if (!row.personCard) missing.push({ _id: row._id, person: row.person });
+    if (!row.personCard) missing.set(row.person.toHexString(), (missing.get(row.person.toHexString()) ?? 0) + 1);
   }
-  for (let i = 0; i < missing.length; i += BATCH) {
-    const batch = missing.slice(i, i + BATCH);
-    const people = new Map((await personSummaries(batch.map((r) => r.person))).map((p) => [p._id.toHexString(), p]));
-    await Enrolment.bulkWrite(
-      batch.map((row) => {
-        const person = people.get(row.person.toHexString());
-        // someone no longer there gets an empty name: the roster showed them so before
-        const card = person ? cardOf(person) : { fullName: '' };
-        return { updateOne: { filter: { _id: row._id }, update: { $set: { personCard: card } }, timestamps: false } };
-      }),
-    );
+  for (const id of missing.keys()) {
+    const person = new mongoose.Types.ObjectId(id);
+    // someone no longer there gets an empty name: the roster showed them so before
+    const card = (await currentCard(person)) ?? { fullName: '' };
+    await Enrolment.updateMany({ person, personCard: null }, { $set: { personCard: card } }, { timestamps: false });
   }
-  return missing.length;
+  return [...missing.values()].reduce((sum, n) => sum + n, 0);
 }
