@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { drawLine, registerFonts, twoLinesAtMost, type Direction } from '../pdf/pdf-text.ts';
 import { pdfBuffer } from '../pdf/pdf-output.ts';
 import { drawQr } from '../pdf/qr-code.ts';
+import { columnBoxes } from '../pdf/pdf-columns.ts';
 
 // The sign-in sheet of one session day, drawn with pdfkit: on every page the header (module,
 // session, venue, day, trainers and the QR code of the sheet), one row per participant with a
@@ -79,7 +80,7 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
   const start = content.rtl ? 'right' : 'left';
   /** x of a box measured from the start of the line: mirrored on a right-to-left sheet */
   const placed = (offset: number, width: number) => (content.rtl ? g.width - MARGIN - offset - width : MARGIN + offset);
-  const columns = columnBoxes(g.inner);
+  const columns = columnBoxes(COLUMN_SHARES, g.inner);
 
   for (let page = 1; page <= pages; page++) {
     doc.addPage({ size: [g.width, g.height], margin: 0 });
@@ -182,15 +183,4 @@ export async function renderSheet(content: SheetContent, fontsDir: string): Prom
   }
   doc.end();
   return done;
-}
-
-function columnBoxes(inner: number): Record<Column, { offset: number; width: number }> {
-  let offset = 0;
-  const boxes = {} as Record<Column, { offset: number; width: number }>;
-  for (const column of COLUMNS) {
-    const width = COLUMN_SHARES[column] * inner;
-    boxes[column] = { offset, width };
-    offset += width;
-  }
-  return boxes;
 }

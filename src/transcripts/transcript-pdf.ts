@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import { drawLine, registerFonts, twoLinesAtMost, type Direction } from '../pdf/pdf-text.ts';
+import { columnBoxes } from '../pdf/pdf-columns.ts';
 
 // A transcript as a PDF (A4 portrait), drawn with pdfkit and the project's line drawing
 // (pdf-text.ts: bidi order, Arabic joined, names in their own script): on the first page the
@@ -85,7 +86,7 @@ export async function renderTranscriptPdf(content: TranscriptPdfContent, fontsDi
   const placed = (offset: number, width: number) => (content.rtl ? WIDTH - MARGIN - offset - width : MARGIN + offset);
   const line = (text: string, y: number, size: number, more: { bold?: boolean; minSize?: number } = {}) =>
     drawLine(doc, text, { x: MARGIN, y, width: INNER, size, align: start, direction, minSize: size - 3, ...more });
-  const boxes = columnBoxes();
+  const boxes = columnBoxes(COLUMN_SHARES, INNER);
   const pages = transcriptPages(Math.max(1, content.rows.length), content.details.length);
   let next = 0;
 
@@ -183,15 +184,4 @@ export async function renderTranscriptPdf(content: TranscriptPdfContent, fontsDi
       direction,
     });
   }
-}
-
-function columnBoxes(): Record<Column, { offset: number; width: number }> {
-  let offset = 0;
-  const boxes = {} as Record<Column, { offset: number; width: number }>;
-  for (const column of COLUMNS) {
-    const width = COLUMN_SHARES[column] * INNER;
-    boxes[column] = { offset, width };
-    offset += width;
-  }
-  return boxes;
 }
