@@ -9,7 +9,7 @@ import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { Notice } from '../src/notices/notice.model.ts';
 import { UnreadCount } from '../src/notices/unread-count.model.ts';
 import { Person } from '../src/people/person.model.ts';
-import { queryTokens, searchTokensOf } from '../src/people/search-tokens.ts';
+import { findsWords, searchWordsOf } from '../src/people/search-words.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 
 // An academy-sized world, inserted through the models (insertMany, in batches), shaped as the
@@ -240,12 +240,9 @@ export async function generateAcademy(sizes: AcademySizes, passwordHash: string)
     counts,
   );
 
-  // the search matches the start of words (search-tokens.ts)
-  const searched = queryTokens(SEARCH_TERM);
-  const searchFinds = people.filter((p) => {
-    const tokens = new Set(searchTokensOf(p));
-    return searched.every((token) => tokens.has(token));
-  }).length;
+  // the search matches the start of words (search-words.ts)
+  const finds = findsWords(SEARCH_TERM);
+  const searchFinds = people.filter((p) => finds(searchWordsOf(p))).length;
   return {
     ms: performance.now() - started,
     counts,

@@ -12,7 +12,7 @@ import { dropSupersededIndexes } from './db/superseded-indexes.ts';
 import { createLogger } from './http/logger.ts';
 import { createI18n } from './i18n/i18n.ts';
 import { configureNotices } from './notices/notices.service.ts';
-import { fillMissingSearchTokens } from './people/people.service.ts';
+import { dropStoredSearchTokens } from './people/people.service.ts';
 import { fillMissingCards } from './enrolments/enrolment-cards.ts';
 
 // The only file with side effects: configuration → database → app.listen, and signals.
@@ -51,11 +51,12 @@ if (firstAdmin?.generatedPassword) {
   logger.info(`First administrator created: ${firstAdmin.email}`);
 }
 
-// people saved before search tokens existed are found by a search only once they have theirs;
-// the scan runs until it has once completed, not at every start
-await runOnce('person-search-tokens', () => fillMissingSearchTokens()).then(
-  (filled) => filled && logger.info(`Search tokens filled for ${filled} people`),
-  (error: Error) => logger.error({ err: error }, 'filling search tokens failed: a search misses those people'),
+// the search tokens people once carried are read by no query; the scan runs until it has once
+// completed, not at every start
+await runOnce('person-search-tokens-dropped', () => dropStoredSearchTokens()).then(
+  (dropped) => dropped && logger.info(`Search tokens no longer used removed from ${dropped} people`),
+  (error: Error) =>
+    logger.error({ err: error }, 'removing the search tokens no longer used failed: people read slower'),
 );
 
 // enrolments made before they kept their person's card show that person read by id until filled

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
 import { newStamp, readStamp } from '../src/db/collection-stamps.ts';
 import { recordSignIn } from '../src/people/credentials.service.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
@@ -10,7 +11,7 @@ import {
 } from '../src/institutions/institutions.service.ts';
 import { moduleSummary, schedulableModules } from '../src/modules/module-lookups.service.ts';
 import { TrainingModule } from '../src/modules/training-module.model.ts';
-import { activePeopleOf, activeTrainers } from '../src/people/people.service.ts';
+import { activePeopleOf, activeTrainers, listPeople } from '../src/people/people.service.ts';
 import { Person } from '../src/people/person.model.ts';
 import { buildInstitution, buildModule, buildUser } from './support/factories.ts';
 import { actors } from './support/policy-table.ts';
@@ -81,13 +82,44 @@ describe('copies kept in memory', () => {
     expect(await activePeopleOf(venue.id)).to.deep.equal([]);
   });
 
-  it("people: a sign-in, a password or search tokens leave the copies current; a summary's field does not", async () => {
+  it('the people directory: a search shows a newcomer, a new name and a deactivation at once; reads nobody while nobody changed', async () => {
+    const venue = await buildInstitution();
+    const search = async (q: string) =>
+      (await listPeople(admin, { q, status: 'active', page: 1 })).items.map((p) => p.fullName);
+    const zarina = await buildUser({ institution: venue, fullName: 'Zarina Okonbayeva' });
+    expect(await search('okon')).to.deep.equal(['Zarina Okonbayeva']);
+
+    await buildUser({ institution: venue, fullName: 'Okonkwo Aliyu' });
+    expect(await search('okon')).to.deep.equal(['Okonkwo Aliyu', 'Zarina Okonbayeva']);
+
+    zarina.fullName = 'Zarina Bekova';
+    await zarina.save();
+    expect(await search('okon')).to.deep.equal(['Okonkwo Aliyu']);
+    expect(await search('bek zar')).to.deep.equal(['Zarina Bekova']);
+
+    await Person.updateOne({ fullName: 'Okonkwo Aliyu' }, { $set: { active: false } });
+    expect(await search('okon')).to.deep.equal([]);
+
+    // nobody changed since: the next search reads the stamp and no person
+    const sent: CommandStartedEvent[] = [];
+    const listen = (event: CommandStartedEvent) => sent.push(event);
+    mongoose.connection.getClient().on('commandStarted', listen);
+    try {
+      expect(await search('zar')).to.deep.equal(['Zarina Bekova']);
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', listen);
+    }
+    expect(sent.filter((e) => e.command.find === 'users')).to.deep.equal([]);
+    expect(sent.filter((e) => e.command.find === 'collection_stamps')).to.have.length.greaterThan(0);
+  });
+
+  it("people: a sign-in or a password leaves the copies current; a summary's field does not", async () => {
     const venue = await buildInstitution();
     const aigerim = await buildUser({ institution: venue, fullName: 'Aigerim Staff' });
     await activePeopleOf(venue.id);
     const stamp = await readStamp('users');
     await recordSignIn(aigerim._id);
-    await Person.updateOne({ _id: aigerim._id }, { $set: { passwordHash: 'x', searchTokens: ['ai'] } });
+    await Person.updateOne({ _id: aigerim._id }, { $set: { passwordHash: 'x' } });
     expect(await readStamp('users')).to.equal(stamp);
     await Person.updateOne({ _id: aigerim._id }, { $set: { 'scopeInstitutions.0': venue._id } });
     expect(await readStamp('users')).not.to.equal(stamp);

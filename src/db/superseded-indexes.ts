@@ -34,6 +34,9 @@ export const SUPERSEDED_INDEXES: readonly { collection: string; name: string; re
     name: 'issuingCountry_1_issuedAt_-1__id_1',
     replacedBy: 'issuingCountry_1_issuedAt_-1__id_-1',
   },
+  // searches and the people list are cut from the people directory in memory (decision 0017)
+  { collection: 'users', name: 'searchTokens_1_fullName_1__id_1', replacedBy: 'fullName_1__id_1' },
+  { collection: 'users', name: 'active_1_fullName_1__id_1', replacedBy: 'fullName_1__id_1' },
 ];
 
 /** Drops the superseded indexes a database still has; the names of those dropped. */

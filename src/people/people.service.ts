@@ -2,10 +2,9 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
-import { anyOf, anyOfIds, findByIds, findLeanById } from '../db/query.ts';
-import { frozenRows, StampedCopy } from '../db/collection-stamps.ts';
+import { anyOf, findByIds, findLeanById } from '../db/query.ts';
 import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
-import type { Page } from '../db/pagination.ts';
+import { pageWindow, type Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import {
   institutionSummaries,
@@ -13,9 +12,8 @@ import {
   type InstitutionMembers,
 } from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, SUMMARY_FIELDS, type PersonFields } from './person.model.ts';
-import { queryTokens, searchTokensOf, TOKEN_MIN_LENGTH, type SearchableFields } from './search-tokens.ts';
+import { peopleWhere, type PersonSummary } from './people-directory.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
-import { findPage, findPageAcross } from '../db/find-page.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
@@ -45,67 +43,39 @@ export function toActor(user: ActorSource): Actor {
 }
 
 /**
- * People of the actor's scope, by name. A coordinator's institutions (or the one chosen) are read
- * one at a time and merged (findPageAcross: each query's institution is an equality FerretDB
- * hands to SQL, decision 0005). A search matches the start of words (wordsFilter): its longest
- * word is an equality too. An administrator's list without a search has none but the active
- * state: people are a collection of thousands, listed so by administrators only.
+ * People of the actor's scope, by name, a page at a time: cut from the people directory
+ * (people-directory.ts) by scope, role, gender, state and the words searched.
  */
 export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonListRow>> {
-  const query: mongoose.QueryFilter<PersonRecord> = filter.q ? wordsFilter(filter.q) : {};
   const scope = institutionScope(actor);
-  if (filter.role) query.roles = filter.role;
-  if (filter.gender) query.gender = filter.gender;
-  if (filter.status !== 'all') query.active = filter.status === 'active';
   const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
-  const sort = { fullName: 1 } as const;
-  const page = institutions
-    ? await findPageAcross<PersonRecord>(Person, 'institution', institutions.map(toObjectId), query, filter.page, {
-        sort,
-      })
-    : await findPage<PersonRecord>(Person, query, filter.page, { sort });
+  const inInstitutions = institutions && new Set(institutions);
+  const people = await peopleWhere({
+    words: filter.q || undefined,
+    where: (p) =>
+      (!inInstitutions || (!!p.institution && inInstitutions.has(p.institution.toHexString()))) &&
+      (!filter.role || p.roles.includes(filter.role)) &&
+      (!filter.gender || p.gender === filter.gender) &&
+      (filter.status === 'all' || p.active === (filter.status === 'active')),
+  });
+  const { page, pageCount, skip, limit } = pageWindow(people.length, filter.page);
+  const rows = people.slice(skip, skip + limit);
   const names = new Map(
-    (await institutionSummaries(page.items.flatMap((p) => p.institution ?? []))).map((i) => [i._id.toHexString(), i]),
+    (await institutionSummaries(rows.flatMap((p) => p.institution ?? []))).map((i) => [i._id.toHexString(), i]),
   );
-  const items = page.items.map((p) => {
+  const items = rows.map((p) => {
     const institution = p.institution ? names.get(p.institution.toHexString()) : undefined;
     return {
       ...p,
       institution: institution ? { _id: institution._id, name: institution.name, code: institution.code } : null,
     };
   });
-  return { ...page, items };
+  return { items, page, pageCount, total: people.length };
 }
 
-export type PersonListRow = Omit<PersonRecord, 'institution'> & {
+export type PersonListRow = Omit<PersonSummary, 'institution'> & {
   institution: { _id: mongoose.Types.ObjectId; name: string; code: string } | null;
 };
-
-const toObjectId = (id: string) => new mongoose.Types.ObjectId(id);
-
-/**
- * What a search for these words matches: people with a word starting with each of them, in the
- * name, the e-mail or the service number (search-tokens.ts). The longest word's token is the
- * query's top-level equality, which FerretDB hands to PostgreSQL and the `searchTokens` index
- * serves; the other words are checked on the few people it finds, a one-character word as the
- * start of a token. A search of one-character words only has no equality: it reads every person
- * (as the list without a search does). Typed text without a letter or a digit matches nobody (no
- * token is empty).
- */
-function wordsFilter(typed: string): mongoose.QueryFilter<PersonRecord> {
-  const words = queryTokens(typed);
-  const tokens = words.filter((word) => [...word].length >= TOKEN_MIN_LENGTH);
-  const starts = words
-    .filter((word) => [...word].length < TOKEN_MIN_LENGTH)
-    .map((word) => ({ searchTokens: new RegExp(`^${word}`, 'u') })); // one letter or digit: nothing to escape
-  if (words.length === 0) return { searchTokens: '' };
-  const [first, ...rest] = tokens;
-  const others = [...(rest.length > 0 ? [{ searchTokens: mongoose.trusted({ $all: rest }) }] : []), ...starts];
-  return {
-    ...(first === undefined ? {} : { searchTokens: first }),
-    ...(others.length > 0 ? { $and: others } : {}),
-  };
-}
 
 export type PersonAction = ActionOf<typeof personPolicy>;
 
@@ -265,7 +235,7 @@ export const institutionMembers: InstitutionMembers = {
 
 // Reads for other features (decision 8): they see people through these, never the model.
 
-export type PersonSummary = Pick<PersonRecord, '_id' | (typeof SUMMARY_FIELDS)[number]>;
+export type { PersonSummary };
 const SUMMARY = SUMMARY_FIELDS.join(' ');
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
@@ -292,55 +262,27 @@ export function peopleByServiceKeys(keys: string[]): Promise<(PersonSummary & { 
 }
 
 /** Active trainers, by name; only those of these institutions when given. */
-export async function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
-  const trainers = await everyActiveTrainer.get();
-  if (institutionIds === undefined) return [...trainers];
-  const wanted = new Set(institutionIds);
-  return trainers.filter((t) => t.institution && wanted.has(t.institution.toHexString()));
+export function activeTrainers(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
+  const wanted = institutionIds && new Set(institutionIds);
+  return peopleWhere({ where: (p) => p.active && p.roles.includes('trainer') && (!wanted || belongsTo(p, wanted)) });
+}
+
+/** The active people of an institution, by name: a roster offers its venue's people until a search. */
+export function activePeopleOf(institutionId: string): Promise<PersonSummary[]> {
+  return peopleWhere({ where: (p) => p.active && p.institution?.toHexString() === institutionId });
 }
 
 /**
- * The active people of an institution, by name, kept in memory while nobody's record changes
- * (decision 0017): a roster offers its venue's people until a search, on every request; tens
- * to a few hundred an institution, read by the institution (an equality FerretDB hands to SQL).
- */
-export async function activePeopleOf(institutionId: string): Promise<PersonSummary[]> {
-  let copy = activeByInstitution.get(institutionId);
-  if (!copy) {
-    const institution = toObjectId(institutionId);
-    copy = new StampedCopy('users', async () =>
-      frozenRows(
-        await Person.find({ institution, active: true }, SUMMARY).sort({ fullName: 1, _id: 1 }).lean<PersonSummary[]>(),
-      ),
-    );
-    activeByInstitution.set(institutionId, copy);
-  }
-  return [...(await copy.get())];
-}
-const activeByInstitution = new Map<string, StampedCopy<readonly PersonSummary[]>>();
-
-/**
- * Every active trainer, by name, kept in memory while nobody's record changes (decision 0017):
- * the sessions list, the session form and the calendar offer them on every request; tens to a
- * few hundred a site, read by role (`roles` is an equality FerretDB hands to SQL).
- */
-const everyActiveTrainer = new StampedCopy('users', async () =>
-  frozenRows(
-    await Person.find({ roles: 'trainer', active: true }, SUMMARY)
-      .sort({ fullName: 1, _id: 1 })
-      .lean<PersonSummary[]>(),
-  ),
-);
-
-/**
- * Every active coordinator, with their institution and scope: tens to hundreds a site, read in
- * one query by role (`roles` is an equality FerretDB hands to SQL), for a job that tells the
+ * Every active coordinator, with their institution and scope, for a job that tells the
  * coordinators of many institutions at once (a coordinator acts in their own institution and
  * those of their scope).
  */
 export function activeCoordinators(): Promise<PersonSummary[]> {
-  return Person.find({ roles: 'coordinator', active: true }, SUMMARY).lean<PersonSummary[]>();
+  return peopleWhere({ where: (p) => p.active && p.roles.includes('coordinator') });
 }
+
+const belongsTo = (person: PersonSummary, institutions: ReadonlySet<string>) =>
+  !!person.institution && institutions.has(person.institution.toHexString());
 
 export type PeopleSearch = {
   /** only people of these institutions (undefined: every institution) */
@@ -357,59 +299,34 @@ export type PeopleSearch = {
   limit: number;
 };
 
-/**
- * Active people matching a search, by name. Give it a top-level equality (decision 0005): words
- * (their longest token) or one institution; the other conditions, `reaching` among them, are
- * checked on the people those find. Without either it reads every active person.
- */
-export function searchActivePeople(search: PeopleSearch) {
-  const query: mongoose.QueryFilter<PersonRecord> = search.words ? wordsFilter(search.words) : {};
-  query.active = true;
-  if (search.institutions?.length === 1) query.institution = toObjectId(search.institutions[0]!);
-  else if (search.institutions) query.institution = anyOfIds(search.institutions);
-  if (search.reaching) {
-    const venue = new mongoose.Types.ObjectId(search.reaching.institution);
-    const country = search.reaching.country ? [{ country: new mongoose.Types.ObjectId(search.reaching.country) }] : [];
-    query.$or = [...country, { institution: venue }, { scopeInstitutions: venue }, { roles: 'admin' }];
-  }
-  return Person.find(query, SUMMARY)
-    .sort({ fullName: 1, _id: 1 })
-    .skip(search.skip ?? 0)
-    .limit(search.limit)
-    .lean<PersonSummary[]>();
+/** Active people matching a search, by name (people-directory.ts). */
+export async function searchActivePeople(search: PeopleSearch): Promise<PersonSummary[]> {
+  const institutions = search.institutions && new Set(search.institutions);
+  const reaching = search.reaching;
+  const reaches = (p: PersonSummary) =>
+    !reaching ||
+    (!!reaching.country && p.country?.toHexString() === reaching.country) ||
+    p.institution?.toHexString() === reaching.institution ||
+    p.scopeInstitutions.some((id) => id.toHexString() === reaching.institution) ||
+    p.roles.includes('admin');
+  const found = await peopleWhere({
+    words: search.words,
+    where: (p) => p.active && (!institutions || belongsTo(p, institutions)) && reaches(p),
+  });
+  const skip = search.skip ?? 0;
+  return found.slice(skip, skip + search.limit);
 }
 
 /**
- * Gives the people saved before search tokens existed theirs: run at start-up (server.ts) until
- * it has once completed (runOnce). One pass over those without (`$exists` is checked in Go on FerretDB: a scan, once), written a batch
- * at a time, each person by _id, leaving updatedAt as it was. Says how many it filled.
+ * People saved before the people directory (decision 0017) still carry the search tokens a
+ * search once matched by equality: no query reads them now, and FerretDB decodes them on every
+ * read of those people (2 KB a person). Removed once, at start-up (server.ts, runOnce); says
+ * from how many people. Past the model: the tokens are in no copy, so no stamp is due.
  */
-export async function fillMissingSearchTokens(batchSize = 500): Promise<number> {
-  type Row = SearchableFields & { _id: mongoose.Types.ObjectId };
-  const cursor = Person.find({ searchTokens: mongoose.trusted({ $exists: false }) }, 'fullName email serviceNumber')
-    .lean<Row[]>()
-    .cursor({ batchSize });
-  let filled = 0;
-  let batch: Row[] = [];
-  const write = async () => {
-    if (batch.length === 0) return;
-    await Person.bulkWrite(
-      batch.map((person) => ({
-        updateOne: {
-          filter: { _id: person._id },
-          update: { $set: { searchTokens: searchTokensOf(person) } },
-          timestamps: false,
-        },
-      })),
-      { ordered: false },
-    );
-    filled += batch.length;
-    batch = [];
-  };
-  for await (const person of cursor) {
-    batch.push(person as Row);
-    if (batch.length >= batchSize) await write();
-  }
-  await write();
-  return filled;
+export async function dropStoredSearchTokens(): Promise<number> {
+  const { modifiedCount } = await Person.collection.updateMany(
+    { searchTokens: { $exists: true } },
+    { $unset: { searchTokens: '' } },
+  );
+  return modifiedCount;
 }

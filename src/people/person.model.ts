@@ -3,7 +3,6 @@ import { stampOnWrite } from '../db/collection-stamps.ts';
 import { CARD_FIELDS, cardChanged } from './person-cards.ts';
 import { ROLES } from '../access/actor.ts';
 import { LANGUAGES } from '../i18n/i18n.ts';
-import { searchTokensOf } from './search-tokens.ts';
 
 export const GENDERS = ['female', 'male', 'other', 'undisclosed'] as const;
 export type Gender = (typeof GENDERS)[number];
@@ -42,29 +41,18 @@ const personSchema = new mongoose.Schema(
      * saves (sign-in time, password) would then refuse an administrator's edit, or the sign-in
      */
     profileRevision: { type: Number, required: true, default: 0 },
-    /**
-     * the prefixes of the words of the name, e-mail and service number (search-tokens.ts), set
-     * on every validation (save, create, insertMany); a search matches one by equality. Left out
-     * of reads unless asked for; people saved before it existed get theirs at start-up
-     * (fillMissingSearchTokens)
-     */
-    searchTokens: { type: [String], default: undefined, select: false },
   },
   { timestamps: true },
 );
 
-// every person by name (an administrator's list of everyone, active or not)
+// every person by name: the people directory reads them all so (people-directory.ts)
 personSchema.index({ fullName: 1, _id: 1 });
-// an administrator's list and searches: the active (or inactive) people walked by name
-personSchema.index({ active: 1, fullName: 1, _id: 1 });
 // is there an administrator yet (start-up), the trainers offered on a session form
 personSchema.index({ roles: 1 });
 // a password link is found by its token's hash
 personSchema.index({ passwordResetTokenHash: 1 });
-// an institution's people by name: the people list and trainers, one query per institution
+// an institution's people: how many are active, whether it has any
 personSchema.index({ institution: 1, fullName: 1, _id: 1 });
-// a search: one word's prefix (multikey), the people found by name (decision 0005)
-personSchema.index({ searchTokens: 1, fullName: 1, _id: 1 });
 
 type KeySource = {
   _id: mongoose.Types.ObjectId;
@@ -87,16 +75,6 @@ export function uniqueKeys(person: KeySource): { emailKey: string; serviceKey: s
 
 personSchema.pre('validate', function setUniqueKeys() {
   Object.assign(this, uniqueKeys(this));
-});
-
-// every write of the three fields goes through a validation (save, create, insertMany); an
-// updateOne that changes one of them must set searchTokens too (none does)
-personSchema.pre('validate', function setSearchTokens() {
-  const tokens = searchTokensOf(this);
-  const current = this.searchTokens as string[] | undefined;
-  if (current?.length !== tokens.length || current.some((token, i) => token !== tokens[i])) {
-    this.searchTokens = tokens;
-  }
 });
 
 export type PersonFields = InferSchemaType<typeof personSchema>;
@@ -128,7 +106,7 @@ export const SUMMARY_FIELDS = [
 
 // what is kept in memory of people (the active trainers, an institution's people:
 // people.service.ts) is read again after any change of anyone's summary (decision 0017); an
-// update of other fields only (a sign-in's time, a password, search tokens) leaves it current
+// update of other fields only (a sign-in's time, a password) leaves it current
 stampOnWrite(personSchema, 'users', (update) => !fieldsSetBy(update).some((f) => SUMMARY_FIELDS.includes(f as never)));
 
 /** The top-level fields an update writes: under each operator (a.b is a), and those of a replacement. */

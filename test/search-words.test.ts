@@ -1,28 +1,26 @@
 import { expect } from 'chai';
-import { queryTokens, searchTokensOf, TOKEN_MAX_LENGTH, wordsOf } from '../src/people/search-tokens.ts';
+import { findsWords, searchWordsOf, wordsOf } from '../src/people/search-words.ts';
 
-// The words people are found by (decision 0005): prefixes of each word, normalised the same way
-// on both sides, so that what is typed is one of the person's tokens.
+// The words people are found by (decision 0005): each typed word is the start of one of the
+// person's words, both normalised the same way.
 
 /** Whether a search for the typed text finds a person with these fields. */
-function finds(typed: string, fields: Parameters<typeof searchTokensOf>[0]): boolean {
-  const tokens = new Set(searchTokensOf(fields));
-  const words = queryTokens(typed);
-  return words.length > 0 && words.every((word) => tokens.has(word));
+function finds(typed: string, fields: Parameters<typeof searchWordsOf>[0]): boolean {
+  return findsWords(typed)(searchWordsOf(fields));
 }
 
-describe('search tokens', () => {
-  it('keeps every prefix of each word, lower case, from two characters, sorted and without repeats', () => {
-    expect(searchTokensOf({ fullName: 'Ann Anna' })).to.deep.equal(['an', 'ann', 'anna']);
-    expect(searchTokensOf({ fullName: 'J. Smith' }), 'an initial as it is').to.deep.equal([
-      'j',
-      'sm',
-      'smi',
-      'smit',
-      'smith',
-    ]);
-    expect(searchTokensOf({})).to.deep.equal([]);
-    expect(searchTokensOf({ fullName: '— / —' })).to.deep.equal([]);
+describe('search words', () => {
+  it('keeps each word of the name, lower case, sorted and without repeats', () => {
+    expect(searchWordsOf({ fullName: 'Ann Anna ann' })).to.deep.equal(['ann', 'anna']);
+    expect(searchWordsOf({ fullName: 'J. Smith' }), 'an initial as it is').to.deep.equal(['j', 'smith']);
+    expect(searchWordsOf({})).to.deep.equal([]);
+    expect(searchWordsOf({ fullName: '— / —' })).to.deep.equal([]);
+  });
+
+  it('finds by one letter, and by several words in any order', () => {
+    const person = { fullName: 'John Smith' };
+    for (const typed of ['j', 'S', 'j s', 'smith john', 'sm jo']) expect(finds(typed, person), typed).to.equal(true);
+    for (const typed of ['x', 'j x', 'johns']) expect(finds(typed, person), typed).to.equal(false);
   });
 
   it('strips Latin diacritics on both sides', () => {
@@ -52,7 +50,7 @@ describe('search tokens', () => {
     }
     expect(finds('سن', person)).to.equal(false);
     // a word that is only the article with one letter keeps its whole form
-    expect(searchTokensOf({ fullName: 'الف' })).to.deep.equal(['ال', 'الف']);
+    expect(searchWordsOf({ fullName: 'الف' })).to.deep.equal(['الف']);
   });
 
   it('finds an e-mail address by its parts', () => {
@@ -71,18 +69,14 @@ describe('search tokens', () => {
     for (const typed of ['ups', '4471', 'ups-447', 'UPS447190233']) expect(finds(typed, joined), typed).to.equal(true);
   });
 
-  it('cuts long words to the same length on both sides', () => {
-    const long = 'a'.repeat(TOKEN_MAX_LENGTH + 10);
-    const tokens = searchTokensOf({ fullName: long });
-    expect(tokens).to.have.length(TOKEN_MAX_LENGTH - 1);
-    expect(queryTokens(long)).to.deep.equal(['a'.repeat(TOKEN_MAX_LENGTH)]);
+  it('finds a long word only by its start, however long', () => {
+    const long = 'a'.repeat(30);
     expect(finds(long, { fullName: long })).to.equal(true);
+    expect(finds(`${'a'.repeat(25)}b`, { fullName: long })).to.equal(false);
   });
 
-  it('asks for the longest word first, each once, and for nothing when nothing typed is a letter or a digit', () => {
-    expect(queryTokens('  ok Okello, (Jr.) OK ')).to.deep.equal(['okello', 'ok', 'jr']);
-    expect(queryTokens('.*')).to.deep.equal([]);
-    expect(queryTokens('')).to.deep.equal([]);
-    expect(queryTokens(undefined)).to.deep.equal([]);
+  it('finds nobody when nothing typed is a letter or a digit', () => {
+    for (const typed of ['.*', '', '  ', '— / —']) expect(finds(typed, { fullName: 'Anyone' }), typed).to.equal(false);
+    expect(findsWords(undefined)(['anyone'])).to.equal(false);
   });
 });
