@@ -53,6 +53,7 @@ import { signInSheetsRouter } from './sign-in-sheets/sheets.routes.ts';
 import { certificatesRouter } from './certificates/certificates.routes.ts';
 import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
+import { withStampsReadOnce } from './db/collection-stamps.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -117,6 +118,7 @@ export function createApp(deps: AppDependencies): Express {
   // a placement's turn is taken on arrival, before anything awaits (placement-door.ts)
   app.use(placementDoor());
   app.use(databaseGate); // before the login sessions, which read the database
+  app.use((_req, _res, next) => withStampsReadOnce(next)); // copies' stamps: one read a request (decision 0017)
 
   app.use(largeForms());
   app.use(express.urlencoded({ extended: false, limit: FORM_BODY_LIMIT, parameterLimit: FORM_FIELD_LIMIT }));

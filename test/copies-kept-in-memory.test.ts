@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
-import { newStamp, readStamp } from '../src/db/collection-stamps.ts';
+import { newStamp, readStamp, withStampsReadOnce } from '../src/db/collection-stamps.ts';
 import { recordSignIn } from '../src/people/credentials.service.ts';
 import { Institution } from '../src/institutions/institution.model.ts';
 import {
@@ -14,6 +14,8 @@ import { TrainingModule } from '../src/modules/training-module.model.ts';
 import { activePeopleOf, activeTrainers, listPeople } from '../src/people/people.service.ts';
 import { Person } from '../src/people/person.model.ts';
 import { buildInstitution, buildModule, buildUser } from './support/factories.ts';
+import { buildApp } from './support/context.ts';
+import { signIn } from './support/http.ts';
 import { actors } from './support/policy-table.ts';
 
 // Institutions, modules and the active trainers are kept in memory while their collection's
@@ -131,6 +133,42 @@ describe('copies kept in memory', () => {
     await mongoose.connection.db!.collection('institutions').updateOne({ _id: venue._id }, { $set: { name: 'After' } });
     await newStamp('institutions');
     expect((await institutionSummary(venue.id))?.name).to.equal('After');
+  });
+
+  it('within a request, reads the stamps once, all together, and sees its own writes', async () => {
+    const venue = await buildInstitution({ name: 'Before' });
+    const sent: CommandStartedEvent[] = [];
+    const listen = (event: CommandStartedEvent) => sent.push(event);
+    mongoose.connection.getClient().on('commandStarted', listen);
+    try {
+      await withStampsReadOnce(async () => {
+        const first = await readStamp('institutions');
+        expect(await readStamp('users')).to.be.a('string');
+        expect(await readStamp('institutions')).to.equal(first);
+        await Institution.updateOne({ _id: venue._id }, { $set: { name: 'After' } });
+        expect(await readStamp('institutions')).not.to.equal(first);
+        expect((await institutionSummary(venue.id))?.name).to.equal('After');
+      });
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', listen);
+    }
+    const stampReads = sent.filter((e) => e.command.find === 'collection_stamps');
+    expect(stampReads.map((e) => e.command.filter)).to.deep.equal([{}]);
+  });
+
+  it('a page reads the stamps once, whatever copies it uses', async () => {
+    const admin = await buildUser({ roles: ['admin'] });
+    const agent = await signIn(await buildApp(), admin.email!);
+    const sent: CommandStartedEvent[] = [];
+    const listen = (event: CommandStartedEvent) => sent.push(event);
+    mongoose.connection.getClient().on('commandStarted', listen);
+    try {
+      // the people list uses the people directory and the institutions' summaries
+      await agent.get('/people?q=a').expect(200);
+    } finally {
+      mongoose.connection.getClient().off('commandStarted', listen);
+    }
+    expect(sent.filter((e) => e.command.find === 'collection_stamps')).to.have.length(1);
   });
 
   it('hands out rows that cannot be changed: one caller cannot alter what the next one reads', async () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
 import { upsertRacing } from './duplicate-key.ts';
@@ -6,16 +7,37 @@ import { upsertRacing } from './duplicate-key.ts';
 // 0017) only as long as nobody has written to that collection since. Every write through the
 // model sets a new stamp for the collection (stampOnWrite), and a copy is used only while the
 // collection's stamp is the one read before the copy was made (StampedCopy): one read by _id a
-// use, in any process. A stamp missing (a database just made or emptied) is made anew.
+// use, in any process. A stamp missing (a database just made or emptied) is made anew. Within a
+// request (withStampsReadOnce), the stamps are read once, all together, at the first use: what
+// the request sees of every copy is then as of that moment, or newer, and its own writes show.
 
 type Stamp = { _id: string; stamp: ObjectId };
 
 const stamps = () => mongoose.connection.db!.collection<Stamp>('collection_stamps');
 
-/** The collection's current stamp, made when it has none. */
+/** The stamps one request has read (all at once, at its first use) and set. */
+type RequestStamps = { read?: Promise<Map<string, string>>; set: Map<string, string> };
+
+const requestStamps = new AsyncLocalStorage<RequestStamps>();
+
+/** Runs `work` (a request's handling) reading the stamps once, at their first use. */
+export function withStampsReadOnce<T>(work: () => T): T {
+  return requestStamps.run({ set: new Map() }, work);
+}
+
+/** The collection's current stamp (or the request's: withStampsReadOnce), made when it has none. */
 export async function readStamp(collection: string): Promise<string> {
-  const found = await stamps().findOne({ _id: collection });
-  return found ? found.stamp.toHexString() : newStamp(collection);
+  const request = requestStamps.getStore();
+  const found = request
+    ? (request.set.get(collection) ?? (await (request.read ??= everyStamp())).get(collection))
+    : (await stamps().findOne({ _id: collection }))?.stamp.toHexString();
+  return found ?? newStamp(collection);
+}
+
+async function everyStamp(): Promise<Map<string, string>> {
+  // one document a collection with copies: a handful
+  const all = await stamps().find({}).toArray();
+  return new Map(all.map((s) => [s._id, s.stamp.toHexString()]));
 }
 
 /** Sets a new stamp: every copy made before it is stale. */
@@ -23,6 +45,7 @@ export async function newStamp(collection: string): Promise<string> {
   const stamp = new ObjectId();
   await upsertRacing(() => stamps().updateOne({ _id: collection }, { $set: { stamp } }, { upsert: true }));
   for (const copy of copies.get(collection) ?? []) copy.forget();
+  requestStamps.getStore()?.set.set(collection, stamp.toHexString());
   return stamp.toHexString();
 }
 
