@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
-import { anyOf, findByIds, findLeanById } from '../db/query.ts';
+import { anyOf } from '../db/query.ts';
 import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
@@ -12,7 +12,7 @@ import {
   type InstitutionMembers,
 } from '../institutions/institutions.service.ts';
 import { uniqueKeys, Person, SUMMARY_FIELDS, type PersonFields } from './person.model.ts';
-import { peopleWhere, type PersonSummary } from './people-directory.ts';
+import { peopleWhere, peopleWithIds, type PersonSummary } from './people-directory.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
@@ -239,13 +239,15 @@ export type { PersonSummary };
 const SUMMARY = SUMMARY_FIELDS.join(' ');
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */
-export function personSummary(id: unknown): Promise<PersonSummary | null> {
-  return findLeanById<PersonSummary>(Person, id, SUMMARY);
+export async function personSummary(id: unknown): Promise<PersonSummary | null> {
+  const [found] = await personSummaries([id]);
+  return found ?? null;
 }
 
-/** The same for several people, in no particular order; unknown ids are left out. */
+/** The same for several people (from the people directory), each once; unknown ids are left out. */
 export function personSummaries(ids: readonly unknown[]): Promise<PersonSummary[]> {
-  return findByIds<PersonSummary>(Person, ids.map(String).filter(isObjectId), SUMMARY);
+  const wanted = new Set(ids.map((id) => String(id).toLowerCase()).filter(isObjectId));
+  return peopleWithIds([...wanted]);
 }
 
 /** Names by id (hex), for pages that list people. */
