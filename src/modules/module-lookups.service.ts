@@ -18,9 +18,18 @@ export type { ModuleStatus };
 
 export type ModuleSummary = Pick<
   TrainingModuleFields,
-  'code' | 'title' | 'titleTranslations' | 'hours' | 'status' | 'institution' | 'country' | 'languages' | 'version'
+  | 'code'
+  | 'title'
+  | 'titleTranslations'
+  | 'hours'
+  | 'status'
+  | 'institution'
+  | 'country'
+  | 'languages'
+  | 'version'
+  | 'prerequisites'
 > & { _id: mongoose.Types.ObjectId };
-const SUMMARY = 'code title titleTranslations hours status institution country languages version';
+const SUMMARY = 'code title titleTranslations hours status institution country languages version prerequisites';
 
 /** A module's title in one interface language, as a module, a version's snapshot or a record keeps it. */
 export type TitledModule = {
@@ -183,11 +192,7 @@ export async function trainingsQualifyingFor(moduleId: mongoose.Types.ObjectId):
 
 /** The modules a module requires to have been completed first (its prerequisites), by code. */
 export async function prerequisitesOf(moduleId: unknown): Promise<ModuleSummary[]> {
-  const module = await findLeanById<{ prerequisites: mongoose.Types.ObjectId[] }>(
-    TrainingModule,
-    moduleId,
-    'prerequisites',
-  );
+  const module = await moduleSummary(moduleId);
   if (!module || module.prerequisites.length === 0) return [];
   return (await moduleSummaries(module.prerequisites)).sort((a, b) => a.code.localeCompare(b.code));
 }
