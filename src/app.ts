@@ -54,6 +54,7 @@ import { certificatesRouter } from './certificates/certificates.routes.ts';
 import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 import { withStampsReadOnce } from './db/collection-stamps.ts';
+import { reportsRouter } from './reports/reports.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -151,6 +152,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(accountRouter(config));
   // before people and curricula: it leaves the person and curriculum pages their progress panels
   app.use(transcriptsRouter({ config, i18n: deps.i18n }));
+  app.use(reportsRouter());
   app.use(peopleRouter(config));
   app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());

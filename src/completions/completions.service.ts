@@ -15,7 +15,7 @@ import { sessionsByIds } from '../sessions/session-queries.service.ts';
 import { getSession } from '../sessions/sessions.service.ts';
 import { CompletionRecord, type CompletionRecordFields } from './completion-record.model.ts';
 import { statusAt, type RecordStatus } from './completion-rules.ts';
-import type { ListFilter } from './completions.schemas.ts';
+import type { ListFilter, StatusFilter } from './completions.schemas.ts';
 import { changesBetween } from './revision-changes.ts';
 import { revisionsOf } from './revisions.ts';
 
@@ -32,6 +32,8 @@ import { revisionsOf } from './revisions.ts';
 
 type Id = mongoose.Types.ObjectId;
 export type RecordRow = CompletionRecordFields & { _id: Id };
+export { RECORD_RESULTS, type RecordResult } from './completion-record.model.ts';
+export { STATUS_FILTERS, type StatusFilter } from './completions.schemas.ts';
 export type CompletionAction = ActionOf<typeof completionPolicy>;
 
 const oid = (id: string) => new mongoose.Types.ObjectId(id);
@@ -67,21 +69,19 @@ function conditionsOf(filter: ListFilter, now: Date): Record<string, unknown> {
     conditions.expiresAt = mongoose.trusted({ $gt: now, $lte: new Date(now.getTime() + filter.expiring * DAY_MS) });
     return conditions;
   }
-  switch (filter.status) {
-    case undefined:
-      break;
+  return filter.status ? { ...conditions, ...statusConditions(filter.status, now) } : conditions;
+}
+
+/** What a record's status as shown now (statusAt) is, as a query's conditions. */
+export function statusConditions(status: StatusFilter, now: Date): Record<string, unknown> {
+  switch (status) {
     case 'valid':
-      conditions.status = 'valid';
-      conditions.$or = [{ expiresAt: null }, { expiresAt: mongoose.trusted({ $gt: now }) }];
-      break;
+      return { status: 'valid', $or: [{ expiresAt: null }, { expiresAt: mongoose.trusted({ $gt: now }) }] };
     case 'expired':
-      conditions.status = 'valid';
-      conditions.expiresAt = mongoose.trusted({ $lte: now });
-      break;
+      return { status: 'valid', expiresAt: mongoose.trusted({ $lte: now }) };
     default:
-      conditions.status = filter.status;
+      return { status };
   }
-  return conditions;
 }
 
 /**

@@ -65,6 +65,13 @@ export async function listCurricula(actor: Actor, filter: CurriculumFilter): Pro
   });
 }
 
+/** Every curriculum the actor may see (drafts and archived ones too, for editors), by title: a filter's choices. */
+export async function curriculumChoices(actor: Actor): Promise<{ id: string; code: string; title: string }[]> {
+  // curricula are a few a country, allowed whole (test/support/allowed-scans.ts)
+  const found = await Curriculum.find(visibleTo(actor), 'code title').sort({ title: 1, _id: 1 }).lean();
+  return found.map((c) => ({ id: c._id.toHexString(), code: c.code, title: c.title }));
+}
+
 /** A curriculum the actor may see; anything else is 404, as if it did not exist. */
 export async function getCurriculum(actor: Actor, id: string): Promise<CurriculumDocument> {
   const curriculum = await findByIdOr404(Curriculum, id);

@@ -12,6 +12,7 @@ const MENU: { href: string; key: string; roles?: Role[] }[] = [
   { href: '/modules', key: 'nav.modules', roles: ['admin', 'coordinator'] },
   { href: '/people', key: 'nav.people', roles: ['admin', 'coordinator'] },
   { href: '/completions', key: 'nav.completions', roles: ['admin', 'coordinator'] },
+  { href: '/reports', key: 'nav.reports', roles: ['admin', 'coordinator'] },
   { href: '/institutions', key: 'nav.institutions', roles: ['admin', 'coordinator', 'trainer'] },
   { href: '/countries', key: 'nav.countries', roles: ['admin'] },
 ];

@@ -29,6 +29,7 @@ export const NAMESPACES = [
   'trainers',
   'transcripts',
   'completions',
+  'reports',
 ] as const;
 
 /** The interface languages written right to left. */

@@ -236,6 +236,7 @@ export const institutionMembers: InstitutionMembers = {
 // Reads for other features (decision 8): they see people through these, never the model.
 
 export type { PersonSummary };
+export { GENDERS, type Gender } from './person.model.ts';
 const SUMMARY = SUMMARY_FIELDS.join(' ');
 
 /** One person's name, contact, language, roles and institution; null for a malformed or unknown id. */

@@ -100,7 +100,7 @@ personSchema.post(
 
 /** What other features read of a person (people.service.ts), and all that is kept of them in memory. */
 export const SUMMARY_FIELDS = [
-  ...['fullName', 'email', 'language', 'active', 'roles', 'gender'],
+  ...['fullName', 'email', 'language', 'active', 'roles', 'gender', 'rank'],
   ...['institution', 'country', 'scopeInstitutions', 'serviceNumber'],
 ] as const;
 

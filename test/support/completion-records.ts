@@ -20,6 +20,11 @@ export type RecordSeed = {
   expiresAt?: Date | null;
   certificateNumber?: string;
   moduleTitles?: { language: string; title: string }[];
+  /** as issued */
+  gender?: string;
+  issuerCountryCode?: string;
+  pre?: number | null;
+  post?: number | null;
 };
 
 /** A record of the person for the module, issued by the institution, as the seed says. */
@@ -34,6 +39,9 @@ export async function buildRecord(person: Person, module: Module, issuer: Issuer
       source: 'manual',
       sourceKey: `manual:${id.toHexString()}`,
       nameAsIssued: person.fullName,
+      gender: seed.gender,
+      pre: seed.pre ?? null,
+      post: seed.post ?? null,
       moduleCode: module.code,
       moduleTitle: module.title,
       moduleTitles: seed.moduleTitles ?? [],
@@ -46,6 +54,7 @@ export async function buildRecord(person: Person, module: Module, issuer: Issuer
       issuingInstitution: issuer._id,
       issuingCountry: issuer.country,
       issuerName: issuer.name,
+      issuerCountryCode: seed.issuerCountryCode ?? '',
       issuedAt: new Date(`${endedOn}T12:00:00Z`),
       expiresAt: seed.expiresAt ?? null,
       status: seed.status ?? 'valid',

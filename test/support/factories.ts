@@ -63,6 +63,7 @@ type PersonFields = {
   scopeInstitutions: InstanceType<typeof Institution>[];
   serviceNumber: string;
   gender: 'female' | 'male' | 'other' | 'undisclosed';
+  rank: string;
   active: boolean;
   mustChangePassword: boolean;
   language: 'en' | 'ru' | 'fr' | 'ar';
@@ -85,6 +86,7 @@ export async function buildUser(fields: Partial<PersonFields> = {}) {
     scopeInstitutions: (fields.scopeInstitutions ?? []).map((i) => i._id),
     serviceNumber: fields.serviceNumber,
     gender: fields.gender ?? 'undisclosed',
+    rank: fields.rank,
     active: fields.active ?? true,
     mustChangePassword: fields.mustChangePassword ?? false,
     language: fields.language ?? 'en',

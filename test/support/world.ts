@@ -26,6 +26,8 @@ type PersonSeed<I> = {
   fullName?: string;
   serviceNumber?: string;
   language?: 'en' | 'ru' | 'fr' | 'ar';
+  gender?: 'female' | 'male' | 'other' | 'undisclosed';
+  rank?: string;
 };
 type ModuleSeed<I> = Partial<Omit<ModuleFields, 'institution'>> & { owner?: I | null };
 type SessionWorldSeed<I, P, M> = Omit<SessionSeed, 'venue' | 'module' | 'trainers'> & {

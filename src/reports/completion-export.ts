@@ -1,0 +1,114 @@
+import type { TFunction } from 'i18next';
+import type { Actor } from '../access/actor.ts';
+import { recordsForExport, type ExportedRecord, type RecordExportQuery } from '../completions/record-export.service.ts';
+import { getCurriculum } from '../curricula/curricula.service.ts';
+import type { Cell } from '../exports/xlsx-writer.ts';
+import { institutionSummaries } from '../institutions/institutions.service.ts';
+import { personSummaries, type PersonSummary } from '../people/people.service.ts';
+import type { CompletionExportFilter } from './reports.schemas.ts';
+
+// The completion records' export: one row a record, in the columns below, which the export page
+// documents (each column's name and what it holds, from the same list). What the record says is
+// as issued; the person's service number, rank and institution are as they are now.
+
+type Row = { record: ExportedRecord; person: PersonSummary | undefined; institution: string };
+
+type Column = {
+  /** under reports:completions.columns.<key>: its name (.name) and what it holds (.about) */
+  key: string;
+  value: (row: Row, t: TFunction) => Cell;
+};
+
+/** A date as YYYY-MM-DD (UTC), or nothing. */
+const day = (date: Date | null | undefined) => (date ? date.toISOString().slice(0, 10) : '');
+
+export const COMPLETION_COLUMNS: readonly Column[] = [
+  { key: 'certificateNumber', value: ({ record }) => record.certificateNumber ?? '' },
+  { key: 'name', value: ({ record }) => record.nameAsIssued },
+  { key: 'serviceNumber', value: ({ person }) => person?.serviceNumber ?? '' },
+  {
+    key: 'gender',
+    value: ({ record, person }, t) => t(`people:genders.${record.gender ?? person?.gender ?? 'undisclosed'}`),
+  },
+  { key: 'rank', value: ({ person }) => person?.rank ?? '' },
+  { key: 'institution', value: ({ institution }) => institution },
+  { key: 'moduleCode', value: ({ record }) => record.moduleCode },
+  { key: 'moduleTitle', value: ({ record }) => record.moduleTitle },
+  { key: 'hours', value: ({ record }) => record.hours },
+  { key: 'startedOn', value: ({ record }) => record.startedOn },
+  { key: 'endedOn', value: ({ record }) => record.endedOn },
+  { key: 'attendance', value: ({ record }) => record.attendancePercent },
+  { key: 'pre', value: ({ record }) => record.pre },
+  { key: 'post', value: ({ record }) => record.post },
+  { key: 'result', value: ({ record }, t) => t(`completions:results.${record.result}`) },
+  { key: 'status', value: ({ record }, t) => t(`completions:statuses.${record.shownStatus}`) },
+  { key: 'issuedOn', value: ({ record }) => day(record.issuedAt) },
+  { key: 'expiresOn', value: ({ record }) => day(record.expiresAt) },
+  { key: 'issuer', value: ({ record }) => record.issuerName },
+  { key: 'issuerCountry', value: ({ record }) => record.issuerCountryCode },
+  { key: 'source', value: ({ record }, t) => t(`completions:sources.${record.source}`) },
+];
+
+/** Records are read in batches, and each batch's people and institutions looked up together. */
+const BATCH = 500;
+
+/**
+ * The export's rows for the actor: their scope (recordsForExport) and the filter; the header
+ * in their language. A curriculum the actor may not see is refused (404) like a missing one.
+ */
+export async function completionExport(actor: Actor, filter: CompletionExportFilter, t: TFunction) {
+  const query: RecordExportQuery = {
+    endedFrom: filter.from,
+    endedTo: filter.to,
+    country: filter.country,
+    institution: filter.institution,
+    result: filter.result,
+    status: filter.status,
+    gender: filter.gender,
+    modules: await modulesAsked(actor, filter),
+  };
+  const rank = filter.rank?.toLocaleLowerCase();
+  const cached = new Map<string, string>();
+  const institutionName = async (ids: readonly string[]) => {
+    const missing = [...new Set(ids)].filter((id) => !cached.has(id));
+    for (const i of await institutionSummaries(missing)) cached.set(i._id.toHexString(), i.name);
+  };
+
+  async function* rows(): AsyncGenerator<Cell[]> {
+    for await (const batch of inBatches(recordsForExport(actor, query), BATCH)) {
+      const people = new Map((await personSummaries(batch.map((r) => r.person))).map((p) => [p._id.toHexString(), p]));
+      await institutionName([...people.values()].flatMap((p) => p.institution?.toHexString() ?? []));
+      for (const record of batch) {
+        const person = people.get(record.person.toHexString());
+        if (rank !== undefined && person?.rank?.toLocaleLowerCase() !== rank) continue;
+        const institution = person?.institution ? (cached.get(person.institution.toHexString()) ?? '') : '';
+        yield COMPLETION_COLUMNS.map((column) => column.value({ record, person, institution }, t));
+      }
+    }
+  }
+
+  return {
+    header: COMPLETION_COLUMNS.map((column) => t(`reports:completions.columns.${column.key}.name`)),
+    rows: rows(),
+  };
+}
+
+/** The modules the filter narrows to: one, a curriculum's (all of them, or the one chosen if it is one of them). */
+async function modulesAsked(actor: Actor, filter: CompletionExportFilter): Promise<string[] | undefined> {
+  if (!filter.curriculum) return filter.module ? [filter.module] : undefined;
+  const curriculum = await getCurriculum(actor, filter.curriculum);
+  const modules = curriculum.items.map((item) => item.module.toHexString());
+  return filter.module ? modules.filter((id) => id === filter.module) : modules;
+}
+
+async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

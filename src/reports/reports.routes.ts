@@ -1,0 +1,88 @@
+import { Router, type Request, type Response } from 'express';
+import { hasRole } from '../access/actor.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
+import { exportStarted } from '../audit/audit.ts';
+import { curriculumChoices } from '../curricula/curricula.service.ts';
+import { listOptions, STATUS_FILTERS, RECORD_RESULTS } from '../completions/completions.service.ts';
+import { sendTable, EXPORT_FORMATS } from '../exports/table-download.ts';
+import { auditContext } from '../http/audit-context.ts';
+import { listCountryOptions } from '../institutions/countries.service.ts';
+import { toFieldErrors } from '../http/validate.ts';
+import { GENDERS } from '../people/people.service.ts';
+import { COMPLETION_COLUMNS, completionExport } from './completion-export.ts';
+import { completionExportSchema } from './reports.schemas.ts';
+
+// The reports page and its exports (decision 0019), for admins and coordinators: each export is
+// a form of filters that sends the file; an export reads only the actor's scope and is audited
+// (who, when, from where, which filters, how many rows) before its first row is sent.
+
+const readsReports = requireRole('admin', 'coordinator');
+
+export function reportsRouter(): Router {
+  const router = Router();
+
+  router.get('/reports', requireUser, readsReports, (req, res) => {
+    res.render('reports/index', { title: req.t('reports:title') });
+  });
+
+  async function renderCompletionsForm(req: Request, res: Response, errors = {}) {
+    const actor = req.user!;
+    const [{ institutions, modules }, curricula, countries] = await Promise.all([
+      listOptions(actor),
+      curriculumChoices(actor),
+      hasRole(actor, 'admin') ? listCountryOptions() : Promise.resolve([]),
+    ]);
+    res.render('reports/completions', {
+      title: req.t('reports:completions.title'),
+      values: req.query,
+      errors,
+      institutions,
+      modules,
+      curricula,
+      countries,
+      results: RECORD_RESULTS,
+      statuses: STATUS_FILTERS,
+      genders: GENDERS,
+      formats: EXPORT_FORMATS,
+      columns: COMPLETION_COLUMNS.map((column) => column.key),
+    });
+  }
+
+  router.get('/reports/completions', requireUser, readsReports, async (req, res) => {
+    await renderCompletionsForm(req, res);
+  });
+
+  router.get('/reports/completions/export', requireUser, readsReports, async (req, res) => {
+    const parsed = completionExportSchema.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return renderCompletionsForm(req, res, toFieldErrors(parsed.error));
+    }
+    const filter = parsed.data;
+    const format = filter.format ?? 'csv';
+    const table = await completionExport(req.user!, filter, req.t);
+    const finished = await exportStarted(auditContext(req), {
+      action: 'export.completions',
+      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
+      details: { format, filters: definedOnly({ ...filter, format: undefined }) },
+    });
+    let rows = 0;
+    try {
+      rows = await sendTable(res, format, {
+        name: `completion-records-${new Date().toISOString().slice(0, 10)}`,
+        header: table.header,
+        rows: table.rows,
+        rightToLeft: req.language === 'ar',
+      });
+    } finally {
+      await finished(rows);
+    }
+    req.log.info({ userId: req.user!.id, rows, format }, 'completion records exported');
+  });
+
+  return router;
+}
+
+/** The filters given, without those left empty: what the audit log shows of an export. */
+const definedOnly = (values: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));

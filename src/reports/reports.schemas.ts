@@ -1,0 +1,52 @@
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { objectId, optionalText } from '../http/validate.ts';
+import { EXPORT_FORMATS } from '../exports/table-download.ts';
+import { RECORD_RESULTS, STATUS_FILTERS } from '../completions/completions.service.ts';
+import { GENDERS } from '../people/people.service.ts';
+
+// The reports' filters, as a browser sends them. An export's filters are checked strictly: a
+// day that does not exist, or a period that ends before it starts, is refused beside its field
+// rather than dropped, since an export without it would hold more than was asked.
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+const optionalDay = () =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v === '' || (DATE.test(v) && DateTime.fromISO(v, { zone: 'utc' }).isValid), 'reports:errors.day')
+    .transform((v) => v || undefined)
+    .optional();
+
+const optionalId = () =>
+  z
+    .string()
+    .trim()
+    .transform((v) => v || undefined)
+    .pipe(objectId().optional())
+    .optional();
+
+const optionalChoice = <T extends readonly [string, ...string[]]>(choices: T) =>
+  z
+    .string()
+    .transform((v) => v || undefined)
+    .pipe(z.enum(choices).optional())
+    .optional();
+
+export const completionExportSchema = z
+  .object({
+    from: optionalDay(),
+    to: optionalDay(),
+    country: optionalId(),
+    institution: optionalId(),
+    module: optionalId(),
+    curriculum: optionalId(),
+    result: optionalChoice(RECORD_RESULTS),
+    status: optionalChoice(STATUS_FILTERS),
+    gender: optionalChoice(GENDERS),
+    rank: optionalText(100),
+    format: z.enum(EXPORT_FORMATS).optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
+export type CompletionExportFilter = z.output<typeof completionExportSchema>;
