@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import type { Page } from 'playwright-core';
+import { DEFAULT_PASSWORD } from '../support/factories.ts';
+import { buildWorld } from '../support/world.ts';
+import { accessibilityViolations, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
+
+// The reports page and the completion export's form at 1280 px and on a 390 px phone, in
+// English and in Arabic: nothing wider than the screen, the column documentation stacked on a
+// phone, no serious accessibility fault; a date refused is shown beside its field. SCREENSHOTS=
+// <folder> keeps a PNG of each page, for looking at.
+
+type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+
+const overflow = (page: Page) =>
+  page.evaluate(() => {
+    const { document, innerWidth } = globalThis as unknown as PageGlobals;
+    return document.documentElement.scrollWidth - innerWidth;
+  });
+
+async function keep(page: Page, name: string) {
+  if (process.env.SCREENSHOTS)
+    await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
+}
+
+describe('reports in a browser', function () {
+  this.timeout(120_000);
+  let harness: BrowserHarness;
+
+  before(async function () {
+    requireChromium(this);
+    harness = await startHarness();
+  });
+  after(async () => harness?.close());
+
+  for (const language of ['en', 'ar'] as const) {
+    it(`fit 1280 px and 390 px in ${language === 'ar' ? 'Arabic' : 'English'}, and show a refused date beside its field`, async () => {
+      const w = await buildWorld({
+        countries: { ug: { code: 'UG', name: 'Uganda' } },
+        institutions: { academy: { country: 'ug', name: 'Uganda Prisons Staff Training School, Luzira' } },
+        people: { coordinator: { roles: ['coordinator'], at: 'academy', language } },
+        modules: { pve: { status: 'published', code: 'PCVE-101', title: 'Preventing violent extremism in prisons' } },
+      });
+      const page = await harness.newPage();
+      await signInAs(page, harness.baseUrl, w.people.coordinator.email!, DEFAULT_PASSWORD);
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        for (const [name, path] of [
+          ['reports', '/reports'],
+          ['completions-export', '/reports/completions'],
+          ['completions-export-refused', '/reports/completions/export?format=csv&from=2026-13-01'],
+        ] as const) {
+          await page.goto(harness.baseUrl + path);
+          expect(await page.locator('html').getAttribute('dir')).to.equal(language === 'ar' ? 'rtl' : 'ltr');
+          expect(await overflow(page), `${path} at ${width} px is wider than the screen by`).to.equal(0);
+          expect(await accessibilityViolations(page), path).to.deep.equal([]);
+          await keep(page, `${name}-${width}-${language}`);
+        }
+        expect(await page.locator('#from-error').isVisible()).to.equal(true);
+        expect(await page.locator('#from').getAttribute('aria-invalid')).to.equal('true');
+      }
+      await page.context().close();
+    });
+  }
+});
