@@ -41,6 +41,7 @@ for (let i = 2; i < process.argv.length; i++) {
 const { academyScenario } = await import('./academy.ts');
 const { sessionsListScenario } = await import('./sessions-list.ts');
 const { timersScenario } = await import('./timers.ts');
+const { exportScenario } = await import('./export.ts');
 
 type Context = {
   loginSessions: LoginSessionStore;
@@ -214,6 +215,7 @@ const SCENARIOS: Scenario[] = [
   sessionsListScenario,
   timersScenario,
   academyScenario,
+  exportScenario,
 ];
 
 const wanted = args;
