@@ -3,6 +3,8 @@ import { requireUser } from '../access/guards.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { handleForm } from '../http/form.ts';
 import { attendanceDay, attendanceOverview } from './attendance-pages.ts';
+import { attendanceExport } from './attendance-export.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
 import { dayFormSchema } from './attendance.schemas.ts';
 import { loadSessionFor, markDay } from './attendance.service.ts';
 import { ATTENDANCE_STATUSES } from './attendance-rules.ts';
@@ -21,6 +23,19 @@ export function attendanceRouter(): Router {
       title: req.t('attendance:overview.title'),
       page,
       statuses: ATTENDANCE_STATUSES,
+    });
+  });
+
+  // the roster with every day's attendance, as a file (decision 0019); before /:date
+  router.get('/sessions/:id/attendance/export', requireUser, async (req, res) => {
+    const { session, header, rows } = await attendanceExport(req.user!, String(req.params.id), req.language, req.t);
+    await sendAuditedExport(req, res, {
+      action: 'export.attendance',
+      name: `attendance-${session.id as string}`,
+      header,
+      rows,
+      filters: { session: session.id as string },
+      institutions: [session.institution],
     });
   });
 

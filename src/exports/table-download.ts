@@ -31,9 +31,16 @@ const CHUNK = 65_536;
 
 /**
  * Sends the table as a download and says how many rows it held (the header not counted). A
- * connection closed before the end stops it: the rows sent so far are counted.
+ * connection closed before the end stops it: the rows sent so far are counted. `beforeEnd` is
+ * given the count before the last bytes go (or the reading fails): what it records is there
+ * when the reader has the whole file.
  */
-export async function sendTable(res: Response, format: ExportFormat, table: Table): Promise<number> {
+export async function sendTable(
+  res: Response,
+  format: ExportFormat,
+  table: Table,
+  beforeEnd: (rows: number) => Promise<void> = async () => {},
+): Promise<number> {
   res.set('Content-Type', CONTENT_TYPES[format]);
   res.set('Content-Disposition', contentDisposition(`${table.name}.${format}`));
   res.set('Cache-Control', 'no-store'); // personal data: no copy kept on the way
@@ -43,14 +50,18 @@ export async function sendTable(res: Response, format: ExportFormat, table: Tabl
   };
   const sink = format === 'csv' ? csvSink(write, table.header) : xlsxSink(write, table);
   let rows = 0;
-  for await (const row of table.rows) {
-    if (res.destroyed) break; // the reader went away: the loop's end closes the cursor
-    sink.add(row);
-    rows += 1;
-    if (behind && !res.destroyed) {
-      await drainedOrClosed(res);
-      behind = false;
+  try {
+    for await (const row of table.rows) {
+      if (res.destroyed) break; // the reader went away: the loop's end closes the cursor
+      sink.add(row);
+      rows += 1;
+      if (behind && !res.destroyed) {
+        await drainedOrClosed(res);
+        behind = false;
+      }
     }
+  } finally {
+    await beforeEnd(rows);
   }
   sink.end();
   res.end();

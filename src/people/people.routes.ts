@@ -10,6 +10,8 @@ import { LANGUAGES } from '../i18n/i18n.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 import { GENDERS, type Person } from './person.model.ts';
 import { peopleFilterSchema, personSchema } from './people.schemas.ts';
+import { peopleExport } from './people-export.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
 import { createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
@@ -61,6 +63,18 @@ export function peopleRouter(config: Config): Router {
       institutions,
       roles: ROLES,
       genders: GENDERS,
+    });
+  });
+
+  // the list as a file, with the list's filters (decision 0019)
+  router.get('/people/export', staffManagers, async (req, res) => {
+    const filter = peopleFilterSchema.parse(req.query);
+    await sendAuditedExport(req, res, {
+      action: 'export.people',
+      name: 'people',
+      ...peopleExport(req.user!, filter, req.t),
+      filters: filter,
+      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
     });
   });
 

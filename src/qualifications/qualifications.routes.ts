@@ -1,5 +1,7 @@
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { requireUser } from '../access/guards.ts';
+import { requireRole, requireUser } from '../access/guards.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
+import { trainersExport } from './trainers-export.ts';
 import type { FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
@@ -34,6 +36,17 @@ async function renderPage(req: Request, res: Response, values: Record<string, un
 
 export function qualificationsRouter(): Router {
   const router = Router();
+
+  // every trainer's record as a file (decision 0019); before trainer-chain's /trainers/:id
+  router.get('/trainers/export', requireUser, requireRole('admin', 'coordinator'), async (req, res) => {
+    await sendAuditedExport(req, res, {
+      action: 'export.trainers',
+      name: 'trainers',
+      ...trainersExport(req.user!, req.t),
+      filters: {},
+      institutions: req.user!.scopeInstitutionIds,
+    });
+  });
 
   router.get('/people/:id/qualifications', requireUser, async (req, res) => {
     await renderPage(req, res);

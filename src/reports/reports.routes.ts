@@ -1,11 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { hasRole } from '../access/actor.ts';
 import { requireRole, requireUser } from '../access/guards.ts';
-import { exportStarted } from '../audit/audit.ts';
 import { curriculumChoices } from '../curricula/curricula.service.ts';
 import { listOptions, STATUS_FILTERS, RECORD_RESULTS } from '../completions/completions.service.ts';
-import { sendTable, EXPORT_FORMATS } from '../exports/table-download.ts';
-import { auditContext } from '../http/audit-context.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
+import { EXPORT_FORMATS } from '../exports/table-download.ts';
 import { listCountryOptions } from '../institutions/countries.service.ts';
 import { toFieldErrors } from '../http/validate.ts';
 import { GENDERS } from '../people/people.service.ts';
@@ -59,30 +58,15 @@ export function reportsRouter(): Router {
       return renderCompletionsForm(req, res, toFieldErrors(parsed.error));
     }
     const filter = parsed.data;
-    const format = filter.format ?? 'csv';
     const table = await completionExport(req.user!, filter, req.t);
-    const finished = await exportStarted(auditContext(req), {
+    await sendAuditedExport(req, res, {
       action: 'export.completions',
+      name: 'completion-records',
+      ...table,
+      filters: filter,
       institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
-      details: { format, filters: definedOnly({ ...filter, format: undefined }) },
     });
-    let rows = 0;
-    try {
-      rows = await sendTable(res, format, {
-        name: `completion-records-${new Date().toISOString().slice(0, 10)}`,
-        header: table.header,
-        rows: table.rows,
-        rightToLeft: req.language === 'ar',
-      });
-    } finally {
-      await finished(rows);
-    }
-    req.log.info({ userId: req.user!.id, rows, format }, 'completion records exported');
   });
 
   return router;
 }
-
-/** The filters given, without those left empty: what the audit log shows of an export. */
-const definedOnly = (values: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined));

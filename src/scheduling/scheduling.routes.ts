@@ -9,6 +9,8 @@ import { cancelSession, canCancel, changeSession, listSessionsWithPlaces } from 
 import { moduleOptions, trainerOptions, venueOptions, type PersonOption } from '../sessions/session-options.ts';
 import { unqualifiedTrainers } from '../qualifications/qualifications.service.ts';
 import { renderSessionPage } from './session-page.ts';
+import { sessionsExport } from './sessions-export.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
 import type { PrerequisiteCheck } from '../enrolments/prerequisite-check.ts';
 import { formatDay, formatInstant } from '../sessions/session-times.ts';
 import type { ShownClash } from '../sessions/session-conflicts.ts';
@@ -112,6 +114,18 @@ export function schedulingRouter(prerequisites: PrerequisiteCheck): Router {
       isOver: (row: { status: string; endsAt: Date }) => isActive(row.status) && row.endsAt < new Date(),
       when: (row: { days: { date: string; start: string; end: string }[]; timeZone: string }) =>
         row.days[0] ? formatDay(row.days[0], row.timeZone, req.language) : '',
+    });
+  });
+
+  // the list as a file, with the list's filters (decision 0019)
+  router.get('/sessions/export', managers, async (req, res) => {
+    const filter = sessionFilterSchema.parse(req.query);
+    await sendAuditedExport(req, res, {
+      action: 'export.sessions',
+      name: 'sessions',
+      ...sessionsExport(req.user!, filter, req.t),
+      filters: filter,
+      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
     });
   });
 
