@@ -271,3 +271,123 @@ describe('reports: the completion records export', () => {
     expect(Date.now() - event!.at.getTime()).to.be.lessThan(60_000);
   });
 });
+
+describe('reports: the donor report', () => {
+  let w: W;
+  let admin: Agent;
+
+  before(async () => {
+    app = await buildApp();
+  });
+  beforeEach(async () => {
+    w = await world();
+    admin = await signIn(app, w.admin.email!);
+  });
+
+  /** The cells of the table under the heading with this id, a row each, as text. */
+  function table(html: string, id: string): string[][] {
+    const section = html.split(`id="${id}"`)[1]?.split('</table>')[0] ?? '';
+    const body = section.split('<tbody>')[1] ?? '';
+    return [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((row) =>
+      [...row[1]!.matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((cell) =>
+        cell[1]!
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      ),
+    );
+  }
+
+  it('shows staff trained by institution, module and rank, by gender with hours, for the period', async () => {
+    const res = await admin.get('/reports/donor?from=2026-01-01&to=2026-12-31').expect(200);
+    // Dana's record is revoked; Amina's human rights record ended in 2025; evil has no rank given
+    expect(table(res.text, 'trained')).to.deep.equal([
+      [
+        'Luzira Prison',
+        'PVE-2 · Signs of radicalisation',
+        'Corporal',
+        ...['0', '1', '0', '0', '1'],
+        ...['0', '4', '0', '0', '4'],
+      ],
+      [
+        'Uganda Prisons Academy',
+        'PVE-1 · Understanding violent extremism',
+        '+1',
+        ...['0', '0', '0', '1', '1'],
+        ...['0', '0', '0', '6', '6'],
+      ],
+      [
+        'Uganda Prisons Academy',
+        'PVE-1 · Understanding violent extremism',
+        'Sergeant',
+        ...['1', '0', '0', '0', '1'],
+        ...['6', '0', '0', '0', '6'],
+      ],
+    ]);
+    expect(table(res.text, 'gains')).to.deep.equal([
+      [
+        'Uganda Prisons Academy',
+        'PVE-1 · Understanding violent extremism',
+        '1',
+        '40',
+        '80',
+        ...['40', '—', '—', '—', '40'],
+      ],
+    ]);
+    expect(res.text).to.include('Choose a curriculum');
+  });
+
+  it('with a curriculum: its modules only, and the coverage of each institution’s active staff', async () => {
+    const res = await admin.get(`/reports/donor?curriculum=${w.curriculum.id}`).expect(200);
+    expect(table(res.text, 'trained').map((r) => r[1])).to.deep.equal([
+      'PVE-2 · Signs of radicalisation',
+      'PVE-1 · Understanding violent extremism',
+      'PVE-1 · Understanding violent extremism',
+    ]);
+    // nobody has both PVE modules: no one is covered; the academy's staff are Amina and evil
+    expect(table(res.text, 'coverage')).to.deep.equal([
+      ['Almaty Training Centre', '0 %', '0 of 1', '0 of 0', '0 of 0', '0 of 0', '0 of 1'],
+      ['Luzira Prison', '0 %', '0 of 0', '0 of 1', '0 of 0', '0 of 0', '0 of 1'],
+      ['Uganda Prisons Academy', '0 %', '0 of 1', '0 of 0', '0 of 0', '0 of 1', '0 of 2'],
+    ]);
+  });
+
+  it('counts a person covered once they have every required module, valid', async () => {
+    const issuer = { _id: w.academy._id, name: w.academy.name, country: w.academy.country };
+    await buildRecord(w.amina, w.pve2, issuer, { startedOn: '2026-08-01', gender: 'female' });
+    const coordinator = await signIn(app, w.coordinator.email!);
+    const res = await coordinator.get(`/reports/donor?curriculum=${w.curriculum.id}`).expect(200);
+    expect(table(res.text, 'coverage')).to.deep.equal([
+      ['Uganda Prisons Academy', '50 %', '1 of 1', '0 of 0', '0 of 0', '0 of 1', '1 of 2'],
+    ]);
+  });
+
+  it("keeps to the coordinator's scope, and downloads the first table as a file, audited", async () => {
+    const coordinator = await signIn(app, w.coordinator.email!);
+    const page = await coordinator.get('/reports/donor').expect(200);
+    // the academy's records only; Amina's human rights record was not completed: given, not trained
+    expect(table(page.text, 'trained').map((r) => [r[0], r[2]])).to.deep.equal([
+      ['Uganda Prisons Academy', '+1'],
+      ['Uganda Prisons Academy', 'Sergeant'],
+    ]);
+    expect(table(page.text, 'rates').map((r) => [r[1], r[6]])).to.deep.equal([
+      ['HR-1 · Human rights in custody', '0 % (0 of 1)'],
+      ['PVE-1 · Understanding violent extremism', '100 % (2 of 2)'],
+    ]);
+    const res = await coordinator.get('/reports/donor?format=csv&from=2026-01-01').buffer(true).expect(200);
+    const rows = parseCsv(res.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.Rank, r['People: Female'], r['Hours: Total']])).to.deep.equal([
+      ["'+1", '0', '6'],
+      ['Sergeant', '1', '6'],
+    ]);
+    const [event] = await AuditEvent.find({ action: 'export.donorReport' }).lean();
+    expect(event).to.deep.include({ actorName: 'Cora Coordinator', rows: 2 });
+  });
+
+  it('refuses staff and trainers, and a period backwards beside its field', async () => {
+    await (await signIn(app, w.amina.email!)).get('/reports/donor').expect(403);
+    await (await signIn(app, w.trainer.email!)).get('/reports/donor').expect(403);
+    const res = await admin.get('/reports/donor?from=2026-05-01&to=2026-01-01').expect(400);
+    expect(res.text).to.include('id="to-error"');
+  });
+});

@@ -21,6 +21,7 @@ type Id = mongoose.Types.ObjectId;
 export type ExportedRecord = Pick<
   CompletionRecordFields,
   | 'person'
+  | 'module'
   | 'nameAsIssued'
   | 'gender'
   | 'moduleCode'
@@ -41,7 +42,7 @@ export type ExportedRecord = Pick<
 > & { _id: Id; shownStatus: RecordStatus };
 
 const FIELDS =
-  'person nameAsIssued gender moduleCode moduleTitle hours startedOn endedOn attendancePercent pre post result ' +
+  'person module nameAsIssued gender moduleCode moduleTitle hours startedOn endedOn attendancePercent pre post result ' +
   'certificateNumber issuerName issuerCountryCode issuedAt expiresAt source status';
 
 export type RecordExportQuery = {

@@ -60,3 +60,16 @@ export async function* everyItem<T>(pageOf: (page: number) => Promise<Page<T>>):
     yield* found.items;
   }
 }
+
+/** The items in arrays of `size` (the last one shorter): a batch's related records read together. */
+export async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const item of items) {
+    batch.push(item);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

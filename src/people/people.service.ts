@@ -270,6 +270,12 @@ export function activeTrainers(institutionIds?: readonly string[]): Promise<Pers
   return peopleWhere({ where: (p) => p.active && p.roles.includes('trainer') && (!wanted || belongsTo(p, wanted)) });
 }
 
+/** Active staff (the staff role), by name; only those of these institutions when given. */
+export function activeStaff(institutionIds?: readonly string[]): Promise<PersonSummary[]> {
+  const wanted = institutionIds && new Set(institutionIds);
+  return peopleWhere({ where: (p) => p.active && p.roles.includes('staff') && (!wanted || belongsTo(p, wanted)) });
+}
+
 /** The active people of an institution, by name: a roster offers its venue's people until a search. */
 export function activePeopleOf(institutionId: string): Promise<PersonSummary[]> {
   return peopleWhere({ where: (p) => p.active && p.institution?.toHexString() === institutionId });

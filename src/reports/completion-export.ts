@@ -2,6 +2,7 @@ import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor.ts';
 import { recordsForExport, type ExportedRecord, type RecordExportQuery } from '../completions/record-export.service.ts';
 import { getCurriculum } from '../curricula/curricula.service.ts';
+import { inBatches } from '../exports/audited-export.ts';
 import type { Cell } from '../exports/xlsx-writer.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { personSummaries, type PersonSummary } from '../people/people.service.ts';
@@ -99,16 +100,4 @@ async function modulesAsked(actor: Actor, filter: CompletionExportFilter): Promi
   const curriculum = await getCurriculum(actor, filter.curriculum);
   const modules = curriculum.items.map((item) => item.module.toHexString());
   return filter.module ? modules.filter((id) => id === filter.module) : modules;
-}
-
-async function* inBatches<T>(items: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  for await (const item of items) {
-    batch.push(item);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield batch;
 }

@@ -9,7 +9,11 @@ import { listCountryOptions } from '../institutions/countries.service.ts';
 import { toFieldErrors } from '../http/validate.ts';
 import { GENDERS } from '../people/people.service.ts';
 import { COMPLETION_COLUMNS, completionExport } from './completion-export.ts';
-import { completionExportSchema } from './reports.schemas.ts';
+import { completionExportSchema, donorFilterSchema } from './reports.schemas.ts';
+import { donorReport } from './donor-report.ts';
+import { donorTable } from './donor-table.ts';
+import { GENDER_COLUMNS } from './donor-figures.ts';
+import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 
 // The reports page and its exports (decision 0019), for admins and coordinators: each export is
 // a form of filters that sends the file; an export reads only the actor's scope and is audited
@@ -65,6 +69,48 @@ export function reportsRouter(): Router {
       ...table,
       filters: filter,
       institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
+    });
+  });
+
+  async function renderDonor(
+    req: Request,
+    res: Response,
+    errors = {},
+    report?: Awaited<ReturnType<typeof donorReport>>,
+  ) {
+    const actor = req.user!;
+    const [institutions, curricula, countries] = await Promise.all([
+      listInstitutionOptions(actor, { includeInactive: true }),
+      curriculumChoices(actor),
+      hasRole(actor, 'admin') ? listCountryOptions() : Promise.resolve([]),
+    ]);
+    res.render('reports/donor', {
+      title: req.t('reports:donor.title'),
+      values: req.query,
+      errors,
+      institutions,
+      curricula,
+      countries,
+      report,
+      genders: GENDER_COLUMNS,
+      formats: EXPORT_FORMATS,
+    });
+  }
+
+  router.get('/reports/donor', requireUser, readsReports, async (req, res) => {
+    const parsed = donorFilterSchema.safeParse(req.query);
+    if (!parsed.success) {
+      res.status(400);
+      return renderDonor(req, res, toFieldErrors(parsed.error));
+    }
+    const report = await donorReport(req.user!, parsed.data);
+    if (!parsed.data.format) return renderDonor(req, res, {}, report);
+    await sendAuditedExport(req, res, {
+      action: 'export.donorReport',
+      name: 'donor-report',
+      ...donorTable(report.trained, req.t),
+      filters: parsed.data,
+      institutions: parsed.data.institution ? [parsed.data.institution] : req.user!.scopeInstitutionIds,
     });
   });
 

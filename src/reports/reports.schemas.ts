@@ -50,3 +50,15 @@ export const completionExportSchema = z
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
 export type CompletionExportFilter = z.output<typeof completionExportSchema>;
+
+export const donorFilterSchema = z
+  .object({
+    from: optionalDay(),
+    to: optionalDay(),
+    country: optionalId(),
+    institution: optionalId(),
+    curriculum: optionalId(),
+    format: z.enum(EXPORT_FORMATS).optional(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
+export type DonorFilter = z.output<typeof donorFilterSchema>;

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
+import { buildRecord } from '../support/completion-records.ts';
 import { DEFAULT_PASSWORD } from '../support/factories.ts';
 import { buildWorld } from '../support/world.ts';
 import { accessibilityViolations, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
@@ -37,9 +38,26 @@ describe('reports in a browser', function () {
       const w = await buildWorld({
         countries: { ug: { code: 'UG', name: 'Uganda' } },
         institutions: { academy: { country: 'ug', name: 'Uganda Prisons Staff Training School, Luzira' } },
-        people: { coordinator: { roles: ['coordinator'], at: 'academy', language } },
-        modules: { pve: { status: 'published', code: 'PCVE-101', title: 'Preventing violent extremism in prisons' } },
+        people: {
+          coordinator: { roles: ['coordinator'], at: 'academy', language },
+          officer: { roles: ['staff'], at: 'academy', fullName: 'محمد بن علي', gender: 'male', rank: 'Chief Warder' },
+        },
+        modules: {
+          pve: { status: 'published', code: 'PCVE-101', title: 'Preventing violent extremism in prisons', hours: 12 },
+        },
       });
+      const { academy } = w.institutions;
+      await buildRecord(
+        w.people.officer,
+        w.modules.pve,
+        { _id: academy._id, name: academy.name, country: academy.country },
+        {
+          startedOn: '2026-03-02',
+          gender: 'male',
+          pre: 45,
+          post: 80,
+        },
+      );
       const page = await harness.newPage();
       await signInAs(page, harness.baseUrl, w.people.coordinator.email!, DEFAULT_PASSWORD);
       for (const width of [1280, 390]) {
@@ -47,6 +65,7 @@ describe('reports in a browser', function () {
         for (const [name, path] of [
           ['reports', '/reports'],
           ['completions-export', '/reports/completions'],
+          ['donor', '/reports/donor?from=2026-01-01'],
           ['completions-export-refused', '/reports/completions/export?format=csv&from=2026-13-01'],
         ] as const) {
           await page.goto(harness.baseUrl + path);
