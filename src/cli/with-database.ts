@@ -28,5 +28,5 @@ export async function withDatabase(config: Config, failureHint: string, task: ()
     await disconnectDatabase().catch(() => undefined);
     await database.stop();
   }
-  process.exit(failed ? 1 : 0);
+  process.exit(failed ? 1 : Number(process.exitCode ?? 0));
 }
