@@ -168,7 +168,9 @@ describe('backup and restore', () => {
     expect(await other.listCollections().toArray()).to.deep.equal([]);
     // and a file that is not a backup at all
     await fs.writeFile(path.join(scratch, 'junk.tar.gz'), 'not an archive');
-    expect(await verifyBackup(path.join(scratch, 'junk.tar.gz')).catch((e: Error) => e)).to.be.instanceOf(Error);
+    expect(await verifyBackup(path.join(scratch, 'junk.tar.gz')).catch((e: Error) => e)).to.be.instanceOf(
+      BackupRefused,
+    );
   });
 
   it('refuses a file that would be written outside the uploads folder', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { loadConfigOrExit } from '../config.ts';
@@ -11,8 +12,8 @@ import { withDatabase } from './with-database.ts';
 
 const config = loadConfigOrExit();
 const file = process.argv[2];
-if (!file) {
-  console.error('Which backup? npm run restore -- path/to/cadre-backup.tar.gz');
+if (!file || !existsSync(file)) {
+  console.error(file ? `No such file: ${file}` : 'Which backup? npm run restore -- path/to/cadre-backup.tar.gz');
   process.exit(1);
 }
 

@@ -123,6 +123,7 @@ export class BackupRefused extends Error {}
 async function readArchive(file: string, each: (name: string, content: Readable) => Promise<void>): Promise<void> {
   const extract = tar.extract();
   const reading = pipeline(createReadStream(file), createGunzip(), extract);
+  reading.catch(() => undefined); // its failure also ends the loop below, which throws it
   for await (const entry of extract) {
     await each(entry.header.name, entry as unknown as Readable);
     entry.resume(); // whatever `each` left unread
@@ -137,7 +138,7 @@ async function readArchive(file: string, each: (name: string, content: Readable)
 export async function verifyBackup(file: string): Promise<Manifest> {
   const seen = new Map<string, { bytes: number; sha256: string }>();
   let manifest: Manifest | undefined;
-  await readArchive(file, async (name, content) => {
+  const reading = readArchive(file, async (name, content) => {
     const hash = createHash('sha256');
     let bytes = 0;
     const chunks: Buffer[] = [];
@@ -148,6 +149,9 @@ export async function verifyBackup(file: string): Promise<Manifest> {
     }
     if (name === 'manifest.json') manifest = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Manifest;
     else seen.set(name, { bytes, sha256: hash.digest('hex') });
+  });
+  await reading.catch((error: Error) => {
+    throw new BackupRefused(`not a readable backup archive (${error.message})`);
   });
   if (!manifest || manifest.format !== BACKUP_FORMAT) throw new BackupRefused('not a Cadre backup: no manifest');
   if (manifest.version > VERSION) {
