@@ -13,6 +13,8 @@ const changeSchema = new mongoose.Schema(
 const auditEventSchema = new mongoose.Schema(
   {
     at: { type: Date, required: true, default: () => new Date() },
+    /** the month of `at` (YYYY-MM, UTC): the log is read a month at a time, an equality FerretDB hands to SQL */
+    month: { type: String, required: true },
     /** who: null for the system (a job, a start-up step) */
     actor: { type: mongoose.Schema.Types.ObjectId, ref: 'Person', default: null },
     /** their name then: the event reads the same after a rename */
@@ -36,12 +38,11 @@ const auditEventSchema = new mongoose.Schema(
   { versionKey: false },
 );
 
-// the log's page, newest first: all events, or by action, actor, record or institution
-auditEventSchema.index({ at: -1, _id: -1 });
-auditEventSchema.index({ action: 1, at: -1, _id: -1 });
-auditEventSchema.index({ actor: 1, at: -1, _id: -1 });
+// the log's page, a month at a time, newest first (its other filters checked on the month's events)
+auditEventSchema.index({ month: 1, at: -1, _id: -1 });
+// a record's history and a person's actions, whatever the month
 auditEventSchema.index({ subjectId: 1, at: -1, _id: -1 });
-auditEventSchema.index({ institutions: 1, at: -1, _id: -1 });
+auditEventSchema.index({ actor: 1, at: -1, _id: -1 });
 
 export type AuditEventFields = InferSchemaType<typeof auditEventSchema>;
 export const AuditEvent = mongoose.model('AuditEvent', auditEventSchema, 'audit_events');

@@ -5,13 +5,30 @@ import { AuditEvent } from './audit-event.model.ts';
 // Appending to the audit log (decision 0019). Every feature records here what it changed,
 // exported or showed of someone else; the log's page reads the events back.
 
+/** What the log records, as its page offers them to filter by. */
+export const AUDIT_ACTIONS = [
+  'person.create',
+  'person.update',
+  'person.activate',
+  'person.deactivate',
+  'person.view',
+  'transcript.view',
+  'export.completions',
+  'export.donorReport',
+  'export.sessions',
+  'export.people',
+  'export.attendance',
+  'export.trainers',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 /** Who acts, and from where: from the request (`auditContext` in http/), or the system's. */
 export type AuditContext = { actor: Pick<Actor, 'id' | 'fullName'> | null; address: string };
 
 export const SYSTEM: AuditContext = { actor: null, address: '' };
 
 export type AuditedEvent = {
-  action: string;
+  action: AuditAction;
   subject?: { collection: string; id: unknown };
   /** the institutions the record belongs to (their coordinators see the event) */
   institutions?: readonly unknown[];
@@ -21,10 +38,16 @@ export type AuditedEvent = {
 
 const toId = (id: unknown) => new mongoose.Types.ObjectId(String(id));
 
+/** The month an instant falls in, as the log files it: YYYY-MM, UTC. */
+export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
+
 /** Appends one event; returns its id. */
 export async function recordEvent(context: AuditContext, event: AuditedEvent): Promise<mongoose.Types.ObjectId> {
+  const at = new Date();
   const [saved] = await AuditEvent.insertMany([
     {
+      at,
+      month: monthOf(at),
       actor: context.actor ? toId(context.actor.id) : null,
       actorName: context.actor?.fullName ?? '',
       address: context.address,
@@ -51,4 +74,25 @@ export async function exportStarted(
   return async (rows) => {
     await AuditEvent.updateOne({ _id: id }, { $set: { rows } });
   };
+}
+
+/** A value as the log shows it: ids as hex, lists joined, nothing as absent. */
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.length ? value.map((v) => asText(v) ?? '').join(', ') : undefined;
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
+
+/** The fields whose value differs between before and after, each with both as text. */
+export function fieldChanges(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): { field: string; before?: string; after?: string }[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].flatMap((field) => {
+    const [was, is] = [asText(before[field]), asText(after[field])];
+    return was === is
+      ? []
+      : [{ field, ...(was === undefined ? {} : { before: was }), ...(is === undefined ? {} : { after: is }) }];
+  });
 }

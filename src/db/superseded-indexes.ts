@@ -37,6 +37,10 @@ export const SUPERSEDED_INDEXES: readonly { collection: string; name: string; re
   // searches and the people list are cut from the people directory in memory (decision 0017)
   { collection: 'users', name: 'searchTokens_1_fullName_1__id_1', replacedBy: 'fullName_1__id_1' },
   { collection: 'users', name: 'active_1_fullName_1__id_1', replacedBy: 'fullName_1__id_1' },
+  // the audit log is read a month at a time (decision 0019)
+  { collection: 'audit_events', name: 'at_-1__id_-1', replacedBy: 'month_1_at_-1__id_-1' },
+  { collection: 'audit_events', name: 'action_1_at_-1__id_-1', replacedBy: 'month_1_at_-1__id_-1' },
+  { collection: 'audit_events', name: 'institutions_1_at_-1__id_-1', replacedBy: 'month_1_at_-1__id_-1' },
 ];
 
 /** Drops the superseded indexes a database still has; the names of those dropped. */

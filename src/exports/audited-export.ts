@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Page } from '../db/pagination.ts';
-import { exportStarted } from '../audit/audit.ts';
+import { exportStarted, type AuditAction } from '../audit/audit.ts';
 import { auditContext } from '../http/audit-context.ts';
 import { EXPORT_FORMATS, sendTable, type ExportFormat, type Table } from './table-download.ts';
 import type { Cell } from './xlsx-writer.ts';
@@ -11,7 +11,7 @@ import type { Cell } from './xlsx-writer.ts';
 
 export type AuditedExport = {
   /** the audit log's action: `export.completions`, `export.sessions`… */
-  action: string;
+  action: AuditAction & `export.${string}`;
   /** the file's name, without its date and extension */
   name: string;
   header: readonly string[];

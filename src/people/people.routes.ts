@@ -12,6 +12,8 @@ import { GENDERS, type Person } from './person.model.ts';
 import { peopleFilterSchema, personSchema } from './people.schemas.ts';
 import { peopleExport } from './people-export.ts';
 import { sendAuditedExport } from '../exports/audited-export.ts';
+import { recordEvent } from '../audit/audit.ts';
+import { auditContext } from '../http/audit-context.ts';
 import { createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
@@ -94,7 +96,7 @@ export function peopleRouter(config: Config): Router {
   router.post('/people', staffManagers, (req, res) =>
     handleForm(req, res, {
       schema: personSchema,
-      save: (input) => createPerson(req.user!, input),
+      save: (input) => createPerson(req.user!, input, auditContext(req)),
       success: (person) => ({
         flash: { key: 'people:created', params: { name: person.fullName } },
         redirect: `/people/${person.id}`,
@@ -108,6 +110,13 @@ export function peopleRouter(config: Config): Router {
     const person = await getPerson(req.user!, String(req.params.id));
     // the people pages are for admins and coordinators; others learn no more than that the person exists
     if (!isPeopleManager(req.user!)) throw forbidden();
+    if (person.id !== req.user!.id) {
+      await recordEvent(auditContext(req), {
+        action: 'person.view',
+        subject: { collection: 'users', id: person._id },
+        institutions: person.institution ? [person.institution] : [],
+      });
+    }
     // decided on the stored ids, before populate turns them into documents
     const manageable = can(req.user!, personPolicy, 'update', person);
     const records = can(req.user!, personPolicy, 'recordQualifications', person);
@@ -140,7 +149,7 @@ export function peopleRouter(config: Config): Router {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: personSchema,
-      save: (input) => updatePerson(req.user!, id, input),
+      save: (input) => updatePerson(req.user!, id, input, auditContext(req)),
       success: (person) => ({
         flash: { key: 'people:updated', params: { name: person.fullName } },
         redirect: `/people/${person.id}`,
@@ -158,13 +167,13 @@ export function peopleRouter(config: Config): Router {
   });
 
   router.post('/people/:id/deactivate', requireUser, async (req, res) => {
-    const person = await setPersonActive(req.user!, String(req.params.id), false);
+    const person = await setPersonActive(req.user!, String(req.params.id), false, auditContext(req));
     flash(req.session, { type: 'success', key: 'people:deactivated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
   });
 
   router.post('/people/:id/activate', requireUser, async (req, res) => {
-    const person = await setPersonActive(req.user!, String(req.params.id), true);
+    const person = await setPersonActive(req.user!, String(req.params.id), true, auditContext(req));
     flash(req.session, { type: 'success', key: 'people:activated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
   });

@@ -15,6 +15,7 @@ import { uniqueKeys, Person, SUMMARY_FIELDS, type PersonFields } from './person.
 import { peopleWhere, peopleWithIds, type PersonSummary } from './people-directory.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
+import { fieldChanges, recordEvent, type AuditContext } from '../audit/audit.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
@@ -182,16 +183,42 @@ async function saveUnique(person: Person) {
   }
 }
 
-export async function createPerson(actor: Actor, input: PersonInput) {
+/** What the audit log keeps of a change of a person (decision 0019): their profile, never a password. */
+const AUDITED_FIELDS = [
+  ...['fullName', 'email', 'serviceNumber', 'rank', 'gender', 'institution'],
+  ...['roles', 'scopeInstitutions', 'language', 'active'],
+] as const;
+const auditedValues = (person: Person) => Object.fromEntries(AUDITED_FIELDS.map((f) => [f, person.get(f) as unknown]));
+
+async function audited(
+  context: AuditContext,
+  action: 'person.create' | 'person.update' | 'person.activate' | 'person.deactivate',
+  person: Person,
+  before: Record<string, unknown>,
+) {
+  await recordEvent(context, {
+    action,
+    subject: { collection: 'users', id: person._id },
+    institutions: person.institution ? [person.institution] : [],
+    changes: fieldChanges(before, auditedValues(person)),
+  });
+}
+
+/** Who acts, for the audit log: the request's (with its address) when the routes pass it. */
+const contextOf = (actor: Actor, context?: AuditContext): AuditContext => context ?? { actor, address: '' };
+
+export async function createPerson(actor: Actor, input: PersonInput, context?: AuditContext) {
   const institution = await checkAssignment(actor, input);
   const person = new Person();
   applyInput(person, input, scopeToStore(actor, input), institution?.country);
   await saveUnique(person);
+  await audited(contextOf(actor, context), 'person.create', person, {});
   return person;
 }
 
-export async function updatePerson(actor: Actor, id: string, input: PersonInput) {
+export async function updatePerson(actor: Actor, id: string, input: PersonInput, context?: AuditContext) {
   const person = await getPerson(actor, id, 'update');
+  const before = auditedValues(person);
   if (person._id.toHexString() === actor.id && !input.roles.includes('admin') && person.roles.includes('admin')) {
     throw fieldError('roles', 'people:roles.keepOwnAdmin');
   }
@@ -202,6 +229,7 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput)
   applyInput(person, input, scopeToStore(actor, input, person), institution?.country);
   person.profileRevision += 1;
   await saveUnique(person);
+  await audited(contextOf(actor, context), 'person.update', person, before);
   return person;
 }
 
@@ -209,9 +237,10 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput)
  * Deactivated people cannot sign in, their open login sessions end at once, and so does their
  * password link: an activation later does not bring an old link back.
  */
-export async function setPersonActive(actor: Actor, id: string, active: boolean) {
+export async function setPersonActive(actor: Actor, id: string, active: boolean, context?: AuditContext) {
   const person = await getPerson(actor, id, active ? 'activate' : 'deactivate');
   if (person.active === active) return person;
+  const before = auditedValues(person);
   person.active = active;
   if (!active) {
     person.authVersion += 1;
@@ -219,6 +248,7 @@ export async function setPersonActive(actor: Actor, id: string, active: boolean)
     person.passwordResetExpiresAt = undefined;
   }
   await person.save();
+  await audited(contextOf(actor, context), active ? 'person.activate' : 'person.deactivate', person, before);
   return person;
 }
 

@@ -9,7 +9,9 @@ import { listCountryOptions } from '../institutions/countries.service.ts';
 import { toFieldErrors } from '../http/validate.ts';
 import { GENDERS } from '../people/people.service.ts';
 import { COMPLETION_COLUMNS, completionExport } from './completion-export.ts';
-import { completionExportSchema, donorFilterSchema } from './reports.schemas.ts';
+import { auditFilterSchema, completionExportSchema, donorFilterSchema } from './reports.schemas.ts';
+import { AUDIT_ACTIONS } from '../audit/audit.ts';
+import { auditPage, recentMonths } from '../audit/audit-log.ts';
 import { donorReport } from './donor-report.ts';
 import { donorTable } from './donor-table.ts';
 import { GENDER_COLUMNS } from './donor-figures.ts';
@@ -111,6 +113,25 @@ export function reportsRouter(): Router {
       ...donorTable(report.trained, req.t),
       filters: parsed.data,
       institutions: parsed.data.institution ? [parsed.data.institution] : req.user!.scopeInstitutionIds,
+    });
+  });
+
+  // the audit log: admins read every event, coordinators those of their institutions
+  router.get('/reports/audit', requireUser, readsReports, async (req, res) => {
+    const filter = auditFilterSchema.parse(req.query);
+    const months = recentMonths();
+    const month = filter.month ?? months[0]!;
+    const page = await auditPage({
+      ...filter,
+      month,
+      institutions: hasRole(req.user!, 'admin') ? undefined : req.user!.scopeInstitutionIds,
+    });
+    res.render('reports/audit', {
+      title: req.t('reports:audit.title'),
+      page,
+      filter: { ...filter, month },
+      months,
+      actions: AUDIT_ACTIONS,
     });
   });
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { objectId, optionalText } from '../http/validate.ts';
+import { objectId, optionalText, pageNumber } from '../http/validate.ts';
+import { AUDIT_ACTIONS } from '../audit/audit.ts';
 import { EXPORT_FORMATS } from '../exports/table-download.ts';
 import { RECORD_RESULTS, STATUS_FILTERS } from '../completions/completions.service.ts';
 import { GENDERS } from '../people/people.service.ts';
@@ -62,3 +63,18 @@ export const donorFilterSchema = z
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
 export type DonorFilter = z.output<typeof donorFilterSchema>;
+
+const optionalFilterId = () => objectId().optional().catch(undefined);
+
+export const auditFilterSchema = z.object({
+  month: z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
+    .optional()
+    .catch(undefined),
+  action: z.enum(AUDIT_ACTIONS).optional().catch(undefined),
+  actor: optionalFilterId(),
+  subject: optionalFilterId(),
+  page: pageNumber(),
+});
+export type AuditFilter = z.output<typeof auditFilterSchema>;

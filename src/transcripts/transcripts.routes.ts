@@ -11,7 +11,9 @@ import { peopleProgress, progressInCurricula } from './progress.service.ts';
 import { renderTranscriptPdf } from './transcript-pdf.ts';
 import { formatsIn, recordLine, transcriptPdfContent } from './transcript-format.ts';
 import { progressFilterSchema, transcriptFilterSchema, transcriptPdfSchema } from './transcripts.schemas.ts';
-import { transcriptOf } from './transcripts.service.ts';
+import { transcriptOf, type TranscriptPerson } from './transcripts.service.ts';
+import { recordEvent } from '../audit/audit.ts';
+import { auditContext } from '../http/audit-context.ts';
 
 // Transcripts (issue 13, items 6 and 7): a person's record of learning as a page and a PDF in
 // their language, their progress through the curricula of their country, and a curriculum's
@@ -35,6 +37,7 @@ export function transcriptsRouter({ config, i18n }: Deps): Router {
   async function renderTranscript(req: Request, res: Response, personId: string, own: boolean) {
     const filter = transcriptFilterSchema.parse(req.query);
     const transcript = await transcriptOf(req.user!, personId);
+    await openedBy(req, transcript.person);
     const shown = filterRecords(transcript.records, { standing: filter.status, year: filter.year });
     const base = own ? '/my-transcript' : `/people/${transcript.person.id}/transcript`;
     res.render('transcripts/show', {
@@ -54,8 +57,20 @@ export function transcriptsRouter({ config, i18n }: Deps): Router {
     });
   }
 
+  /** Someone else's transcript opened (as a page or a PDF) goes to the audit log; one's own does not. */
+  async function openedBy(req: Request, person: TranscriptPerson, format?: 'pdf') {
+    if (person.id === req.user!.id) return;
+    await recordEvent(auditContext(req), {
+      action: 'transcript.view',
+      subject: { collection: 'users', id: person.id },
+      institutions: person.institutionId ? [person.institutionId] : [],
+      ...(format ? { details: { format } } : {}),
+    });
+  }
+
   async function sendPdf(req: Request, res: Response, personId: string) {
     const transcript = await transcriptOf(req.user!, personId);
+    await openedBy(req, transcript.person, 'pdf');
     const chosen = transcriptPdfSchema.parse(req.query).lang;
     const language = chosen ?? (isLanguage(transcript.person.language) ? transcript.person.language : 'en');
     const content = transcriptPdfContent(transcript, { t: i18n.getFixedT(language), language, now: new Date() });

@@ -21,6 +21,8 @@ export type TranscriptPerson = {
   timeZone: string;
   /** the country, for the curricula that apply to the person */
   countryId?: string;
+  /** their institution's id: its coordinators see who opened the transcript (the audit log) */
+  institutionId?: string;
 };
 
 export type Transcript = { person: TranscriptPerson; records: PersonRecord[] };
@@ -43,6 +45,7 @@ export async function transcriptOf(actor: Actor, personId: string, now = new Dat
       country: country?.name,
       timeZone: institution?.timeZone ?? 'UTC',
       countryId: person.country?.toHexString(),
+      institutionId: person.institution?.toHexString(),
     },
     records: newestFirst(records),
   };

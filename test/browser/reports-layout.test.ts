@@ -66,6 +66,8 @@ describe('reports in a browser', function () {
           ['reports', '/reports'],
           ['completions-export', '/reports/completions'],
           ['donor', '/reports/donor?from=2026-01-01'],
+          ['person', `/people/${w.people.officer.id as string}`], // leaves an event for the log
+          ['audit', '/reports/audit'],
           ['completions-export-refused', '/reports/completions/export?format=csv&from=2026-13-01'],
         ] as const) {
           await page.goto(harness.baseUrl + path);
