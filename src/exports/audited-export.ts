@@ -18,8 +18,11 @@ export type AuditedExport = {
   rows: AsyncIterable<readonly Cell[]>;
   /** the filters the export was asked with, as given */
   filters: Record<string, unknown>;
-  /** the institutions it reads (a coordinator's scope, or the one chosen): their coordinators see the event */
-  institutions: readonly unknown[];
+  /**
+   * the institutions it reads, whose coordinators see the event: by default the one its filters
+   * chose, else the actor's scope
+   */
+  institutions?: readonly unknown[];
 };
 
 /** The format asked for in the query string (?format=xlsx); CSV unless XLSX is asked. */
@@ -31,7 +34,7 @@ export async function sendAuditedExport(req: Request, res: Response, ask: Audite
   const format = formatAsked(req);
   const finished = await exportStarted(auditContext(req), {
     action: ask.action,
-    institutions: ask.institutions,
+    institutions: ask.institutions ?? institutionsRead(req, ask.filters),
     details: { format, filters: definedOnly(ask.filters) },
   });
   const table: Table = {
@@ -43,6 +46,10 @@ export async function sendAuditedExport(req: Request, res: Response, ask: Audite
   const rows = await sendTable(res, format, table, finished);
   req.log.info({ userId: req.user?.id, action: ask.action, rows, format }, 'exported');
   return rows;
+}
+
+function institutionsRead(req: Request, filters: Record<string, unknown>): readonly unknown[] {
+  return typeof filters.institution === 'string' ? [filters.institution] : (req.user?.scopeInstitutionIds ?? []);
 }
 
 /** The filters given, without those left empty or the paging: what the audit log shows of an export. */

@@ -76,7 +76,6 @@ export function peopleRouter(config: Config): Router {
       name: 'people',
       ...peopleExport(req.user!, filter, req.t),
       filters: filter,
-      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
     });
   });
 

@@ -44,7 +44,6 @@ export function qualificationsRouter(): Router {
       name: 'trainers',
       ...trainersExport(req.user!, req.t),
       filters: {},
-      institutions: req.user!.scopeInstitutionIds,
     });
   });
 

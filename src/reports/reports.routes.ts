@@ -70,7 +70,6 @@ export function reportsRouter(): Router {
       name: 'completion-records',
       ...table,
       filters: filter,
-      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
     });
   });
 
@@ -112,7 +111,6 @@ export function reportsRouter(): Router {
       name: 'donor-report',
       ...donorTable(report.trained, req.t),
       filters: parsed.data,
-      institutions: parsed.data.institution ? [parsed.data.institution] : req.user!.scopeInstitutionIds,
     });
   });
 

@@ -125,7 +125,6 @@ export function schedulingRouter(prerequisites: PrerequisiteCheck): Router {
       name: 'sessions',
       ...sessionsExport(req.user!, filter, req.t),
       filters: filter,
-      institutions: filter.institution ? [filter.institution] : req.user!.scopeInstitutionIds,
     });
   });
 

@@ -77,3 +77,19 @@ export async function signInAs(page: Page, baseUrl: string, email: string, passw
   await page.getByLabel('Password').fill(password);
   await Promise.all([page.waitForURL(`${baseUrl}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
+
+type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+
+/** How many pixels the page is wider than its window: 0 when nothing scrolls sideways. */
+export const overflow = (page: Page): Promise<number> =>
+  page.evaluate(() => {
+    // runs in the page: no DOM types here, so its globals are described by hand
+    const { document, innerWidth } = globalThis as unknown as PageGlobals;
+    return document.documentElement.scrollWidth - innerWidth;
+  });
+
+/** With SCREENSHOTS=<folder>, keeps a full-page PNG of the page there, for looking at. */
+export async function keep(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOTS)
+    await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
+}

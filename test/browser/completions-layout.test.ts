@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { correctRecord } from '../../src/completions/record-changes.service.ts';
 import { toActor } from '../../src/people/people.service.ts';
 import { Person } from '../../src/people/person.model.ts';
 import { buildRecord } from '../support/completions.ts';
 import { DEFAULT_PASSWORD } from '../support/factories.ts';
 import { buildWorld } from '../support/world.ts';
-import { requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
+import { keep, overflow, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
 
 // A completion record and its public verification page at phone width, in English and in
 // Arabic: nothing wider than the screen, the long module title, the certificate number and
@@ -14,19 +13,6 @@ import { requireChromium, signInAs, startHarness, type BrowserHarness } from './
 // each page, for looking at.
 
 const PHONE = { width: 390, height: 844 };
-type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    // runs in the page: no DOM types here, so its globals are described by hand
-    const { document, innerWidth } = globalThis as unknown as PageGlobals;
-    return document.documentElement.scrollWidth - innerWidth;
-  });
-
-async function keep(page: Page, name: string) {
-  if (process.env.SCREENSHOTS)
-    await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 describe('completion records in a browser', function () {
   this.timeout(120_000);

@@ -1,27 +1,21 @@
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { buildRecord } from '../support/completion-records.ts';
 import { DEFAULT_PASSWORD } from '../support/factories.ts';
 import { buildWorld } from '../support/world.ts';
-import { accessibilityViolations, requireChromium, signInAs, startHarness, type BrowserHarness } from './browser.ts';
+import {
+  accessibilityViolations,
+  keep,
+  overflow,
+  requireChromium,
+  signInAs,
+  startHarness,
+  type BrowserHarness,
+} from './browser.ts';
 
 // The reports page and the completion export's form at 1280 px and on a 390 px phone, in
 // English and in Arabic: nothing wider than the screen, the column documentation stacked on a
 // phone, no serious accessibility fault; a date refused is shown beside its field. SCREENSHOTS=
 // <folder> keeps a PNG of each page, for looking at.
-
-type PageGlobals = { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
-
-const overflow = (page: Page) =>
-  page.evaluate(() => {
-    const { document, innerWidth } = globalThis as unknown as PageGlobals;
-    return document.documentElement.scrollWidth - innerWidth;
-  });
-
-async function keep(page: Page, name: string) {
-  if (process.env.SCREENSHOTS)
-    await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
-}
 
 describe('reports in a browser', function () {
   this.timeout(120_000);
