@@ -55,6 +55,7 @@ import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 import { withStampsReadOnce } from './db/collection-stamps.ts';
 import { reportsRouter } from './reports/reports.routes.ts';
+import { staffImportRouter } from './people/staff-import.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -153,6 +154,7 @@ export function createApp(deps: AppDependencies): Express {
   // before people and curricula: it leaves the person and curriculum pages their progress panels
   app.use(transcriptsRouter({ config, i18n: deps.i18n }));
   app.use(reportsRouter());
+  app.use(staffImportRouter()); // before /people/:id
   app.use(peopleRouter(config));
   app.use(institutionsRouter(institutionMembers));
   app.use(countriesRouter());

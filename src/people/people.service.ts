@@ -100,7 +100,7 @@ const usesScope = (roles: readonly Role[]) => roles.includes('coordinator') || r
  * Checks who may be put where, and returns the institution (for its country). A person may stay
  * in a deactivated institution, but no one new joins one.
  */
-async function checkAssignment(actor: Actor, input: PersonInput, current?: Person) {
+export async function checkAssignment(actor: Actor, input: PersonInput, current?: Person) {
   const isAdminOnly = input.roles.length === 1 && input.roles[0] === 'admin';
   if (!input.institution && !isAdminOnly) throw fieldError('institution', 'validation.required');
   if (!hasRole(actor, 'admin')) {
@@ -207,9 +207,15 @@ async function audited(
 /** Who acts, for the audit log: the request's (with its address) when the routes pass it. */
 const contextOf = (actor: Actor, context?: AuditContext): AuditContext => context ?? { actor, address: '' };
 
-export async function createPerson(actor: Actor, input: PersonInput, context?: AuditContext) {
+/** A new person; `id` gives them the id a staff import planned (applying it again finds them). */
+export async function createPerson(
+  actor: Actor,
+  input: PersonInput,
+  context?: AuditContext,
+  id?: mongoose.Types.ObjectId,
+) {
   const institution = await checkAssignment(actor, input);
-  const person = new Person();
+  const person = new Person(id ? { _id: id } : {});
   applyInput(person, input, scopeToStore(actor, input), institution?.country);
   await saveUnique(person);
   await audited(contextOf(actor, context), 'person.create', person, {});

@@ -31,7 +31,9 @@ describe('reports in a browser', function () {
     it(`fit 1280 px and 390 px in ${language === 'ar' ? 'Arabic' : 'English'}, and show a refused date beside its field`, async () => {
       const w = await buildWorld({
         countries: { ug: { code: 'UG', name: 'Uganda' } },
-        institutions: { academy: { country: 'ug', name: 'Uganda Prisons Staff Training School, Luzira' } },
+        institutions: {
+          academy: { country: 'ug', name: 'Uganda Prisons Staff Training School, Luzira', code: 'ACADEMY' },
+        },
         people: {
           coordinator: { roles: ['coordinator'], at: 'academy', language },
           officer: { roles: ['staff'], at: 'academy', fullName: 'محمد بن علي', gender: 'male', rank: 'Chief Warder' },
@@ -72,6 +74,26 @@ describe('reports in a browser', function () {
         }
         expect(await page.locator('#from-error').isVisible()).to.equal(true);
         expect(await page.locator('#from').getAttribute('aria-invalid')).to.equal('true');
+
+        // the staff import: its form, then the preview of a file with a refused row
+        await page.goto(`${harness.baseUrl}/people/import`);
+        await page.locator('#file').setInputFiles({
+          name: 'staff.csv',
+          mimeType: 'text/csv',
+          buffer: Buffer.from(
+            'service_number,full_name,institution,gender\nUG-77,محمد بن علي الطرابلسي,ACADEMY,male\nUG-78,No Such Place,NOPE,\n',
+          ),
+        });
+        expect(await overflow(page), `the import form at ${width} px is wider than the screen by`).to.equal(0);
+        await keep(page, `import-${width}-${language}`);
+        await Promise.all([
+          page.waitForURL(/\/people\/import\/[0-9a-f]{24}$/),
+          page.locator('form[enctype] button[type=submit]').click(),
+        ]);
+        expect(await page.locator('tr.outcome-refused').count()).to.equal(1);
+        expect(await overflow(page), `the import preview at ${width} px is wider than the screen by`).to.equal(0);
+        expect(await accessibilityViolations(page), 'the import preview').to.deep.equal([]);
+        await keep(page, `import-preview-${width}-${language}`);
       }
       await page.context().close();
     });
