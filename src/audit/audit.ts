@@ -22,10 +22,8 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who acts, and from where: from the request (`auditContext` in http/), or the system's. */
+/** Who acts, and from where: from the request (`auditContext` in http/); no actor for the system. */
 export type AuditContext = { actor: Pick<Actor, 'id' | 'fullName'> | null; address: string };
-
-export const SYSTEM: AuditContext = { actor: null, address: '' };
 
 export type AuditedEvent = {
   action: AuditAction;
@@ -39,7 +37,7 @@ export type AuditedEvent = {
 const toId = (id: unknown) => new mongoose.Types.ObjectId(String(id));
 
 /** The month an instant falls in, as the log files it: YYYY-MM, UTC. */
-export const monthOf = (at: Date) => at.toISOString().slice(0, 7);
+const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 
 /** Appends one event; returns its id. */
 export async function recordEvent(context: AuditContext, event: AuditedEvent): Promise<mongoose.Types.ObjectId> {
