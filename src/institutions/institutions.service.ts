@@ -98,6 +98,11 @@ export async function institutionSummaries(ids: readonly unknown[]): Promise<Ins
   return rowsWithIds(await everyInstitution.get(), ids);
 }
 
+/** Every institution's summary (deactivated ones too), by name. */
+export async function everyInstitutionSummary(): Promise<InstitutionSummary[]> {
+  return [...(await everyInstitution.get())];
+}
+
 /** Someone who signs an institution's certificates. */
 export type Signatory = { name: string; role: string };
 

@@ -9,7 +9,13 @@ import { listCountryOptions } from '../institutions/countries.service.ts';
 import { toFieldErrors } from '../http/validate.ts';
 import { GENDERS } from '../people/people.service.ts';
 import { COMPLETION_COLUMNS, completionExport } from './completion-export.ts';
-import { auditFilterSchema, completionExportSchema, donorFilterSchema } from './reports.schemas.ts';
+import {
+  auditFilterSchema,
+  completionExportSchema,
+  dashboardFilterSchema,
+  donorFilterSchema,
+} from './reports.schemas.ts';
+import { dashboard } from './dashboard.ts';
 import { AUDIT_ACTIONS } from '../audit/audit.ts';
 import { auditPage, recentMonths } from '../audit/audit-log.ts';
 import { donorReport } from './donor-report.ts';
@@ -111,6 +117,24 @@ export function reportsRouter(): Router {
       name: 'donor-report',
       ...donorTable(report.trained, req.t),
       filters: parsed.data,
+    });
+  });
+
+  router.get('/reports/dashboard', requireUser, readsReports, async (req, res) => {
+    const actor = req.user!;
+    const parsed = dashboardFilterSchema.safeParse(req.query);
+    const [institutions, { modules }] = await Promise.all([
+      listInstitutionOptions(actor, { includeInactive: true }),
+      listOptions(actor),
+    ]);
+    if (!parsed.success) res.status(400);
+    res.render('reports/dashboard', {
+      title: req.t('reports:dashboard.title'),
+      values: req.query,
+      errors: parsed.success ? {} : toFieldErrors(parsed.error),
+      institutions,
+      modules,
+      figures: parsed.success ? await dashboard(actor, parsed.data) : undefined,
     });
   });
 

@@ -78,3 +78,21 @@ export const auditFilterSchema = z.object({
   page: pageNumber(),
 });
 export type AuditFilter = z.output<typeof auditFilterSchema>;
+
+const optionalMonth = () =>
+  z
+    .string()
+    .trim()
+    .refine((v) => v === '' || /^\d{4}-(0[1-9]|1[0-2])$/.test(v), 'reports:errors.month')
+    .transform((v) => v || undefined)
+    .optional();
+
+export const dashboardFilterSchema = z
+  .object({
+    from: optionalMonth(),
+    to: optionalMonth(),
+    institution: optionalId(),
+    module: optionalId(),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
+export type DashboardFilter = z.output<typeof dashboardFilterSchema>;

@@ -4,7 +4,7 @@ import { hasRole, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, anyOfIds, findByIds } from '../db/query.ts';
 import { findAcross } from '../db/find-page.ts';
 import { isObjectId } from '../db/object-id.ts';
-import { institutionSummaries } from '../institutions/institutions.service.ts';
+import { everyInstitutionSummary, institutionSummaries } from '../institutions/institutions.service.ts';
 import type { SessionRecord } from './sessions.service.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { TrainingSession, type SessionStatus, type TrainingSessionDocument } from './training-session.model.ts';
@@ -153,6 +153,31 @@ export async function sessionIdsAt(institutionIds: readonly string[] | undefined
       )
     : await TrainingSession.find({}, { _id: 1 }).lean();
   return rows.map((r) => r._id);
+}
+
+export type HeldSession = Pick<
+  SessionRecord,
+  '_id' | 'institution' | 'module' | 'startsAt' | 'endsAt' | 'status' | 'capacity' | 'places'
+>;
+
+/**
+ * The sessions held (in progress or completed) whose last day ends within [from, until), at
+ * these venues (every venue when undefined), one query per venue (decision 0005): a dashboard's
+ * sessions delivered and their fill.
+ */
+export async function sessionsHeldBetween(
+  institutionIds: readonly string[] | undefined,
+  from: Date,
+  until: Date,
+): Promise<HeldSession[]> {
+  const venues = institutionIds ?? (await everyInstitutionSummary()).map((i) => i._id.toHexString());
+  return findAcross<HeldSession>(
+    TrainingSession,
+    'institution',
+    venues.filter(isObjectId).map((id) => new mongoose.Types.ObjectId(id)),
+    { status: anyOf(['in_progress', 'completed']), endsAt: mongoose.trusted({ $gte: from, $lt: until }) },
+    { sort: { startsAt: 1 }, projection: 'institution module startsAt endsAt status capacity places' },
+  );
 }
 
 /** Whether the person teaches, or taught, a session of the module. */

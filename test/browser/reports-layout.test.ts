@@ -62,6 +62,7 @@ describe('reports in a browser', function () {
           ['reports', '/reports'],
           ['completions-export', '/reports/completions'],
           ['donor', '/reports/donor?from=2026-01-01'],
+          ['dashboard', '/reports/dashboard?from=2026-01&to=2026-12'],
           ['person', `/people/${w.people.officer.id as string}`], // leaves an event for the log
           ['audit', '/reports/audit'],
           ['completions-export-refused', '/reports/completions/export?format=csv&from=2026-13-01'],
