@@ -160,7 +160,7 @@ describe('staff import', () => {
     found.state = 'applying';
     await found.save();
     const actor = toActor((await Person.findById(w.coordinator._id).lean().orFail()) as Parameters<typeof toActor>[0]);
-    expect(await applyImport(actor, id, { actor, address: '' })).to.deep.include({ applied: true, created: 2 });
+    expect(await applyImport(actor, id)).to.deep.include({ applied: true, created: 2 });
     expect(await Person.countDocuments({ fullName: 'One' })).to.equal(1);
     expect(await Person.countDocuments({ fullName: 'Two' })).to.equal(1);
   });

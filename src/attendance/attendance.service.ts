@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { audit } from '../audit/audit.ts';
 import type { Actor } from '../access/actor.ts';
 import { attendancePolicy } from '../access/attendance.policy.ts';
 import { authorize, can, type ActionOf } from '../access/policy.ts';
@@ -112,6 +113,19 @@ export async function markDay(
   for (const plan of planned) {
     const kind = await save(actor, session, date, plan, now);
     outcome[kind] += 1;
+  }
+  if (planned.length > 0) {
+    await audit(actor, {
+      action: 'attendance.mark',
+      subject: { collection: 'training_sessions', id: session._id },
+      institutions: [session.institution],
+      changes: planned.map((p) => ({
+        field: p.participant.fullName,
+        ...(p.existing ? { before: p.existing.status } : {}),
+        after: p.value.status,
+      })),
+      details: { date, ...outcome },
+    });
   }
   return outcome;
 }

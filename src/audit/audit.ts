@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import mongoose from 'mongoose';
 import type { Actor } from '../access/actor.ts';
 import { AuditEvent } from './audit-event.model.ts';
@@ -7,6 +8,28 @@ import { AuditEvent } from './audit-event.model.ts';
 
 /** What the log records, as its page offers them to filter by. */
 export const AUDIT_ACTIONS = [
+  'module.create',
+  'module.update',
+  'module.publish',
+  'module.archive',
+  'module.reinstate',
+  'session.create',
+  'session.update',
+  'session.status',
+  'session.cancel',
+  'session.close',
+  'session.reopen',
+  'enrolment.create',
+  'enrolment.approve',
+  'enrolment.decline',
+  'enrolment.withdraw',
+  'enrolment.remove',
+  'attendance.mark',
+  'completion.correct',
+  'completion.reissue',
+  'completion.revoke',
+  'completion.enter',
+  'certificate.print',
   'person.create',
   'person.update',
   'person.activate',
@@ -38,6 +61,22 @@ const toId = (id: unknown) => new mongoose.Types.ObjectId(String(id));
 
 /** The month an instant falls in, as the log files it: YYYY-MM, UTC. */
 const monthOf = (at: Date) => at.toISOString().slice(0, 7);
+
+/** The request being answered: who, from where (set for each request by app.ts). */
+const requestContext = new AsyncLocalStorage<AuditContext>();
+
+/** Runs `work` (a request's handling) with its audit context: `audit` finds it there. */
+export function withAuditContext<T>(context: AuditContext, work: () => T): T {
+  return requestContext.run(context, work);
+}
+
+/**
+ * Appends an event about what the actor did, with the address of the request being answered
+ * (none outside a request: a job, a script).
+ */
+export function audit(actor: Pick<Actor, 'id' | 'fullName'> | null, event: AuditedEvent) {
+  return recordEvent({ actor, address: requestContext.getStore()?.address ?? '' }, event);
+}
 
 /** Appends one event; returns its id. */
 export async function recordEvent(context: AuditContext, event: AuditedEvent): Promise<mongoose.Types.ObjectId> {

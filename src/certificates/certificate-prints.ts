@@ -29,6 +29,7 @@ type PrintableRecord = Pick<
   | 'issuerCountryCode'
   | 'issuerTimeZone'
   | 'signatories'
+  | 'issuingInstitution'
 > & { _id: mongoose.Types.ObjectId };
 
 /** What the certificate of this record prints, in this language. */

@@ -1,3 +1,4 @@
+import { recordAudited } from './record-changes.service.ts';
 import mongoose from 'mongoose';
 import { institutionScope, type Actor } from '../access/actor.ts';
 import { issuesFor, keepsCompletionRecords } from '../access/completion.policy.ts';
@@ -158,5 +159,13 @@ export async function enterRecord(
   // the record exists with its evidence: a number claimed later (numberRecord) finishes it
   await numberRecord(record, country);
   await supersedeEarlier(record, now);
+  await recordAudited(
+    actor,
+    'completion.enter',
+    record,
+    {},
+    { nameAsIssued: record.nameAsIssued, moduleCode: record.moduleCode, endedOn: record.endedOn, hours: record.hours },
+    input.reason,
+  );
   return record;
 }

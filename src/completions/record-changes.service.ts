@@ -1,3 +1,4 @@
+import { audit, fieldChanges } from '../audit/audit.ts';
 import type { Actor } from '../access/actor.ts';
 import { fieldError, HttpError, StaleFormError } from '../http/errors.ts';
 import { countrySummary } from '../institutions/countries.service.ts';
@@ -55,6 +56,7 @@ export async function correctRecord(actor: Actor, id: string, input: CorrectInpu
   const same = (field: string) => JSON.stringify(before[field] ?? null) === JSON.stringify(after[field] ?? null);
   if (RECORD_CONTENT_FIELDS.every(same)) throw fieldError('_form', 'completions:correct.unchanged');
   await revise(record, change, { action: 'corrected', at: now, by: actor.id, reason });
+  await recordAudited(actor, 'completion.correct', record, before, after, reason);
   if (record.result === 'completed' && record.status === 'valid' && !record.certificateNumber) {
     const country = await countrySummary(record.issuingCountry);
     if (country) await numberRecord(record, country);
@@ -68,7 +70,9 @@ export async function reissueRecord(actor: Actor, id: string, input: ReasonInput
   checkRevision(record, input.revision);
   const person = await personSummary(record.person);
   const nameAsIssued = person?.fullName ?? record.nameAsIssued;
+  const before = { nameAsIssued: record.nameAsIssued };
   await revise(record, { nameAsIssued }, { action: 'reissued', at: now, by: actor.id, reason: input.reason });
+  await recordAudited(actor, 'completion.reissue', record, before, { nameAsIssued }, input.reason);
   return record;
 }
 
@@ -76,12 +80,32 @@ export async function reissueRecord(actor: Actor, id: string, input: ReasonInput
 export async function revokeRecord(actor: Actor, id: string, input: ReasonInput, now = new Date()) {
   const { record } = await getRecord(actor, id, 'revoke');
   checkRevision(record, input.revision);
+  const before = { status: record.status };
   await revise(
     record,
     { status: 'revoked', statusReason: input.reason },
     { action: 'revoked', at: now, by: actor.id, reason: input.reason },
   );
+  await recordAudited(actor, 'completion.revoke', record, before, { status: 'revoked' }, input.reason);
   return record;
+}
+
+/** A change of a record in the audit log (decision 0019), beside its own revisions. */
+export async function recordAudited(
+  actor: Actor,
+  action: 'completion.correct' | 'completion.reissue' | 'completion.revoke' | 'completion.enter',
+  record: { _id: unknown; issuingInstitution: unknown },
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  reason: string,
+): Promise<void> {
+  await audit(actor, {
+    action,
+    subject: { collection: 'completion_records', id: record._id },
+    institutions: [record.issuingInstitution],
+    changes: fieldChanges(before, after),
+    details: { reason },
+  });
 }
 
 /** The current name of the record's person, for the reissue page. */

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { audit } from '../audit/audit.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import type { Actor } from '../access/actor.ts';
 import { enrolmentPolicy } from '../access/enrolment.policy.ts';
@@ -79,16 +80,36 @@ async function insertEnrolment(
   }
 }
 
+/** Records a change of an enrolment in the audit log (decision 0019): whose, in which session, what became of it. */
+async function enrolmentAudited(
+  actor: Pick<Actor, 'id' | 'fullName'>,
+  action: 'enrolment.create' | 'enrolment.approve' | 'enrolment.decline' | 'enrolment.withdraw' | 'enrolment.remove',
+  enrolment: { _id: Id; person: Id },
+  session: TrainingSessionDocument,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await audit(actor, {
+    action,
+    subject: { collection: 'enrolments', id: enrolment._id },
+    institutions: [session.institution],
+    details: { session: session.id as string, person: enrolment.person.toHexString(), ...details },
+  });
+}
+
 /** One enrolment, all or nothing: if placing fails, what this call created is removed. */
 async function enrolPerson(
   session: TrainingSessionDocument,
   person: Id,
-  options: { source: Source; by: string; approval: boolean; turn?: Turn; override?: PrerequisiteOverride },
+  options: { source: Source; by: Actor; approval: boolean; turn?: Turn; override?: PrerequisiteOverride },
 ): Promise<{ outcome: EnrolOutcome; enrolment?: EnrolmentDocument }> {
-  const enrolment = await insertEnrolment(session._id, person, options.source, options.by, options.override);
+  const enrolment = await insertEnrolment(session._id, person, options.source, options.by.id, options.override);
   if (!enrolment) return { outcome: 'already' };
   if (options.approval) {
     await placesChanged(session._id);
+    await enrolmentAudited(options.by, 'enrolment.create', enrolment, session, {
+      source: options.source,
+      outcome: 'requested',
+    });
     await tell([person], 'enrolment.requested', session);
     return { outcome: 'requested', enrolment };
   }
@@ -102,6 +123,7 @@ async function enrolPerson(
     throw error;
   }
   await placesChanged(session._id);
+  await enrolmentAudited(options.by, 'enrolment.create', enrolment, session, { source: options.source, outcome });
   if (outcome === 'enrolled') await tell([person], 'enrolment.enrolled', session);
   else await tell([person], 'enrolment.waitlisted', session, await queueParams(session, enrolment._id));
   return { outcome, enrolment };
@@ -136,7 +158,7 @@ export async function enrol(
   const person = new mongoose.Types.ObjectId(actor.id);
   const { outcome } = await enrolPerson(session, person, {
     source: 'self',
-    by: actor.id,
+    by: actor,
     approval: session.requiresApproval,
     turn,
   });
@@ -182,7 +204,7 @@ export async function enrolInManaged(
   if (!person?.active) return 'unknown';
   if (!mayAdd(actor, session, person)) return 'unknown';
   const override = await checkPrerequisites(actor, session.module, person._id, prerequisites);
-  return (await enrolPerson(session, person._id, { source, by: actor.id, approval: false, turn, override })).outcome;
+  return (await enrolPerson(session, person._id, { source, by: actor, approval: false, turn, override })).outcome;
 }
 
 async function loadEnrolment(id: string) {
@@ -205,6 +227,7 @@ export async function approve(actor: Actor, enrolmentId: string): Promise<'enrol
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { decidedAt: new Date(), enrolledBy: actor.id } });
   const outcome = await place(session, enrolment._id);
   await placesChanged(session._id);
+  await enrolmentAudited(actor, 'enrolment.approve', enrolment, session, { outcome });
   const queue = outcome === 'waitlisted' ? await queueParams(session, enrolment._id) : {};
   await tell([enrolment.person], 'enrolment.approved', session, { placement: outcome, ...queue });
   return outcome;
@@ -215,6 +238,7 @@ export async function decline(actor: Actor, enrolmentId: string): Promise<void> 
   if (enrolment.state !== 'requested') throw conflict('enrolments:refused.notRequested');
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: { state: 'declined', decidedAt: new Date() } });
   await placesChanged(session._id);
+  await enrolmentAudited(actor, 'enrolment.decline', enrolment, session, {});
   await tell([enrolment.person], 'enrolment.declined', session);
 }
 
@@ -243,6 +267,7 @@ export async function withdraw(actor: Actor, sessionId: string, now = new Date()
     throw conflict('enrolments:refused.tooLate', { count: session.withdrawalCutoffHours });
   }
   await release(enrolment, session);
+  await enrolmentAudited(actor, 'enrolment.withdraw', enrolment, session, { was: enrolment.state });
 }
 
 /** A coordinator removes a person from the session, at any time. */
@@ -250,6 +275,7 @@ export async function removeEnrolment(actor: Actor, enrolmentId: string) {
   const { enrolment, session } = await loadEnrolmentFor(actor, 'remove', enrolmentId);
   if (!isLive(enrolment.state)) throw conflict('enrolments:refused.notEnrolled');
   await release(enrolment, session, actor.id);
+  await enrolmentAudited(actor, 'enrolment.remove', enrolment, session, { was: enrolment.state });
   return { enrolment, session };
 }
 

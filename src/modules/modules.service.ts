@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { audit, fieldChanges } from '../audit/audit.ts';
 import { canActIn, hasRole, type Actor } from '../access/actor.ts';
 import { isModuleEditor, modulePolicy } from '../access/module.policy.ts';
 import { authorize, can, type ActionOf } from '../access/policy.ts';
@@ -201,6 +202,34 @@ function applyInput(module: ModuleDocument, input: ModuleInput, owner: Awaited<R
 
 const staleModule = () => new StaleFormError('modules:edit.changedMeanwhile');
 
+/** What the audit log keeps of a change of a module (decision 0019). */
+const AUDITED_FIELDS = [
+  'code',
+  'title',
+  'hours',
+  'status',
+  'version',
+  'institution',
+  'deliveryMode',
+  'passMark',
+] as const;
+const auditedValues = (module: ModuleDocument) =>
+  Object.fromEntries(AUDITED_FIELDS.map((f) => [f, module.get(f) as unknown]));
+
+async function moduleAudited(
+  actor: Actor,
+  action: 'module.create' | 'module.update' | 'module.publish' | 'module.archive' | 'module.reinstate',
+  module: ModuleDocument,
+  before: Record<string, unknown>,
+) {
+  await audit(actor, {
+    action,
+    subject: { collection: 'training_modules', id: module._id },
+    institutions: module.institution ? [module.institution] : [],
+    changes: fieldChanges(before, auditedValues(module)),
+  });
+}
+
 export async function createModule(actor: Actor, input: ModuleInput): Promise<ModuleDocument> {
   requireEditor(actor);
   const owner = await checkOwner(actor, input);
@@ -209,6 +238,7 @@ export async function createModule(actor: Actor, input: ModuleInput): Promise<Mo
   const module = new TrainingModule({ status: 'draft', version: 1 });
   applyInput(module, input, owner);
   await saveWithUniqueCode(module);
+  await moduleAudited(actor, 'module.create', module, {});
   return module;
 }
 
@@ -228,9 +258,11 @@ export async function updateModule(actor: Actor, id: string, input: ModuleInput)
     if (Object.keys(problems).length > 0) throw new FieldValidationError(problems);
   }
   const before = contentOf(module);
+  const audited = auditedValues(module);
   applyInput(module, input, owner);
   try {
     const versionRaised = await saveEdit(module, before, actor, saveWithUniqueCode);
+    await moduleAudited(actor, 'module.update', module, audited);
     return { module, versionRaised };
   } catch (error) {
     if (error instanceof mongoose.Error.VersionError) throw staleModule();
@@ -250,8 +282,10 @@ export async function publishModule(actor: Actor, id: string): Promise<ModuleDoc
     if (isDuplicateKey(error)) throw editConflict();
     throw error;
   }
+  const before = auditedValues(module);
   module.set({ status: 'published', publishedAt: new Date() });
   await module.save();
+  await moduleAudited(actor, 'module.publish', module, before);
   return module;
 }
 
@@ -260,8 +294,10 @@ export async function archiveModule(actor: Actor, id: string): Promise<ModuleDoc
   const module = await getModule(actor, id, 'archive');
   if (module.status === 'archived') return module;
   if (module.status !== 'published') throw conflict('modules:status.notPublished');
+  const before = auditedValues(module);
   module.set({ status: 'archived', archivedAt: new Date() });
   await module.save();
+  await moduleAudited(actor, 'module.archive', module, before);
   return module;
 }
 
@@ -270,8 +306,10 @@ export async function reinstateModule(actor: Actor, id: string): Promise<ModuleD
   const module = await getModule(actor, id, 'reinstate');
   if (module.status === 'published') return module;
   if (module.status !== 'archived') throw conflict('modules:status.notArchived');
+  const before = auditedValues(module);
   module.set({ status: 'published', archivedAt: undefined });
   await module.save();
+  await moduleAudited(actor, 'module.reinstate', module, before);
   return module;
 }
 

@@ -12,8 +12,7 @@ import { GENDERS, type Person } from './person.model.ts';
 import { peopleFilterSchema, personSchema } from './people.schemas.ts';
 import { peopleExport } from './people-export.ts';
 import { sendAuditedExport } from '../exports/audited-export.ts';
-import { recordEvent } from '../audit/audit.ts';
-import { auditContext } from '../http/audit-context.ts';
+import { audit } from '../audit/audit.ts';
 import { createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
@@ -95,7 +94,7 @@ export function peopleRouter(config: Config): Router {
   router.post('/people', staffManagers, (req, res) =>
     handleForm(req, res, {
       schema: personSchema,
-      save: (input) => createPerson(req.user!, input, auditContext(req)),
+      save: (input) => createPerson(req.user!, input),
       success: (person) => ({
         flash: { key: 'people:created', params: { name: person.fullName } },
         redirect: `/people/${person.id}`,
@@ -110,7 +109,7 @@ export function peopleRouter(config: Config): Router {
     // the people pages are for admins and coordinators; others learn no more than that the person exists
     if (!isPeopleManager(req.user!)) throw forbidden();
     if (person.id !== req.user!.id) {
-      await recordEvent(auditContext(req), {
+      await audit(req.user!, {
         action: 'person.view',
         subject: { collection: 'users', id: person._id },
         institutions: person.institution ? [person.institution] : [],
@@ -148,7 +147,7 @@ export function peopleRouter(config: Config): Router {
     const id = String(req.params.id);
     return handleForm(req, res, {
       schema: personSchema,
-      save: (input) => updatePerson(req.user!, id, input, auditContext(req)),
+      save: (input) => updatePerson(req.user!, id, input),
       success: (person) => ({
         flash: { key: 'people:updated', params: { name: person.fullName } },
         redirect: `/people/${person.id}`,
@@ -166,13 +165,13 @@ export function peopleRouter(config: Config): Router {
   });
 
   router.post('/people/:id/deactivate', requireUser, async (req, res) => {
-    const person = await setPersonActive(req.user!, String(req.params.id), false, auditContext(req));
+    const person = await setPersonActive(req.user!, String(req.params.id), false);
     flash(req.session, { type: 'success', key: 'people:deactivated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
   });
 
   router.post('/people/:id/activate', requireUser, async (req, res) => {
-    const person = await setPersonActive(req.user!, String(req.params.id), true, auditContext(req));
+    const person = await setPersonActive(req.user!, String(req.params.id), true);
     flash(req.session, { type: 'success', key: 'people:activated', params: { name: person.fullName } });
     res.redirect(303, `/people/${person.id}`);
   });

@@ -15,7 +15,7 @@ import { uniqueKeys, Person, SUMMARY_FIELDS, type PersonFields } from './person.
 import { peopleWhere, peopleWithIds, type PersonSummary } from './people-directory.ts';
 import type { PeopleFilter, PersonInput } from './people.schemas.ts';
 import { isDuplicateKey } from '../db/duplicate-key.ts';
-import { fieldChanges, recordEvent, type AuditContext } from '../audit/audit.ts';
+import { audit, fieldChanges } from '../audit/audit.ts';
 import { findByIdOr404, isObjectId } from '../db/object-id.ts';
 
 type PersonRecord = PersonFields & { _id: mongoose.Types.ObjectId };
@@ -191,12 +191,12 @@ const AUDITED_FIELDS = [
 const auditedValues = (person: Person) => Object.fromEntries(AUDITED_FIELDS.map((f) => [f, person.get(f) as unknown]));
 
 async function audited(
-  context: AuditContext,
+  actor: Actor,
   action: 'person.create' | 'person.update' | 'person.activate' | 'person.deactivate',
   person: Person,
   before: Record<string, unknown>,
 ) {
-  await recordEvent(context, {
+  await audit(actor, {
     action,
     subject: { collection: 'users', id: person._id },
     institutions: person.institution ? [person.institution] : [],
@@ -204,25 +204,17 @@ async function audited(
   });
 }
 
-/** Who acts, for the audit log: the request's (with its address) when the routes pass it. */
-const contextOf = (actor: Actor, context?: AuditContext): AuditContext => context ?? { actor, address: '' };
-
 /** A new person; `id` gives them the id a staff import planned (applying it again finds them). */
-export async function createPerson(
-  actor: Actor,
-  input: PersonInput,
-  context?: AuditContext,
-  id?: mongoose.Types.ObjectId,
-) {
+export async function createPerson(actor: Actor, input: PersonInput, id?: mongoose.Types.ObjectId) {
   const institution = await checkAssignment(actor, input);
   const person = new Person(id ? { _id: id } : {});
   applyInput(person, input, scopeToStore(actor, input), institution?.country);
   await saveUnique(person);
-  await audited(contextOf(actor, context), 'person.create', person, {});
+  await audited(actor, 'person.create', person, {});
   return person;
 }
 
-export async function updatePerson(actor: Actor, id: string, input: PersonInput, context?: AuditContext) {
+export async function updatePerson(actor: Actor, id: string, input: PersonInput) {
   const person = await getPerson(actor, id, 'update');
   const before = auditedValues(person);
   if (person._id.toHexString() === actor.id && !input.roles.includes('admin') && person.roles.includes('admin')) {
@@ -235,7 +227,7 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput,
   applyInput(person, input, scopeToStore(actor, input, person), institution?.country);
   person.profileRevision += 1;
   await saveUnique(person);
-  await audited(contextOf(actor, context), 'person.update', person, before);
+  await audited(actor, 'person.update', person, before);
   return person;
 }
 
@@ -243,7 +235,7 @@ export async function updatePerson(actor: Actor, id: string, input: PersonInput,
  * Deactivated people cannot sign in, their open login sessions end at once, and so does their
  * password link: an activation later does not bring an old link back.
  */
-export async function setPersonActive(actor: Actor, id: string, active: boolean, context?: AuditContext) {
+export async function setPersonActive(actor: Actor, id: string, active: boolean) {
   const person = await getPerson(actor, id, active ? 'activate' : 'deactivate');
   if (person.active === active) return person;
   const before = auditedValues(person);
@@ -254,7 +246,7 @@ export async function setPersonActive(actor: Actor, id: string, active: boolean,
     person.passwordResetExpiresAt = undefined;
   }
   await person.save();
-  await audited(contextOf(actor, context), active ? 'person.activate' : 'person.deactivate', person, before);
+  await audited(actor, active ? 'person.activate' : 'person.deactivate', person, before);
   return person;
 }
 

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import multer from 'multer';
 import { requireRole } from '../access/guards.ts';
-import { auditContext } from '../http/audit-context.ts';
 import { FieldValidationError, type FieldErrors } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { IMPORT_COLUMNS, MAX_IMPORT_BYTES, MAX_IMPORT_ROWS } from './import-file.ts';
@@ -70,7 +69,7 @@ export function staffImportRouter(): Router {
 
   router.post('/people/import/:id', managers, async (req, res) => {
     const id = String(req.params.id);
-    const outcome = await applyImport(req.user!, id, auditContext(req));
+    const outcome = await applyImport(req.user!, id);
     if (!outcome.applied) {
       flash(req.session, { type: 'error', key: 'people:import.changed' });
       return res.redirect(303, `/people/import/${id}`);

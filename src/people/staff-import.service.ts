@@ -2,7 +2,6 @@ import mongoose from 'mongoose';
 import { type Actor } from '../access/actor.ts';
 import { isPeopleManager, personPolicy } from '../access/person.policy.ts';
 import { can } from '../access/policy.ts';
-import type { AuditContext } from '../audit/audit.ts';
 import { findByIdOr404 } from '../db/object-id.ts';
 import { FieldValidationError, forbidden, notFound, type FieldErrors } from '../http/errors.ts';
 import { toFieldErrors } from '../http/validate.ts';
@@ -62,7 +61,7 @@ export async function getImport(actor: Actor, id: string) {
  * Applies a previewed import. Plans again first: when the plan changed since the preview, it is
  * stored and returned unapplied, to be shown again. Returns what was applied.
  */
-export async function applyImport(actor: Actor, id: string, context: AuditContext) {
+export async function applyImport(actor: Actor, id: string) {
   const found = await getImport(actor, id);
   if (found.state === 'applied') return { applied: true as const, created: found.created, updated: found.updated };
   const previewed = found.plan as PlannedRow[];
@@ -78,10 +77,10 @@ export async function applyImport(actor: Actor, id: string, context: AuditContex
   for (const row of previewed) {
     if (row.outcome === 'create') {
       const person = new mongoose.Types.ObjectId(row.person);
-      if (!(await Person.exists({ _id: person }))) await createPerson(actor, parsed(row), context, person);
+      if (!(await Person.exists({ _id: person }))) await createPerson(actor, parsed(row), person);
       created += 1;
     } else if (row.outcome === 'update') {
-      await updatePerson(actor, row.person!, parsed(row), context);
+      await updatePerson(actor, row.person!, parsed(row));
       updated += 1;
     }
   }

@@ -7,7 +7,7 @@ import { conflict, FieldValidationError, type FieldErrors } from '../http/errors
 import { participantsOf, roster, type RosterRow } from '../enrolments/enrolment-queries.service.ts';
 import { recordOutcomes, type EnrolmentOutcome } from '../enrolments/outcomes.service.ts';
 import { tell } from '../enrolments/enrolment-notices.ts';
-import { getSession, recordClosing } from '../sessions/sessions.service.ts';
+import { getSession, recordClosing, sessionAudited, sessionAuditedValues } from '../sessions/sessions.service.ts';
 import type { TrainingSessionDocument } from '../sessions/session-queries.service.ts';
 import { attendancePercent, proposeResult, type Outcome, type ProposedResult } from './result-rules.ts';
 import { resultInputs, type ParticipantInputs } from './result-inputs.ts';
@@ -121,8 +121,10 @@ export async function closeSession(
   for (const d of decided) await saveResult(session, d, by, now);
   await recordOutcomes(session._id, new Map(decided.map((d) => [d.personId, d.outcome as EnrolmentOutcome])));
   await followUps.closed(session.id as string, actor.id, now);
+  const before = sessionAuditedValues(session);
   await recordClosing(session, { at: now, by: actor.id });
   await SessionClosing.create({ session: session._id, action: 'closed', by, at: now });
+  await sessionAudited(actor, 'session.close', session, before, { results: decided.length });
   await tellResults(session, decided);
   return { session, count: decided.length };
 }
@@ -199,8 +201,10 @@ export async function reopenSession(
     new Map(results.map((r) => [r.person.toHexString(), (r.attendance?.daysAttended ?? 0) > 0 ? 'attended' : null])),
   );
   await followUps.reopened(session.id as string, actor.id, now, reason);
+  const before = sessionAuditedValues(session);
   await recordClosing(session, null);
   await SessionClosing.create({ session: session._id, action: 'reopened', by, at: now, reason });
+  await sessionAudited(actor, 'session.reopen', session, before, { reason });
   return session;
 }
 

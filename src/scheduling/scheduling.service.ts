@@ -5,7 +5,14 @@ import { conflict } from '../http/errors.ts';
 import { moduleSummary } from '../modules/module-lookups.service.ts';
 import { notify } from '../notices/notices.service.ts';
 import type { SessionFilter, SessionInput } from '../sessions/sessions.schemas.ts';
-import { getManagedSession, listSessions, updateSession, type Saved } from '../sessions/sessions.service.ts';
+import {
+  getManagedSession,
+  listSessions,
+  sessionAudited,
+  sessionAuditedValues,
+  updateSession,
+  type Saved,
+} from '../sessions/sessions.service.ts';
 import { isActive } from '../sessions/session-queries.service.ts';
 
 // The changes of a session that move its places, and the list that shows them: scheduling sits
@@ -47,9 +54,11 @@ export async function cancelSession(actor: Actor, id: string, reason: string) {
   if (!canCancel(session.status)) throw conflict('sessions:errors.wrongStep');
   // whom to tell is read before the release frees their places
   const people = await peopleInSession(session.id);
+  const before = sessionAuditedValues(session);
   session.set({ status: 'cancelled', cancellationReason: reason, cancelledAt: new Date() });
   session.sequence += 1;
   await session.save();
+  await sessionAudited(actor, 'session.cancel', session, before, { reason });
   await releaseCancelledSession(session);
   await notify({
     people,

@@ -1,5 +1,6 @@
 import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
+import { audit, fieldChanges } from '../audit/audit.ts';
 import { institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf, findByIds } from '../db/query.ts';
 import { compareBy, findPage, findPageAcross, withTieBreak } from '../db/find-page.ts';
@@ -204,6 +205,44 @@ export async function recordClosing(
   await session.save();
 }
 
+/** What the audit log keeps of a change of a session (decision 0019). */
+const AUDITED_FIELDS = [
+  'module',
+  'institution',
+  'room',
+  'startsAt',
+  'endsAt',
+  'capacity',
+  'status',
+  'language',
+] as const;
+function auditedValues(session: TrainingSessionDocument): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(AUDITED_FIELDS.map((f) => [f, session.get(f) as unknown])),
+    trainers: session.trainers.map((t) => t.person),
+  };
+}
+
+/** Records a change of the session in the audit log, with its fields before and after. */
+export async function sessionAudited(
+  actor: Actor,
+  action:
+    'session.create' | 'session.update' | 'session.status' | 'session.cancel' | 'session.close' | 'session.reopen',
+  session: TrainingSessionDocument,
+  before: Record<string, unknown>,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  await audit(actor, {
+    action,
+    subject: { collection: 'training_sessions', id: session._id },
+    institutions: [session.institution],
+    changes: fieldChanges(before, auditedValues(session)),
+    ...(details ? { details } : {}),
+  });
+}
+
+export { auditedValues as sessionAuditedValues };
+
 export async function createSession(actor: Actor, input: SessionInput): Promise<Saved> {
   if (!isSessionManager(actor)) throw forbidden();
   const prepared = await prepare(actor, input);
@@ -212,6 +251,7 @@ export async function createSession(actor: Actor, input: SessionInput): Promise<
   apply(session, input, prepared);
   await checkClashes(actor, session, input);
   await session.save();
+  await sessionAudited(actor, 'session.create', session, {});
   return {
     session,
     unqualified: await unqualifiedTrainers(
@@ -238,6 +278,7 @@ export async function updateSession(
   const sameDays = JSON.stringify(prepared.days.map(dayKey)) === JSON.stringify(session.days.map(dayKey));
   if (!sameDays) checkPast(prepared.days, input);
   const previousCapacity = session.capacity;
+  const audited = auditedValues(session);
   if (input.capacity < previousCapacity) {
     // seats already held stay held: capacity may shrink only down to the people seated
     const seated = await places.seatsTaken(session._id);
@@ -262,6 +303,7 @@ export async function updateSession(
     if (error instanceof mongoose.Error.VersionError) throw staleSession();
     throw error;
   }
+  await sessionAudited(actor, 'session.update', session, audited);
   return {
     session,
     unqualified: await unqualifiedTrainers(
@@ -288,7 +330,9 @@ export type Step = 'open' | 'in_progress' | 'completed';
 export async function advanceSession(actor: Actor, id: string, to: Step) {
   const session = await getManagedSession(actor, id);
   if (NEXT[session.status] !== to) throw conflict('sessions:errors.wrongStep');
+  const before = auditedValues(session);
   session.status = to;
   await session.save();
+  await sessionAudited(actor, 'session.status', session, before);
   return session;
 }

@@ -12,8 +12,7 @@ import { renderTranscriptPdf } from './transcript-pdf.ts';
 import { formatsIn, recordLine, transcriptPdfContent } from './transcript-format.ts';
 import { progressFilterSchema, transcriptFilterSchema, transcriptPdfSchema } from './transcripts.schemas.ts';
 import { transcriptOf, type TranscriptPerson } from './transcripts.service.ts';
-import { recordEvent } from '../audit/audit.ts';
-import { auditContext } from '../http/audit-context.ts';
+import { audit } from '../audit/audit.ts';
 
 // Transcripts (issue 13, items 6 and 7): a person's record of learning as a page and a PDF in
 // their language, their progress through the curricula of their country, and a curriculum's
@@ -60,7 +59,7 @@ export function transcriptsRouter({ config, i18n }: Deps): Router {
   /** Someone else's transcript opened (as a page or a PDF) goes to the audit log; one's own does not. */
   async function openedBy(req: Request, person: TranscriptPerson, format?: 'pdf') {
     if (person.id === req.user!.id) return;
-    await recordEvent(auditContext(req), {
+    await audit(req.user!, {
       action: 'transcript.view',
       subject: { collection: 'users', id: person.id },
       institutions: person.institutionId ? [person.institutionId] : [],
