@@ -55,6 +55,7 @@ import { transcriptsRouter } from './transcripts/transcripts.routes.ts';
 import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 import { withStampsReadOnce } from './db/collection-stamps.ts';
 import { reportsRouter } from './reports/reports.routes.ts';
+import { workplansRouter } from './reports/workplans.routes.ts';
 import { withAuditContext } from './audit/audit.ts';
 import { auditContext } from './http/audit-context.ts';
 import { staffImportRouter } from './people/staff-import.routes.ts';
@@ -157,6 +158,7 @@ export function createApp(deps: AppDependencies): Express {
   // before people and curricula: it leaves the person and curriculum pages their progress panels
   app.use(transcriptsRouter({ config, i18n: deps.i18n }));
   app.use(reportsRouter());
+  app.use(workplansRouter());
   app.use(staffImportRouter()); // before /people/:id
   app.use(peopleRouter(config));
   app.use(institutionsRouter(institutionMembers));

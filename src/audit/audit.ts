@@ -30,6 +30,8 @@ export const AUDIT_ACTIONS = [
   'completion.revoke',
   'completion.enter',
   'certificate.print',
+  'workplan.create',
+  'workplan.update',
   'person.create',
   'person.update',
   'person.activate',

@@ -56,6 +56,17 @@ export function countCertifiedBy(trainerId: Id | string): Promise<number> {
   return TrainerQualification.countDocuments({ certifiedBy: String(trainerId) }).exec();
 }
 
+/**
+ * The qualifications given within [from, until), of one module when asked (its index), else of
+ * every module: trainers' qualifications are hundreds a site (a workplan's "trainers certified").
+ */
+export function qualificationsGivenBetween(from: Date, until: Date, moduleId?: Id): Promise<QualificationRow[]> {
+  const when = { qualifiedOn: mongoose.trusted({ $gte: from, $lt: until }) };
+  return TrainerQualification.find(moduleId ? { module: moduleId, ...when } : when)
+    .lean<QualificationRow[]>()
+    .exec();
+}
+
 /** Every qualification to deliver the module (its cascade), at most `limit`. */
 export function qualificationsForModule(moduleId: Id, limit: number): Promise<QualificationRow[]> {
   return TrainerQualification.find({ module: moduleId }).limit(limit).lean<QualificationRow[]>().exec();

@@ -29,6 +29,8 @@ trainerQualificationSchema.index({ trainer: 1, module: 1 }, { unique: true });
 trainerQualificationSchema.index({ module: 1, trainer: 1 });
 // whom a trainer certified in turn, newest first (the trainer page)
 trainerQualificationSchema.index({ certifiedBy: 1, qualifiedOn: -1 });
+// the qualifications given in a period (a workplan's trainers certified)
+trainerQualificationSchema.index({ qualifiedOn: 1 });
 
 export type TrainerQualificationFields = InferSchemaType<typeof trainerQualificationSchema>;
 export const TrainerQualification = mongoose.model(

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { objectId, optionalText, pageNumber } from '../http/validate.ts';
+import { objectId, optionalText, optionalWholeNumber, pageNumber, text, wholeNumber } from '../http/validate.ts';
+import { QUARTERS, TARGET_KINDS } from './workplan.model.ts';
 import { AUDIT_ACTIONS } from '../audit/audit.ts';
 import { EXPORT_FORMATS } from '../exports/table-download.ts';
 import { RECORD_RESULTS, STATUS_FILTERS } from '../completions/completions.service.ts';
@@ -96,3 +97,25 @@ export const dashboardFilterSchema = z
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
 export type DashboardFilter = z.output<typeof dashboardFilterSchema>;
+
+export const workplanSchema = z
+  .object({
+    title: text(200),
+    country: objectId(),
+    year: wholeNumber(2000, 2100),
+  })
+  .strict();
+export type WorkplanInput = z.output<typeof workplanSchema>;
+
+export const activitySchema = z
+  .object({
+    title: text(200),
+    quarter: z.enum(QUARTERS),
+    kind: optionalChoice(TARGET_KINDS),
+    curriculum: optionalId(),
+    module: optionalId(),
+    count: optionalWholeNumber(1, 1_000_000),
+    womenShare: optionalWholeNumber(0, 100),
+  })
+  .strict();
+export type ActivityInput = z.output<typeof activitySchema>;
