@@ -42,7 +42,7 @@ export async function progressOf(
   const to = quarterEnd(workplan.year, activity.quarter);
   const country = workplan.country.toHexString();
   let people: string[] = [];
-  let count = 0;
+  let count: number;
   if (activity.kind === 'curriculumCompleted' || activity.kind === 'moduleCompleted') {
     const required =
       activity.kind === 'moduleCompleted'
