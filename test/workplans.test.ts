@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { Express } from 'express';
 import { Curriculum } from '../src/curricula/curriculum.model.ts';
 import { TrainerQualification } from '../src/qualifications/trainer-qualification.model.ts';
@@ -143,6 +144,16 @@ describe('workplans', () => {
       ['Q3', 'Steering committee', '—', '—'],
       ['Q4', 'Module one', '2 · 1 women (50 %)', 'Met'],
       ['Q4', 'Trainers', '1 · 0 women (0 %)', 'Met'],
+    ]);
+    // the same, as a file
+    const file = await admin.get(`${page}/export?format=csv`).buffer(true).expect(200);
+    const lines = parseCsv(file.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(lines.map((l) => [l.Quarter, l.Activity, l.Reached, l['Women reached (%)'], l.Gap])).to.deep.equal([
+      ['Q1', 'PVE curriculum by Q1', '0', '', '1'],
+      ['Q2', 'PVE curriculum, first half', '1', '100', '1'],
+      ['Q3', 'Steering committee', '', '', ''],
+      ['Q4', 'Module one', '2', '50', '0'],
+      ['Q4', 'Trainers', '1', '0', '0'],
     ]);
   });
 

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   'transcript.view',
   'export.completions',
   'export.donorReport',
+  'export.workplan',
   'export.sessions',
   'export.people',
   'export.attendance',

@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../access/guards.ts';
+import { sendAuditedExport } from '../exports/audited-export.ts';
 import { curriculumChoices } from '../curricula/curricula.service.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
@@ -68,6 +69,45 @@ export function workplansRouter(): Router {
   }
 
   router.get('/reports/workplans/:id', admins, (req, res) => renderWorkplan(req, res));
+
+  // the workplan with its progress, as a file beside the donor report's (decision 0019)
+  router.get('/reports/workplans/:id/export', admins, async (req, res) => {
+    const { workplan, activities } = await workplanWithProgress(req.user!, String(req.params.id));
+    const columns = [
+      'quarter',
+      'activity',
+      'kind',
+      'count',
+      'womenShare',
+      'reached',
+      'women',
+      'reachedWomenShare',
+      'gap',
+    ];
+    async function* rows() {
+      for (const { activity: a, progress: p } of activities) {
+        yield [
+          a.quarter,
+          a.title,
+          a.kind ? req.t(`reports:workplans.kindNames.${a.kind}`) : '',
+          a.count ?? null,
+          a.womenShare ?? null,
+          p?.reached ?? null,
+          p?.women ?? null,
+          p?.womenShare ?? null,
+          p?.gap ?? null,
+        ];
+      }
+    }
+    await sendAuditedExport(req, res, {
+      action: 'export.workplan',
+      name: `workplan-${workplan.year}`,
+      header: columns.map((c) => req.t(`reports:workplans.columns.${c}`)),
+      rows: rows(),
+      filters: { workplan: workplan.id as string },
+      institutions: [],
+    });
+  });
 
   router.post('/reports/workplans/:id/activities', admins, (req, res) =>
     handleForm(req, res, {
