@@ -97,46 +97,37 @@ describe('workplans', () => {
     });
     expect(created.status).to.equal(303);
     const page = created.headers.location!;
-    const add = (fields: Record<string, string>) =>
-      post(admin, `${page}/activities`, { count: '', womenShare: '', kind: '', curriculum: '', module: '', ...fields });
-    expect(
-      (
-        await add({
-          title: 'PVE curriculum, first half',
-          quarter: 'Q2',
-          kind: 'curriculumCompleted',
-          curriculum: w.curriculum.id as string,
-          count: '2',
-          womenShare: '30',
-        })
-      ).status,
-    ).to.equal(303);
-    expect(
-      (
-        await add({
-          title: 'PVE curriculum by Q1',
-          quarter: 'Q1',
-          kind: 'curriculumCompleted',
-          curriculum: w.curriculum.id as string,
-          count: '1',
-        })
-      ).status,
-    ).to.equal(303);
-    expect(
-      (
-        await add({
-          title: 'Module one',
-          quarter: 'Q4',
-          kind: 'moduleCompleted',
-          module: w.pve1.id as string,
-          count: '2',
-        })
-      ).status,
-    ).to.equal(303);
-    expect((await add({ title: 'Trainers', quarter: 'Q4', kind: 'trainersCertified', count: '1' })).status).to.equal(
-      303,
-    );
-    expect((await add({ title: 'Steering committee', quarter: 'Q3' })).status).to.equal(303);
+    const add = async (fields: Record<string, string>) => {
+      const res = await post(admin, `${page}/activities`, {
+        ...{ count: '', womenShare: '', kind: '', curriculum: '', module: '' },
+        ...fields,
+      });
+      expect(res.status, fields.title).to.equal(303);
+    };
+    await add({
+      title: 'PVE curriculum, first half',
+      quarter: 'Q2',
+      kind: 'curriculumCompleted',
+      curriculum: w.curriculum.id as string,
+      count: '2',
+      womenShare: '30',
+    });
+    await add({
+      title: 'PVE curriculum by Q1',
+      quarter: 'Q1',
+      kind: 'curriculumCompleted',
+      curriculum: w.curriculum.id as string,
+      count: '1',
+    });
+    await add({
+      title: 'Module one',
+      quarter: 'Q4',
+      kind: 'moduleCompleted',
+      module: w.pve1.id as string,
+      count: '2',
+    });
+    await add({ title: 'Trainers', quarter: 'Q4', kind: 'trainersCertified', count: '1' });
+    await add({ title: 'Steering committee', quarter: 'Q3' });
     const html = (await admin.get(page).expect(200)).text;
     expect(rows(html)).to.deep.equal([
       ['Q1', 'PVE curriculum by Q1', '0', '1 to go'],

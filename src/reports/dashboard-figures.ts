@@ -1,4 +1,5 @@
 import { countsAsLearning } from '../transcripts/learning-rules.ts';
+import type { ReportedRecord } from './donor-figures.ts';
 
 // A dashboard's figures, on plain data (no database here): by month, by institution and by
 // module, the sessions delivered and their fill rate (seats taken over seats offered), the
@@ -26,14 +27,8 @@ export type FigureRow = {
 };
 
 export type HeldSessionFacts = { month: string; institution: string; module: string; seated: number; capacity: number };
-export type RecordFacts = {
+export type RecordFacts = Pick<ReportedRecord, 'institution' | 'module' | 'result' | 'status' | 'pre' | 'post'> & {
   month: string;
-  institution: string;
-  module: string;
-  result: 'completed' | 'not_completed';
-  status: 'valid' | 'expired' | 'revoked' | 'superseded' | 'withdrawn';
-  pre: number | null | undefined;
-  post: number | null | undefined;
 };
 
 const empty = (): Tally => ({
