@@ -41,18 +41,22 @@ const FIELDS = [
   'source',
 ] as const;
 
-type Measured = { rows: number; ms: number; rssGrowthMb: number; bytes?: number };
+type Measured = { rows: number; ms: number; rssGrowthMb: number; retainedMb?: number; bytes?: number };
 
 /** Runs `work` while sampling the RSS; the peak's growth over the level before. */
 async function measured(work: () => Promise<{ rows: number; bytes?: number }>): Promise<Measured> {
   globalThis.gc?.();
-  const before = process.memoryUsage().rss;
-  let peak = before;
+  const before = process.memoryUsage();
+  let peak = before.rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
   const started = performance.now();
   try {
     const { rows, bytes } = await work();
-    return { rows, bytes, ms: performance.now() - started, rssGrowthMb: (peak - before) / 1024 / 1024 };
+    const ms = performance.now() - started;
+    // with node --expose-gc: what the pass left on the heap once collected (kept, not garbage)
+    globalThis.gc?.();
+    const retainedMb = globalThis.gc ? (process.memoryUsage().heapUsed - before.heapUsed) / 1024 / 1024 : undefined;
+    return { rows, bytes, ms, rssGrowthMb: (peak - before.rss) / 1024 / 1024, retainedMb };
   } finally {
     clearInterval(sampler);
   }
@@ -64,7 +68,11 @@ const line = (m: Measured, ceiling?: Measured) => {
     ? `, ${Math.round((perSecond / (ceiling.rows / (ceiling.ms / 1000))) * 100)}% of the raw cursor`
     : '';
   const size = m.bytes ? `, ${Math.round(m.bytes / 1024 / 1024)} MB` : '';
-  return `${m.rows} rows in ${(m.ms / 1000).toFixed(1)} s: ${perSecond} rows/s${ratio}; RSS +${Math.round(m.rssGrowthMb)} MB${size}`;
+  const kept =
+    m.retainedMb === undefined
+      ? ''
+      : ` (heap kept after GC ${m.retainedMb >= 0 ? '+' : ''}${m.retainedMb.toFixed(1)} MB)`;
+  return `${m.rows} rows in ${(m.ms / 1000).toFixed(1)} s: ${perSecond} rows/s${ratio}; RSS +${Math.round(m.rssGrowthMb)} MB${kept}${size}`;
 };
 
 async function generate() {
