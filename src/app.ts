@@ -56,8 +56,7 @@ import { missingPrerequisites } from './transcripts/prerequisites.service.ts';
 import { withStampsReadOnce } from './db/collection-stamps.ts';
 import { reportsRouter } from './reports/reports.routes.ts';
 import { workplansRouter } from './reports/workplans.routes.ts';
-import { withAuditContext } from './audit/audit.ts';
-import { auditContext } from './http/audit-context.ts';
+import { withRequestAddress } from './audit/audit.ts';
 import { staffImportRouter } from './people/staff-import.routes.ts';
 
 export type AppDependencies = {
@@ -144,7 +143,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(sessionLifetime(config.sessionAbsoluteMs));
-  app.use((req, _res, next) => withAuditContext(auditContext(req), next)); // who and from where, for the audit log
+  app.use((req, _res, next) => withRequestAddress(req.ip ?? '', next)); // where from, for the audit log
   app.use(i18nMiddleware(deps.i18n, config.defaultLanguage));
   app.use(csrfProtection([rosterUploadParsing, scoresUploadParsing]));
   app.use(flashMiddleware);

@@ -71,6 +71,10 @@ describe('the audit log', () => {
       { field: 'rank', before: 'Corporal', after: 'Sergeant' },
     ]);
 
+    // the log's page names each changed field in the reader's language
+    const page = (await coordinator.get('/reports/audit?action=person.update').expect(200)).text;
+    expect(page).to.include('<bdi>Full name</bdi>: <bdi>Amina Okello</bdi> → <bdi>Amina Nakato</bdi>');
+
     await post(coordinator, `/people/${w.amina.id as string}/deactivate`);
     const [deactivated] = await auditEvents('person.deactivate');
     expect(deactivated!.changes).to.deep.equal([{ field: 'active', before: 'true', after: 'false' }]);

@@ -48,9 +48,6 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-/** Who acts, and from where: from the request (`auditContext` in http/); no actor for the system. */
-export type AuditContext = { actor: Pick<Actor, 'id' | 'fullName'> | null; address: string };
-
 export type AuditedEvent = {
   action: AuditAction;
   subject?: { collection: string; id: unknown };
@@ -65,52 +62,51 @@ const toId = (id: unknown) => new mongoose.Types.ObjectId(String(id));
 /** The month an instant falls in, as the log files it: YYYY-MM, UTC. */
 const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 
-/** The request being answered: who, from where (set for each request by app.ts). */
-const requestContext = new AsyncLocalStorage<AuditContext>();
+/** The address the request being answered came from (set for each request by app.ts). */
+const requestAddress = new AsyncLocalStorage<string>();
 
-/** Runs `work` (a request's handling) with its audit context: `audit` finds it there. */
-export function withAuditContext<T>(context: AuditContext, work: () => T): T {
-  return requestContext.run(context, work);
+/** Runs `work` (a request's handling) with the address it came from: `audit` records it. */
+export function withRequestAddress<T>(address: string, work: () => T): T {
+  return requestAddress.run(address, work);
 }
 
-/**
- * Appends an event about what the actor did, with the address of the request being answered
- * (none outside a request: a job, a script).
- */
-export function audit(actor: Pick<Actor, 'id' | 'fullName'> | null, event: AuditedEvent) {
-  return recordEvent({ actor, address: requestContext.getStore()?.address ?? '' }, event);
+type Who = Pick<Actor, 'id' | 'fullName'> | null;
+
+/** The stored event: who (with the address of the request being answered, none outside one), when, what. */
+function documentOf(actor: Who, event: AuditedEvent, at: Date) {
+  return {
+    at,
+    month: monthOf(at),
+    actor: actor ? toId(actor.id) : null,
+    actorName: actor?.fullName ?? '',
+    address: requestAddress.getStore() ?? '',
+    action: event.action,
+    subject: event.subject?.collection ?? null,
+    subjectId: event.subject ? toId(event.subject.id) : null,
+    institutions: [...new Set((event.institutions ?? []).map(String))].map(toId),
+    changes: event.changes ?? [],
+    details: event.details ?? {},
+  };
 }
 
-/** Appends one event; returns its id. */
-export async function recordEvent(context: AuditContext, event: AuditedEvent): Promise<mongoose.Types.ObjectId> {
-  const at = new Date();
-  const [saved] = await AuditEvent.insertMany([
-    {
-      at,
-      month: monthOf(at),
-      actor: context.actor ? toId(context.actor.id) : null,
-      actorName: context.actor?.fullName ?? '',
-      address: context.address,
-      action: event.action,
-      subject: event.subject?.collection ?? null,
-      subjectId: event.subject ? toId(event.subject.id) : null,
-      institutions: [...new Set((event.institutions ?? []).map(String))].map(toId),
-      changes: event.changes ?? [],
-      details: event.details ?? {},
-    },
-  ]);
+/** Appends an event about what the actor did (none: the system); returns its id. */
+export async function audit(actor: Who, event: AuditedEvent): Promise<mongoose.Types.ObjectId> {
+  const [saved] = await AuditEvent.insertMany([documentOf(actor, event, new Date())]);
   return saved!._id;
+}
+
+/** Appends several events at once (a session's certificates printed together). */
+export async function auditEach(actor: Who, events: readonly AuditedEvent[]): Promise<void> {
+  const at = new Date();
+  if (events.length > 0) await AuditEvent.insertMany(events.map((event) => documentOf(actor, event, at)));
 }
 
 /**
  * Records an export before its first row is sent; the function returned sets its row count when
  * the file has ended (or was cut short: the rows sent by then).
  */
-export async function exportStarted(
-  context: AuditContext,
-  event: AuditedEvent,
-): Promise<(rows: number) => Promise<void>> {
-  const id = await recordEvent(context, event);
+export async function exportStarted(actor: Who, event: AuditedEvent): Promise<(rows: number) => Promise<void>> {
+  const id = await audit(actor, event);
   return async (rows) => {
     await AuditEvent.updateOne({ _id: id }, { $set: { rows } });
   };

@@ -1,4 +1,4 @@
-import { audit } from '../audit/audit.ts';
+import { auditEach } from '../audit/audit.ts';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { create as contentDisposition } from 'content-disposition';
@@ -30,14 +30,15 @@ export function certificatesRouter({ config, i18n }: Deps): Router {
 
   async function send(req: Request, res: Response, records: Parameters<typeof factsOf>[0][], languages: Language[]) {
     const reprinted = await logPrints(records, req.user!.id, (i) => languages[i]!);
-    for (const [i, record] of records.entries()) {
-      await audit(req.user!, {
-        action: 'certificate.print',
+    await auditEach(
+      req.user!,
+      records.map((record, i) => ({
+        action: 'certificate.print' as const,
         subject: { collection: 'completion_records', id: record._id },
         institutions: [record.issuingInstitution],
         details: { language: languages[i]!, reprint: reprinted[i] !== null },
-      });
-    }
+      })),
+    );
     const certificates = records.map((record, i) => ({
       facts: factsOf(record, languages[i]!, reprinted[i]!),
       language: languages[i]!,

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Page } from '../db/pagination.ts';
 import { exportStarted, type AuditAction } from '../audit/audit.ts';
-import { auditContext } from '../http/audit-context.ts';
 import { EXPORT_FORMATS, sendTable, type ExportFormat, type Table } from './table-download.ts';
 import type { Cell } from './xlsx-writer.ts';
 
@@ -32,7 +31,7 @@ export function formatAsked(req: Request): ExportFormat {
 
 export async function sendAuditedExport(req: Request, res: Response, ask: AuditedExport): Promise<number> {
   const format = formatAsked(req);
-  const finished = await exportStarted(auditContext(req), {
+  const finished = await exportStarted(req.user ?? null, {
     action: ask.action,
     institutions: ask.institutions ?? institutionsRead(req, ask.filters),
     details: { format, filters: definedOnly(ask.filters) },

@@ -4,7 +4,7 @@ import { recordsForExport, type ExportedRecord, type RecordExportQuery } from '.
 import { getCurriculum } from '../curricula/curricula.service.ts';
 import { inBatches } from '../exports/audited-export.ts';
 import type { Cell } from '../exports/xlsx-writer.ts';
-import { institutionSummaries } from '../institutions/institutions.service.ts';
+import { InstitutionNames } from './institution-names.ts';
 import { personSummaries, type PersonSummary } from '../people/people.service.ts';
 import type { CompletionExportFilter } from './reports.schemas.ts';
 
@@ -69,20 +69,16 @@ export async function completionExport(actor: Actor, filter: CompletionExportFil
     modules: await modulesAsked(actor, filter),
   };
   const rank = filter.rank?.toLocaleLowerCase();
-  const cached = new Map<string, string>();
-  const institutionName = async (ids: readonly string[]) => {
-    const missing = [...new Set(ids)].filter((id) => !cached.has(id));
-    for (const i of await institutionSummaries(missing)) cached.set(i._id.toHexString(), i.name);
-  };
+  const names = new InstitutionNames();
 
   async function* rows(): AsyncGenerator<Cell[]> {
     for await (const batch of inBatches(recordsForExport(actor, query), BATCH)) {
       const people = new Map((await personSummaries(batch.map((r) => r.person))).map((p) => [p._id.toHexString(), p]));
-      await institutionName([...people.values()].flatMap((p) => p.institution?.toHexString() ?? []));
+      await names.load([...people.values()]);
       for (const record of batch) {
         const person = people.get(record.person.toHexString());
         if (rank !== undefined && person?.rank?.toLocaleLowerCase() !== rank) continue;
-        const institution = person?.institution ? (cached.get(person.institution.toHexString()) ?? '') : '';
+        const institution = names.of(person, '');
         yield COMPLETION_COLUMNS.map((column) => column.value({ record, person, institution }, t));
       }
     }

@@ -6,6 +6,7 @@ import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { activeStaff, personSummaries, type PersonSummary } from '../people/people.service.ts';
 import { moduleStates, progressThrough } from '../transcripts/learning-rules.ts';
 import { coverageOf, DonorFigures, type CoverageRow } from './donor-figures.ts';
+import { InstitutionNames } from './institution-names.ts';
 import type { DonorFilter } from './reports.schemas.ts';
 
 // The donor report (issue 14): for a period, the staff trained by institution, module and rank
@@ -104,20 +105,4 @@ async function coverageFor(
 
 async function peopleById(ids: readonly unknown[]): Promise<Map<string, PersonSummary>> {
   return new Map((await personSummaries(ids)).map((p) => [p._id.toHexString(), p]));
-}
-
-/** Institutions' names by id, read as the people who need them come. */
-class InstitutionNames {
-  private readonly names = new Map<string, string>();
-
-  async load(people: readonly Pick<PersonSummary, 'institution'>[]): Promise<void> {
-    const missing = [...new Set(people.flatMap((p) => p.institution?.toHexString() ?? []))].filter(
-      (id) => !this.names.has(id),
-    );
-    for (const i of await institutionSummaries(missing)) this.names.set(i._id.toHexString(), i.name);
-  }
-
-  of(person: Pick<PersonSummary, 'institution'> | undefined): string {
-    return (person?.institution && this.names.get(person.institution.toHexString())) || '—';
-  }
 }
