@@ -100,7 +100,11 @@ const usesScope = (roles: readonly Role[]) => roles.includes('coordinator') || r
  * Checks who may be put where, and returns the institution (for its country). A person may stay
  * in a deactivated institution, but no one new joins one.
  */
-export async function checkAssignment(actor: Actor, input: PersonInput, current?: Person) {
+export async function checkAssignment(
+  actor: Actor,
+  input: PersonInput,
+  current?: Pick<PersonSummary, 'scopeInstitutions' | 'institution'>,
+) {
   const isAdminOnly = input.roles.length === 1 && input.roles[0] === 'admin';
   if (!input.institution && !isAdminOnly) throw fieldError('institution', 'validation.required');
   if (!hasRole(actor, 'admin')) {

@@ -146,8 +146,7 @@ export async function planImport(actor: Actor, rows: readonly ImportRow[]): Prom
       problems.serviceNumber = { key: 'people:import.notYours' };
     }
     if (checked.success && Object.keys(problems).length === 0) {
-      const current = existing ? await Person.findById(existing._id).orFail() : undefined;
-      await checkAssignment(actor, checked.data, current).catch((error: unknown) => {
+      await checkAssignment(actor, checked.data, existing).catch((error: unknown) => {
         if (!(error instanceof FieldValidationError)) throw error;
         Object.assign(problems, error.fieldErrors);
       });
