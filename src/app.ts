@@ -6,7 +6,7 @@ import helmet from 'helmet';
 import type { i18n } from 'i18next';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
-import type { Config } from './config.ts';
+import { linkBaseUrl, type Config } from './config.ts';
 import { authRouter } from './auth/auth.routes.ts';
 import { accountRouter } from './auth/account.routes.ts';
 import { requirePasswordChosen } from './access/guards.ts';
@@ -58,6 +58,9 @@ import { reportsRouter } from './reports/reports.routes.ts';
 import { workplansRouter } from './reports/workplans.routes.ts';
 import { withRequestAddress } from './audit/audit.ts';
 import { staffImportRouter } from './people/staff-import.routes.ts';
+import { apiRouter } from './api/api.routes.ts';
+import type { ApiLimits } from './api/api-auth.ts';
+import { apiTokensRouter } from './api/api-tokens.routes.ts';
 
 export type AppDependencies = {
   config: Config;
@@ -66,6 +69,7 @@ export type AppDependencies = {
   loginSessions: LoginSessionStore;
   sessionSecret: string;
   throttle?: SignInThrottle;
+  apiLimits?: ApiLimits;
 };
 
 /** Builds the Express app; no listening and no I/O at import, so tests drive it with supertest. */
@@ -119,6 +123,17 @@ export function createApp(deps: AppDependencies): Express {
     res.sendFile(path.join(config.projectRoot, 'public', 'favicon.ico'), { maxAge: '7d' });
   });
   app.use(healthRouter());
+  // tokens, not cookies: before the login sessions and CSRF, with its own errors (problem+json)
+  app.use(
+    '/api',
+    apiRouter({
+      i18n: deps.i18n,
+      defaultLanguage: config.defaultLanguage,
+      logger,
+      baseUrl: linkBaseUrl(config) ?? '', // a relative server when no public address is known
+      limits: deps.apiLimits,
+    }),
+  );
   // a placement's turn is taken on arrival, before anything awaits (placement-door.ts)
   app.use(placementDoor());
   app.use(databaseGate); // before the login sessions, which read the database
@@ -154,6 +169,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(authRouter({ passport, throttle: deps.throttle ?? new SignInThrottle(), logger }));
   app.use(homeRouter());
   app.use(accountRouter(config));
+  app.use(apiTokensRouter());
   // before people and curricula: it leaves the person and curriculum pages their progress panels
   app.use(transcriptsRouter({ config, i18n: deps.i18n }));
   app.use(reportsRouter());

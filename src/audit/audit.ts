@@ -45,6 +45,8 @@ export const AUDIT_ACTIONS = [
   'export.people',
   'export.attendance',
   'export.trainers',
+  'token.create',
+  'token.revoke',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

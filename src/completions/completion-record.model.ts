@@ -139,6 +139,10 @@ completionRecordSchema.index({ module: 1, issuedAt: -1, _id: -1 });
 completionRecordSchema.index({ module: 1, expiresAt: 1, _id: 1 });
 completionRecordSchema.index({ issuingCountry: 1, issuedAt: -1, _id: -1 });
 completionRecordSchema.index({ issuingCountry: 1, expiresAt: 1, _id: 1 });
+// the API's pages (record-export.service.ts, recordsAfter): the same three fields, in _id order
+completionRecordSchema.index({ issuingInstitution: 1, _id: 1 });
+completionRecordSchema.index({ module: 1, _id: 1 });
+completionRecordSchema.index({ issuingCountry: 1, _id: 1 });
 completionRecordSchema.index({ expiresAt: 1 });
 completionRecordSchema.index({ certificateNumber: 1 });
 

@@ -1,12 +1,13 @@
 import mongoose from 'mongoose';
 import { hasRole, type Actor } from '../access/actor.ts';
 import { keepsCompletionRecords } from '../access/completion.policy.ts';
+import { findAfterAcross } from '../db/find-after.ts';
 import { forbidden } from '../http/errors.ts';
 import { listCountryOptions } from '../institutions/countries.service.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { CompletionRecord, type CompletionRecordFields, type RecordResult } from './completion-record.model.ts';
 import { statusAt, type RecordStatus } from './completion-rules.ts';
-import { statusConditions } from './completions.service.ts';
+import { getRecord, statusConditions } from './completions.service.ts';
 import type { StatusFilter } from './completions.schemas.ts';
 
 // Completion records read for an export (reports' exports, decision 0019): every record of the
@@ -22,6 +23,8 @@ export type ExportedRecord = Pick<
   CompletionRecordFields,
   | 'person'
   | 'module'
+  | 'session'
+  | 'issuingInstitution'
   | 'nameAsIssued'
   | 'gender'
   | 'moduleCode'
@@ -42,7 +45,7 @@ export type ExportedRecord = Pick<
 > & { _id: Id; shownStatus: RecordStatus };
 
 const FIELDS =
-  'person module nameAsIssued gender moduleCode moduleTitle hours startedOn endedOn attendancePercent pre post result ' +
+  'person module session issuingInstitution nameAsIssued gender moduleCode moduleTitle hours startedOn endedOn attendancePercent pre post result ' +
   'certificateNumber issuerName issuerCountryCode issuedAt expiresAt source status';
 
 export type RecordExportQuery = {
@@ -81,6 +84,38 @@ export async function* recordsForExport(
       yield { ...record, shownStatus: statusAt(record, now) } as ExportedRecord;
     }
   }
+}
+
+/**
+ * The first `limit` records the export would hold after the record `after`, in the order of
+ * their ids: the API's pages (decision 0022), with the export's scope and filters.
+ */
+export async function recordsAfter(
+  actor: Actor,
+  query: RecordExportQuery,
+  after: Id | undefined,
+  limit: number,
+  now = new Date(),
+): Promise<ExportedRecord[]> {
+  if (!keepsCompletionRecords(actor)) throw forbidden();
+  if (query.modules?.length === 0) return [];
+  const leading = await leadingEqualities(actor, query);
+  const records = await findAfterAcross<ExportedRecord & { status: CompletionRecordFields['status'] }>(
+    CompletionRecord,
+    leading,
+    conditionsOf(query, now),
+    after,
+    limit,
+    FIELDS,
+  );
+  return records.map((record) => ({ ...record, shownStatus: statusAt(record, now) }));
+}
+
+/** One record as the export holds it, when the actor may read it (else 404 or 403, as its page). */
+export async function exportedRecord(actor: Actor, id: string, now = new Date()): Promise<ExportedRecord> {
+  const { record } = await getRecord(actor, id);
+  const fields = record.toObject();
+  return { ...fields, shownStatus: statusAt(fields, now) };
 }
 
 function conditionsOf(query: RecordExportQuery, now: Date): Record<string, unknown> {

@@ -30,6 +30,7 @@ export const NAMESPACES = [
   'transcripts',
   'completions',
   'reports',
+  'api',
 ] as const;
 
 /** The interface languages written right to left. */

@@ -3,7 +3,7 @@ import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../a
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { anyOf } from '../db/query.ts';
-import { fieldError, FieldValidationError, StaleFormError, type FieldErrors } from '../http/errors.ts';
+import { fieldError, FieldValidationError, notFound, StaleFormError, type FieldErrors } from '../http/errors.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
 import { isLanguage } from '../i18n/i18n.ts';
 import {
@@ -43,15 +43,18 @@ export function toActor(user: ActorSource): Actor {
   };
 }
 
+/** Which people a list shows: its filters without the page. */
+export type PeopleCriteria = Omit<PeopleFilter, 'page'>;
+
 /**
- * People of the actor's scope, by name, a page at a time: cut from the people directory
- * (people-directory.ts) by scope, role, gender, state and the words searched.
+ * People of the actor's scope, by name: cut from the people directory (people-directory.ts) by
+ * scope, role, gender, state and the words searched.
  */
-export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonListRow>> {
+function peopleListed(actor: Actor, filter: PeopleCriteria): Promise<Readonly<PersonSummary>[]> {
   const scope = institutionScope(actor);
   const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
   const inInstitutions = institutions && new Set(institutions);
-  const people = await peopleWhere({
+  return peopleWhere({
     words: filter.q || undefined,
     where: (p) =>
       (!inInstitutions || (!!p.institution && inInstitutions.has(p.institution.toHexString()))) &&
@@ -59,19 +62,52 @@ export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Pa
       (!filter.gender || p.gender === filter.gender) &&
       (filter.status === 'all' || p.active === (filter.status === 'active')),
   });
+}
+
+/** People of the actor's scope, by name, a page at a time. */
+export async function listPeople(actor: Actor, filter: PeopleFilter): Promise<Page<PersonListRow>> {
+  const people = await peopleListed(actor, filter);
   const { page, pageCount, skip, limit } = pageWindow(people.length, filter.page);
-  const rows = people.slice(skip, skip + limit);
+  const items = await withInstitutionNames(people.slice(skip, skip + limit));
+  return { items, page, pageCount, total: people.length };
+}
+
+/**
+ * The first `limit` people the list would show after the person `after`, in the order of their
+ * ids (which never changes, unlike names): the API's pages (decision 0022).
+ */
+export async function peopleAfter(
+  actor: Actor,
+  filter: PeopleCriteria,
+  after: mongoose.Types.ObjectId | undefined,
+  limit: number,
+): Promise<PersonListRow[]> {
+  const later = (await peopleListed(actor, filter)).filter((p) => !after || p._id.toHexString() > after.toHexString());
+  later.sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString()));
+  return withInstitutionNames(later.slice(0, limit));
+}
+
+/** One person as the list shows them, when the actor may see them (else 404, as getPerson). */
+export async function personRow(actor: Actor, id: string): Promise<PersonListRow> {
+  const person = await getPerson(actor, id);
+  const [summary] = await peopleWithIds([person.id as string]);
+  if (!summary) throw notFound(); // removed since it was read
+  const [row] = await withInstitutionNames([summary]);
+  return row!;
+}
+
+/** Rows with their institution's name and code. */
+async function withInstitutionNames(rows: readonly Readonly<PersonSummary>[]): Promise<PersonListRow[]> {
   const names = new Map(
     (await institutionSummaries(rows.flatMap((p) => p.institution ?? []))).map((i) => [i._id.toHexString(), i]),
   );
-  const items = rows.map((p) => {
+  return rows.map((p) => {
     const institution = p.institution ? names.get(p.institution.toHexString()) : undefined;
     return {
       ...p,
       institution: institution ? { _id: institution._id, name: institution.name, code: institution.code } : null,
     };
   });
-  return { items, page, pageCount, total: people.length };
 }
 
 export type PersonListRow = Omit<PersonSummary, 'institution'> & {

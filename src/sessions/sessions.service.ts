@@ -69,7 +69,7 @@ type ListCriteria = {
   trainer?: mongoose.Types.ObjectId;
 };
 
-function listCriteria(filter: SessionFilter, now: Date): ListCriteria {
+function listCriteria(filter: Omit<SessionFilter, 'page'>, now: Date): ListCriteria {
   const criteria: ListCriteria = {};
   const statuses = STATUSES_SHOWN[filter.status];
   if (statuses) criteria.statuses = statuses;
@@ -136,6 +136,38 @@ export async function listSessions(actor: Actor, filter: SessionFilter, now = ne
       ? await pageFromIndex(criteria, sort.startsAt, filter.page)
       : await findPage<SessionRecord>(TrainingSession, listQuery(criteria), filter.page, { sort });
   return { ...page, items: await withNames(page.items) };
+}
+
+/**
+ * The first `limit` sessions the list would show after the session `after`, in the order of
+ * their ids (the API's pages, decision 0022): cut from the index of keys kept in memory, each
+ * venue of the actor's scope kept, and read by id.
+ */
+export async function sessionsAfter(
+  actor: Actor,
+  filter: Omit<SessionFilter, 'page'>,
+  after: mongoose.Types.ObjectId | undefined,
+  limit: number,
+  now = new Date(),
+): Promise<SessionListRow[]> {
+  if (!isSessionManager(actor)) throw forbidden();
+  const scope = institutionScope(actor);
+  const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const inVenues = venues && new Set(venues);
+  const matches = listMatch(listCriteria(filter, now));
+  const later = (await sessionKeys()).filter(
+    (key) =>
+      (!after || key._id.toHexString() > after.toHexString()) &&
+      (!inVenues || inVenues.has(key.institution.toHexString())) &&
+      matches(key),
+  );
+  const ids = later
+    .map((key) => key._id.toHexString())
+    .sort()
+    .slice(0, limit);
+  const found = new Map((await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]));
+  // a session deleted since the index was read is left out
+  return withNames(ids.flatMap((id) => found.get(id) ?? []));
 }
 
 /** A page of every venue's sessions, cut from the index of keys (soonest first, or latest), read by id. */
