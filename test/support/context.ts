@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import type { Express } from 'express';
 import type { i18n } from 'i18next';
 import { createApp } from '../../src/app.ts';
+import type { ApiLimits } from '../../src/api/api-auth.ts';
 import { loginSessionStore } from '../../src/auth/login-session-store.ts';
 import { SignInThrottle, type ThrottleLimits } from '../../src/auth/sign-in-throttle.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -23,7 +24,7 @@ export function testI18n(): Promise<i18n> {
   return sharedI18n;
 }
 
-type AppOptions = { config?: Partial<Config>; throttle?: ThrottleLimits; logLines?: string[] };
+type AppOptions = { config?: Partial<Config>; throttle?: ThrottleLimits; apiLimits?: ApiLimits; logLines?: string[] };
 
 /** A fresh app on the test database; logLines, when given, collects every log line written. */
 export async function buildApp(options: AppOptions = {}): Promise<Express> {
@@ -49,5 +50,6 @@ export async function buildApp(options: AppOptions = {}): Promise<Express> {
     loginSessions: loginSessionStore(mongoose.connection.db!, config.sessionIdleMs),
     sessionSecret: 'test-secret-test-secret-test-secret-0123',
     throttle: new SignInThrottle(options.throttle),
+    apiLimits: options.apiLimits,
   });
 }
