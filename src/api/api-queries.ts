@@ -81,7 +81,8 @@ export function parseQuery<S extends z.ZodType>(
   if (result.success) return result.data;
   const refused = Object.entries(toFieldErrors(result.error)).map(([name, message]) => ({
     name,
-    reason: t(message.key, message.params),
+    // the forms' words for it speak of a form
+    reason: message.key === 'validation.unexpectedField' ? t('api:parameters.unknown') : t(message.key, message.params),
   }));
   throw new ApiProblem('invalidParameters', {}, refused);
 }

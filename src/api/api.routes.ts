@@ -54,7 +54,7 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.use((req, res, next) => {
     const language = chooseLanguage(undefined, undefined, (...l) => req.acceptsLanguages(...l), deps.defaultLanguage);
-    res.locals.apiT = deps.i18n.getFixedT(language, 'api');
+    res.locals.apiT = deps.i18n.getFixedT(language);
     res.set('Content-Language', language);
     next();
   });

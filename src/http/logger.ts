@@ -9,6 +9,8 @@ export const REDACTED_PATHS = [
   'req.headers.referer',
   // upload forms carry the CSRF token in the query string, which is logged parsed as well as in the url
   'req.query._csrf',
+  // an API token sent in the URL by mistake (the API refuses it there, but the request is logged)
+  'req.query.access_token',
   'res.headers["set-cookie"]',
   'password',
   'newPassword',
@@ -26,9 +28,12 @@ export function createLogger(level: string, pretty: boolean, destination?: Desti
   return pino(options);
 }
 
-/** Secret tokens travel in some URLs (reset links, calendar feeds, upload forms' CSRF token): mask them in logs. */
+/**
+ * Secret tokens travel in some URLs (reset links, calendar feeds, upload forms' CSRF token, an
+ * API token put in the URL by mistake): mask them in logs.
+ */
 export function redactUrl(url: string): string {
   return url
     .replace(/\/(reset-password|feeds)\/[^/?#]+/g, '/$1/[redacted]')
-    .replace(/([?&]_csrf=)[^&#]*/g, '$1[redacted]');
+    .replace(/([?&](?:_csrf|access_token)=)[^&#]*/g, '$1[redacted]');
 }
