@@ -165,7 +165,9 @@ export async function sessionsAfter(
     .map((key) => key._id.toHexString())
     .sort()
     .slice(0, limit);
-  const found = new Map((await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]));
+  const found = new Map(
+    (await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]),
+  );
   // a session deleted since the index was read is left out
   return withNames(ids.flatMap((id) => found.get(id) ?? []));
 }
