@@ -72,6 +72,7 @@ describe('API tokens: making, listing and revoking', () => {
     expect(list.text).to.include(`…<bdi dir="ltr">${secret!.slice(-4)}</bdi>`);
     expect(list.text).not.to.include(secret!);
     expect(list.text).to.include('Never');
+    expect(list.text).to.include('People: names, service numbers, ranks, institutions');
 
     const [event] = await auditEvents('token.create');
     expect(event!.actor!.toHexString()).to.equal(people.coordinator._id.toHexString());

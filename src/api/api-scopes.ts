@@ -20,5 +20,8 @@ const HOLDS: Record<ApiScope, (actor: Actor) => boolean> = {
 /** Whether the person may use this scope today (the pages' rule for the same records). */
 export const mayHoldScope = (actor: Actor, scope: ApiScope): boolean => HOLDS[scope](actor);
 
+/** The translation key of what a scope lets a token read ("read:people" → api:scopes.people). */
+export const scopeLabelKey = (scope: ApiScope): string => `api:scopes.${scope.slice('read:'.length)}`;
+
 /** The scopes the person may give a token; none means the tokens page is not for them. */
 export const scopesFor = (actor: Actor): ApiScope[] => API_SCOPES.filter((scope) => mayHoldScope(actor, scope));

@@ -5,7 +5,7 @@ import { FieldValidationError, forbidden } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
 import { typedValues, type FormRefusal } from '../http/form.ts';
 import { pageNumber, parse } from '../http/validate.ts';
-import { scopesFor } from './api-scopes.ts';
+import { scopeLabelKey, scopesFor } from './api-scopes.ts';
 import { createToken, LIVE_TOKENS_MAX, ownToken, revokeToken, stateOf, tokensOf } from './api-tokens.service.ts';
 import { DEFAULT_LIFETIME, LIFETIMES, tokenSchema } from './api-tokens.schemas.ts';
 
@@ -34,6 +34,7 @@ async function renderTokens(req: Request, res: Response, refusal?: FormRefusal) 
     stateOf: (token: Parameters<typeof stateOf>[0]) => stateOf(token, now),
     when: whenIn(req.language),
     scopes: scopesFor(req.user!),
+    scopeLabelKey,
     lifetimes: LIFETIMES,
     maxTokens: LIVE_TOKENS_MAX,
     values: refusal?.values ?? { days: DEFAULT_LIFETIME, scopes: [] },
