@@ -8,7 +8,7 @@ import { buildRecord } from './support/completion-records.ts';
 import { buildUser } from './support/factories.ts';
 import { auditEvents } from './support/audit.ts';
 import { buildApp } from './support/context.ts';
-import { signIn, type Agent } from './support/http.ts';
+import { post, signIn, type Agent } from './support/http.ts';
 import { buildWorld } from './support/world.ts';
 
 // The completion records' export (issue 14, decision 0019): every filter, the actor's scope,
@@ -375,6 +375,65 @@ describe('reports', () => {
       ]);
       const [event] = await auditEvents('export.donorReport');
       expect(event).to.deep.include({ actorName: 'Cora Coordinator', rows: 2 });
+    });
+
+    it('gives its XLSX a sheet for each table and for each workplan the period covers', async () => {
+      const workplan = async (title: string, country: string, year: string) => {
+        const created = await post(admin, '/reports/workplans', { title, country, year });
+        const path = created.headers.location!;
+        const added = await post(admin, `${path}/activities`, {
+          womenShare: '',
+          curriculum: '',
+          title: 'PVE-1 for two',
+          quarter: 'Q4',
+          kind: 'moduleCompleted',
+          module: w.pve1.id as string,
+          count: '2',
+        });
+        expect(added.status).to.equal(303);
+      };
+      await workplan('Uganda country workplan', w.uganda.id as string, '2026');
+      await workplan('Uganda, last year', w.uganda.id as string, '2025');
+      await workplan('Kazakhstan country workplan', w.kazakhstan.id as string, '2026');
+      const res = await admin
+        .get(
+          `/reports/donor?format=xlsx&curriculum=${w.curriculum.id}&country=${w.uganda.id}&from=2026-01-01&to=2026-12-31`,
+        )
+        .buffer(true)
+        .parse((response, done) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => done(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body as ArrayBuffer);
+      expect(book.worksheets.map((sheet) => sheet.name)).to.deep.equal([
+        book.worksheets[0]!.name,
+        'Completion rate',
+        'Knowledge gain',
+        'Coverage',
+        '2026 Uganda country work',
+      ]);
+      const values = (name: string) =>
+        book
+          .getWorksheet(name)!
+          .getSheetValues()
+          .slice(1)
+          .map((row) => (row as unknown[]).slice(1));
+      expect(values('Coverage')[0]).to.deep.equal([
+        'Institution',
+        'Share %',
+        ...['Female', 'Male', 'Other', 'Undisclosed', 'Total'].flatMap((g) => [`${g}: n`, `${g}: N`]),
+      ]);
+      const progress = values('2026 Uganda country work');
+      expect(progress[0]![1]).to.equal('Activity');
+      // Amina and evil completed PVE-1 at the academy in 2026: two of two
+      expect(progress.slice(1).map((row) => [row[0], row[1], row[3], row[5], row[8]])).to.deep.equal([
+        ['Q4', 'PVE-1 for two', 2, 2, 0],
+      ]);
+      const [event] = await auditEvents('export.donorReport');
+      expect(event!.details).to.deep.include({ format: 'xlsx' });
     });
 
     it('refuses staff and trainers, and a period backwards beside its field', async () => {

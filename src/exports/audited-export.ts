@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Page } from '../db/pagination.ts';
 import { exportStarted, type AuditAction } from '../audit/audit.ts';
-import { EXPORT_FORMATS, sendTable, type ExportFormat, type Table } from './table-download.ts';
+import { EXPORT_FORMATS, sendTable, type ExportFormat, type SheetTable, type Table } from './table-download.ts';
 import type { Cell } from './xlsx-writer.ts';
 
 // One way to send an export (decision 0019): the event goes to the audit log before the first
@@ -15,6 +15,8 @@ export type AuditedExport = {
   name: string;
   header: readonly string[];
   rows: AsyncIterable<readonly Cell[]>;
+  /** tables after the first: sheets of their own in XLSX, left out of a CSV */
+  more?: readonly SheetTable[];
   /** the filters the export was asked with, as given */
   filters: Record<string, unknown>;
   /**
@@ -40,6 +42,7 @@ export async function sendAuditedExport(req: Request, res: Response, ask: Audite
     name: `${ask.name}-${new Date().toISOString().slice(0, 10)}`,
     header: ask.header,
     rows: ask.rows,
+    more: ask.more,
     rightToLeft: req.language === 'ar',
   };
   const rows = await sendTable(res, format, table, finished);

@@ -12,13 +12,15 @@ import { XlsxWriter, type Cell } from './xlsx-writer.ts';
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export type Table = {
-  /** the file's name, without its extension; the first sheet's name too */
-  name: string;
-  header: readonly string[];
-  rows: AsyncIterable<readonly Cell[]>;
+/** A table of a file: in XLSX, a sheet of this name (or several, past Excel's rows a sheet). */
+export type SheetTable = { name: string; header: readonly string[]; rows: AsyncIterable<readonly Cell[]> };
+
+/** The file: its first table, whose name (without extension) names the file too, and any more. */
+export type Table = SheetTable & {
   /** for a reader of Arabic: the XLSX's columns right to left */
   rightToLeft?: boolean;
+  /** tables after the first, each on sheets of its own in XLSX; a CSV holds the first table only */
+  more?: readonly SheetTable[];
 };
 
 const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -50,8 +52,8 @@ export async function sendTable(
   };
   const sink = format === 'csv' ? csvSink(write, table.header) : xlsxSink(write, table);
   let rows = 0;
-  try {
-    for await (const row of table.rows) {
+  const copy = async (from: AsyncIterable<readonly Cell[]>) => {
+    for await (const row of from) {
       if (res.destroyed) break; // the reader went away: the loop's end closes the cursor
       sink.add(row);
       rows += 1;
@@ -59,6 +61,13 @@ export async function sendTable(
         await drainedOrClosed(res);
         behind = false;
       }
+    }
+  };
+  try {
+    await copy(table.rows);
+    for (const more of format === 'xlsx' ? (table.more ?? []) : []) {
+      sink.startTable(more);
+      await copy(more.rows);
     }
   } finally {
     await beforeEnd(rows);
@@ -81,11 +90,14 @@ function drainedOrClosed(res: Response): Promise<void> {
   });
 }
 
-type Sink = { add(row: readonly Cell[]): void; end(): void };
+type Sink = { add(row: readonly Cell[]): void; startTable(table: SheetTable): void; end(): void };
 
 function csvSink(write: (chunk: string) => void, header: readonly string[]): Sink {
   let text = '\uFEFF' + csvLine(header);
   return {
+    startTable() {
+      throw new Error('a CSV file holds one table');
+    },
     add(row) {
       text += csvLine(row);
       if (text.length >= CHUNK) {
@@ -103,5 +115,9 @@ const csvLine = (cells: readonly Cell[]) => `${cells.map(csvCell).join(',')}\r\n
 
 function xlsxSink(write: (chunk: Uint8Array) => void, table: Table): Sink {
   const writer = new XlsxWriter(write, { sheetName: table.name, header: table.header, rightToLeft: table.rightToLeft });
-  return { add: (row) => writer.addRow(row), end: () => writer.end() };
+  return {
+    add: (row) => writer.addRow(row),
+    startTable: (next) => writer.startTable(next.name, next.header),
+    end: () => writer.end(),
+  };
 }

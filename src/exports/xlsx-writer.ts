@@ -12,8 +12,9 @@ export type Cell = string | number | null | undefined;
 export const EXCEL_MAX_ROWS = 1_048_576;
 
 export type XlsxOptions = {
-  /** the first sheet's name; the next ones are numbered ("Records (2)") */
+  /** the first table's sheet name; the sheets it runs over are numbered ("Records (2)") */
   sheetName: string;
+  /** the first table's header */
   header: readonly string[];
   /** columns laid out right to left, for a reader of Arabic */
   rightToLeft?: boolean;
@@ -63,6 +64,8 @@ export class XlsxWriter {
   private readonly sheetNames: string[] = [];
   private sheet: ZipDeflate = null!;
   private rowsInSheet = 0;
+  /** the table being written: its sheets' name and the header each of them starts with */
+  private table: { name: string; header: readonly string[]; sheets: number };
   private pending: string[] = [];
   private pendingLength = 0;
   /** the columns' letters, made once */
@@ -77,6 +80,14 @@ export class XlsxWriter {
       write(chunk);
     });
     this.rowsPerSheet = Math.min(options.rowsPerSheet ?? EXCEL_MAX_ROWS, EXCEL_MAX_ROWS);
+    this.table = { name: options.sheetName, header: options.header, sheets: 0 };
+    this.startSheet();
+  }
+
+  /** Ends the table being written; the rows added next are another table, on sheets of its own. */
+  startTable(name: string, header: readonly string[]): void {
+    this.endSheet();
+    this.table = { name, header, sheets: 0 };
     this.startSheet();
   }
 
@@ -150,9 +161,13 @@ export class XlsxWriter {
 
   private startSheet(): void {
     const number = this.sheetNames.length + 1;
+    this.table.sheets += 1;
     // Excel's sheet names: 31 characters at most, none of []:*?/\
-    const base = this.options.sheetName.replace(/[[\]:*?/\\]/g, ' ').slice(0, 24);
-    this.sheetNames.push(number === 1 ? base : `${base} (${number})`);
+    const base = this.table.name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 24);
+    let name = this.table.sheets === 1 ? base : `${base} (${this.table.sheets})`;
+    // two tables of the same name (cut to 24 characters) still need sheets of their own names
+    for (let n = 2; this.sheetNames.includes(name); n++) name = `${base} [${n}]`;
+    this.sheetNames.push(name);
     this.sheet = new ZipDeflate(`xl/worksheets/sheet${number}.xml`, { level: 1 });
     this.zip.add(this.sheet);
     const view = this.options.rightToLeft ? ' rightToLeft="1"' : '';
@@ -162,7 +177,7 @@ export class XlsxWriter {
         `<sheetData>`,
     );
     this.rowsInSheet = 1;
-    this.append(this.rowXml(this.options.header, ' s="1"'));
+    this.append(this.rowXml(this.table.header, ' s="1"'));
   }
 
   private rowXml(cells: readonly Cell[], style = ''): string {

@@ -3,7 +3,7 @@ import { hasRole } from '../access/actor.ts';
 import { requireRole, requireUser } from '../access/guards.ts';
 import { curriculumChoices } from '../curricula/curricula.service.ts';
 import { listOptions, STATUS_FILTERS, RECORD_RESULTS } from '../completions/completions.service.ts';
-import { sendAuditedExport } from '../exports/audited-export.ts';
+import { formatAsked, sendAuditedExport } from '../exports/audited-export.ts';
 import { EXPORT_FORMATS } from '../exports/table-download.ts';
 import { listCountryOptions } from '../institutions/countries.service.ts';
 import { toFieldErrors } from '../http/validate.ts';
@@ -19,7 +19,8 @@ import { dashboard } from './dashboard.ts';
 import { AUDIT_ACTIONS } from '../audit/audit.ts';
 import { auditPage, recentMonths } from '../audit/audit-log.ts';
 import { donorReport } from './donor-report.ts';
-import { donorTable } from './donor-table.ts';
+import { donorSheets, donorTable } from './donor-table.ts';
+import { workplansCovering } from './workplans.service.ts';
 import { GENDER_COLUMNS } from './donor-figures.ts';
 import { listInstitutionOptions } from '../institutions/institutions.service.ts';
 
@@ -112,10 +113,13 @@ export function reportsRouter(): Router {
     }
     const report = await donorReport(req.user!, parsed.data);
     if (!parsed.data.format) return renderDonor(req, res, {}, report);
+    // the other tables and the workplans' progress go in an XLSX's further sheets; a CSV holds one table
+    const workplans = formatAsked(req) === 'xlsx' ? await workplansCovering(req.user!, parsed.data) : [];
     await sendAuditedExport(req, res, {
       action: 'export.donorReport',
       name: 'donor-report',
       ...donorTable(report.trained, req.t),
+      more: donorSheets(report, workplans, req.t),
       filters: parsed.data,
     });
   });

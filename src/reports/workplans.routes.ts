@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { requireRole } from '../access/guards.ts';
 import { sendAuditedExport } from '../exports/audited-export.ts';
+import { workplanTable } from './donor-table.ts';
 import { curriculumChoices } from '../curricula/curricula.service.ts';
 import { flash } from '../http/flash.ts';
 import { handleForm } from '../http/form.ts';
@@ -73,37 +74,10 @@ export function workplansRouter(): Router {
   // the workplan with its progress, as a file beside the donor report's (decision 0019)
   router.get('/reports/workplans/:id/export', admins, async (req, res) => {
     const { workplan, activities } = await workplanWithProgress(req.user!, String(req.params.id));
-    const columns = [
-      'quarter',
-      'activity',
-      'kind',
-      'count',
-      'womenShare',
-      'reached',
-      'women',
-      'reachedWomenShare',
-      'gap',
-    ];
-    async function* rows() {
-      for (const { activity: a, progress: p } of activities) {
-        yield [
-          a.quarter,
-          a.title,
-          a.kind ? req.t(`reports:workplans.kindNames.${a.kind}`) : '',
-          a.count ?? null,
-          a.womenShare ?? null,
-          p?.reached ?? null,
-          p?.women ?? null,
-          p?.womenShare ?? null,
-          p?.gap ?? null,
-        ];
-      }
-    }
     await sendAuditedExport(req, res, {
       action: 'export.workplan',
       name: `workplan-${workplan.year}`,
-      header: columns.map((c) => req.t(`reports:workplans.columns.${c}`)),
-      rows: rows(),
+      ...workplanTable(activities, req.t),
       filters: { workplan: workplan.id as string },
       institutions: [],
     });

@@ -81,3 +81,19 @@ export async function workplanWithProgress(actor: Actor, id: string) {
   }
   return { workplan, activities, country: await countrySummary(workplan.country) };
 }
+
+/**
+ * The workplans a donor report covers, each with its progress: those of its country (any, when
+ * none is chosen) whose year falls in its period. Workplans are administrators': none for others.
+ */
+export async function workplansCovering(actor: Actor, filter: { country?: string; from?: string; to?: string }) {
+  if (!hasRole(actor, 'admin')) return [];
+  const first = filter.from ? Number(filter.from.slice(0, 4)) : -Infinity;
+  const last = filter.to ? Number(filter.to.slice(0, 4)) : Infinity;
+  const covered = (await listWorkplans(actor)).filter(
+    (w) => (!filter.country || w.country.toHexString() === filter.country) && w.year >= first && w.year <= last,
+  );
+  const found = [];
+  for (const w of covered) found.push(await workplanWithProgress(actor, w._id.toHexString()));
+  return found;
+}
