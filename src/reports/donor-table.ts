@@ -92,7 +92,17 @@ export function donorSheets(report: Report, workplans: readonly WorkplanProgress
 
 /** A workplan's activities with their progress, by quarter: its own file, and a sheet of the donor report's. */
 export function workplanTable(activities: WorkplanProgress['activities'], t: TFunction) {
-  const columns = ['quarter', 'activity', 'kind', 'count', 'womenShare', 'reached', 'women', 'reachedWomenShare', 'gap'];
+  const columns = [
+    'quarter',
+    'activity',
+    'kind',
+    'count',
+    'womenShare',
+    'reached',
+    'women',
+    'reachedWomenShare',
+    'gap',
+  ];
   const rows = rowsOf(activities, ({ activity: a, progress: p }) => [
     a.quarter,
     a.title,
