@@ -197,6 +197,8 @@ describe('the read-only API', () => {
       const secret = await tokenOf(w.people.admin);
       const res = await request(app).post('/api/v1/people').set('Authorization', `Bearer ${secret}`).send({});
       expectProblem(res, 405, 'method-not-allowed');
+      expect(res.headers.allow).to.equal('GET, HEAD');
+      await request(app).head('/api/v1/me').set('Authorization', `Bearer ${secret}`).expect(200);
       expectProblem(await request(app).delete('/api/v1/sessions'), 405, 'method-not-allowed');
       expectProblem(await get('/api/v1/nothing-here', secret), 404, 'not-found');
     });
@@ -268,9 +270,16 @@ describe('the read-only API', () => {
       expect(all.body.next_cursor).to.equal(null);
       const everyone = (all.body.data as { id: string }[]).map((p) => p.id);
       expect(everyone).to.deep.equal([...everyone].sort());
-      const walked = await walk('/api/v1/people', secret, 2);
-      expect(walked.ids).to.deep.equal(everyone);
-      expect(walked.pages).to.equal(Math.ceil(everyone.length / 2));
+      const walked = await walk('/api/v1/people?role=staff', secret, 2);
+      const staff = [w.people.ana, w.people.boris, w.people.far].map((p) => p._id.toHexString()).sort();
+      expect(walked.ids).to.deep.equal(staff);
+      expect(walked.pages).to.equal(2);
+      // a walk through a list is on the audit log once, at its first page, like an export
+      const reads = await auditEvents('api.list');
+      expect(reads.map((e) => e.details)).to.deep.equal([
+        { list: 'people', token: 'test', filters: { status: 'all' } },
+        { list: 'people', token: 'test', filters: { status: 'all', role: 'staff' } },
+      ]);
       // a person added between two pages comes in its place by id, nobody twice
       const first = await get('/api/v1/people?limit=3', secret).expect(200);
       await Person.deleteOne({ _id: w.people.far._id });

@@ -33,6 +33,22 @@ export type ApiDependencies = {
 
 const translator = (res: Response): TFunction => res.locals.apiT as TFunction;
 
+/**
+ * The first page of a list read through the API is recorded like an export (decision 0019): who,
+ * with which token, which list and filters. The pages after it (those with a cursor) continue the
+ * same reading and are not recorded again.
+ */
+async function auditListRead(res: Response, list: string, filters: Record<string, unknown>, cursor: unknown) {
+  if (cursor !== undefined) return;
+  const { actor, token } = bearer(res);
+  const given = Object.fromEntries(Object.entries(filters).filter(([, value]) => value !== undefined));
+  await audit(actor, {
+    action: 'api.list',
+    institutions: typeof given.institution === 'string' ? [given.institution] : actor.scopeInstitutionIds,
+    details: { list, token: token.name, filters: given },
+  });
+}
+
 /** A page of rows: one more than asked is read, so the last page says it is the last. */
 function sendPage<Row extends { _id: { toHexString(): string } }>(
   res: Response,
@@ -65,7 +81,11 @@ export function apiRouter(deps: ApiDependencies): Router {
     res.json(openApiDocument(`${deps.baseUrl}/api/v1`));
   });
 
-  router.use((req, _res, next) => next(req.method === 'GET' ? undefined : new ApiProblem('methodNotAllowed')));
+  router.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    res.set('Allow', 'GET, HEAD');
+    next(new ApiProblem('methodNotAllowed'));
+  });
   router.use(databaseGate);
   router.use(authenticated(deps.limits));
 
@@ -85,6 +105,7 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.get('/v1/people', requireScope('read:people'), async (req, res) => {
     const { limit, cursor, ...filter } = parseQuery(peopleQuery, req.query, translator(res));
+    await auditListRead(res, 'people', filter, cursor);
     sendPage(res, await peopleAfter(bearer(res).actor, filter, cursor, limit + 1), limit, personJson);
   });
 
@@ -104,6 +125,7 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.get('/v1/sessions', requireScope('read:sessions'), async (req, res) => {
     const { limit, cursor, ...filter } = parseQuery(sessionsQuery, req.query, translator(res));
+    await auditListRead(res, 'sessions', filter, cursor);
     sendPage(res, await sessionsAfter(bearer(res).actor, filter, cursor, limit + 1), limit, sessionJson);
   });
 
@@ -115,6 +137,8 @@ export function apiRouter(deps: ApiDependencies): Router {
 
   router.get('/v1/completions', requireScope('read:completions'), async (req, res) => {
     const q = parseQuery(completionsQuery, req.query, translator(res));
+    const { limit, cursor, ...filters } = q;
+    await auditListRead(res, 'completions', filters, cursor);
     const query = {
       institution: q.institution,
       country: q.country,
@@ -125,7 +149,7 @@ export function apiRouter(deps: ApiDependencies): Router {
       status: q.status,
       gender: q.gender,
     };
-    sendPage(res, await recordsAfter(bearer(res).actor, query, q.cursor, q.limit + 1), q.limit, completionJson);
+    sendPage(res, await recordsAfter(bearer(res).actor, query, cursor, limit + 1), limit, completionJson);
   });
 
   router.get('/v1/completions/:id', requireScope('read:completions'), async (req, res) => {

@@ -47,6 +47,7 @@ export const AUDIT_ACTIONS = [
   'export.trainers',
   'token.create',
   'token.revoke',
+  'api.list',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

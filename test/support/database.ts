@@ -5,8 +5,8 @@ import mongoose from 'mongoose';
  * counted places and the collections' stamps (a write that changed nothing may still set one): to
  * compare before and after.
  */
-/** The audit log's actions that record a read (decision 0019): a view, an export, a certificate printed. */
-const READS = /\.view$|^export\.|^certificate\.print$/;
+/** The audit log's actions that record a read (decision 0019): a view, an export, a certificate printed, a list read through the API. */
+const READS = /\.view$|^export\.|^certificate\.print$|^api\.list$/;
 
 export async function databaseSnapshot(): Promise<Record<string, string>> {
   const db = mongoose.connection.db!;
