@@ -259,6 +259,7 @@ describe('the read-only API', () => {
       const [viewed] = await auditEvents('person.view');
       expect(viewed!.subjectId!.toHexString()).to.equal(w.people.ana._id.toHexString());
       expect(viewed!.details).to.deep.equal({ via: 'api' });
+      expect(viewed!.address).to.match(/127\.0\.0\.1/);
 
       expectProblem(await get(`/api/v1/people/${w.people.far._id.toHexString()}`, secret), 404, 'not-found');
       expectProblem(await get('/api/v1/people/not-an-id', secret), 404, 'not-found');

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { i18n, TFunction } from 'i18next';
 import type { Logger } from 'pino';
-import { audit } from '../audit/audit.ts';
+import { audit, withRequestAddress } from '../audit/audit.ts';
 import { exportedRecord, recordsAfter } from '../completions/record-export.service.ts';
 import { databaseGate, isOutageError } from '../http/database-gate.ts';
 import { HttpError } from '../http/errors.ts';
@@ -61,12 +61,13 @@ function sendPage<Row extends { _id: { toHexString(): string } }>(
   res.set('Cache-Control', 'no-store');
   res.json({
     data: shown.map(toJson),
-    next_cursor: rows.length > limit && last ? cursorAfter(last._id as never) : null,
+    next_cursor: rows.length > limit && last ? cursorAfter(last._id) : null,
   });
 }
 
 export function apiRouter(deps: ApiDependencies): Router {
   const router = Router();
+  router.use((req, _res, next) => withRequestAddress(req.ip ?? '', next)); // where from, for the audit log
 
   router.use((req, res, next) => {
     const language = chooseLanguage(undefined, undefined, (...l) => req.acceptsLanguages(...l), deps.defaultLanguage);

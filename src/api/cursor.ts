@@ -6,7 +6,7 @@ import mongoose from 'mongoose';
 
 const VERSION = 'v1';
 
-export function cursorAfter(id: mongoose.Types.ObjectId): string {
+export function cursorAfter(id: { toHexString(): string }): string {
   return Buffer.from(`${VERSION}:${id.toHexString()}`).toString('base64url');
 }
 
