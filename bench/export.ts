@@ -43,14 +43,28 @@ const FIELDS = [
   'source',
 ] as const;
 
-type Measured = { rows: number; ms: number; rssGrowthMb: number; retainedMb?: number; bytes?: number };
+type Measured = {
+  rows: number;
+  ms: number;
+  rssGrowthMb: number;
+  /** the peak growth of V8's heap (its reserved size) and of memory outside it (Buffers) */
+  heapGrowthMb: number;
+  externalGrowthMb: number;
+  retainedMb?: number;
+  bytes?: number;
+};
 
 /** Runs `work` while sampling the RSS; the peak's growth over the level before. */
 async function measured(work: () => Promise<{ rows: number; bytes?: number }>): Promise<Measured> {
   globalThis.gc?.();
   const before = process.memoryUsage();
-  let peak = before.rss;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const peak = { ...before };
+  const sampler = setInterval(() => {
+    const now = process.memoryUsage();
+    peak.rss = Math.max(peak.rss, now.rss);
+    peak.heapTotal = Math.max(peak.heapTotal, now.heapTotal);
+    peak.external = Math.max(peak.external, now.external);
+  }, 50);
   const started = performance.now();
   try {
     const { rows, bytes } = await work();
@@ -58,7 +72,16 @@ async function measured(work: () => Promise<{ rows: number; bytes?: number }>): 
     // with node --expose-gc: what the pass left on the heap once collected (kept, not garbage)
     globalThis.gc?.();
     const retainedMb = globalThis.gc ? (process.memoryUsage().heapUsed - before.heapUsed) / 1024 / 1024 : undefined;
-    return { rows, bytes, ms, rssGrowthMb: (peak - before.rss) / 1024 / 1024, retainedMb };
+    const mb = (bytes: number) => bytes / 1024 / 1024;
+    return {
+      rows,
+      bytes,
+      ms,
+      rssGrowthMb: mb(peak.rss - before.rss),
+      heapGrowthMb: mb(peak.heapTotal - before.heapTotal),
+      externalGrowthMb: mb(peak.external - before.external),
+      retainedMb,
+    };
   } finally {
     clearInterval(sampler);
   }
@@ -74,7 +97,8 @@ const line = (m: Measured, ceiling?: Measured) => {
     m.retainedMb === undefined
       ? ''
       : ` (heap kept after GC ${m.retainedMb >= 0 ? '+' : ''}${m.retainedMb.toFixed(1)} MB)`;
-  return `${m.rows} rows in ${(m.ms / 1000).toFixed(1)} s: ${perSecond} rows/s${ratio}; RSS +${Math.round(m.rssGrowthMb)} MB${kept}${size}`;
+  const parts = `heap +${Math.round(m.heapGrowthMb)}, outside it +${Math.round(m.externalGrowthMb)}`;
+  return `${m.rows} rows in ${(m.ms / 1000).toFixed(1)} s: ${perSecond} rows/s${ratio}; RSS +${Math.round(m.rssGrowthMb)} MB (${parts})${kept}${size}`;
 };
 
 async function generate() {
