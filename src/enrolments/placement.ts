@@ -123,7 +123,7 @@ function placementsOf(sessionId: string): Placements {
   return queues.get(sessionId)?.placements ?? {};
 }
 
-/** Forgets what the session's queue knew of its claims: they changed, or may have, outside a turn's count. */
+/** Forgets what the session's queue knew of its claims: they changed, or may have, behind its back. */
 function forget(session: Id): void {
   const placements = placementsOf(session.toHexString());
   placements.known = undefined;
@@ -245,7 +245,7 @@ export type Promotion = { enrolment: Id; person: Id; seat: number };
  * racing are safe: each seat goes to one claimant, each enrolment gets one seat.
  */
 export async function fillFreeSeats(session: Id, capacity: number): Promise<Promotion[]> {
-  placementsOf(session.toHexString()).fillOwed = false;
+  placementsOf(session.toHexString()).fillOwed = false; // this is the check a run of placements owes
   const promoted: Promotion[] = [];
   for (let pass = 0; pass < capacity + 5; pass++) {
     const seats = await SeatClaim.find({ session }, { number: 1, enrolment: 1 }).lean();
