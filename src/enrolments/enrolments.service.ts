@@ -117,7 +117,7 @@ async function enrolPerson(
   try {
     outcome = await place(session, enrolment._id, options.turn);
   } catch (error) {
-    await releaseClaims(enrolment._id);
+    await releaseClaims(session._id, enrolment._id);
     await Enrolment.deleteOne({ _id: enrolment._id });
     await placesChanged(session._id);
     throw error;
@@ -247,7 +247,7 @@ async function release(enrolment: EnrolmentDocument, session: TrainingSessionDoc
   const heldSeat = enrolment.state === 'enrolled';
   const ended = { state: 'withdrawn', withdrawnAt: new Date(), ...(removedBy ? { removedBy } : {}) };
   await Enrolment.updateOne({ _id: enrolment._id }, { $set: ended, $unset: { seat: 1, waitlistPosition: 1 } });
-  await releaseClaims(enrolment._id);
+  await releaseClaims(session._id, enrolment._id);
   await tell([enrolment.person], 'enrolment.withdrawn', session);
   if (heldSeat || (await seatsTaken(session._id)) < session.capacity) {
     await promoteIn(session);
