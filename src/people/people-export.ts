@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import type { Actor } from '../access/actor.ts';
 import { everyItem } from '../exports/audited-export.ts';
+import { labelsOnce } from '../exports/labels.ts';
 import type { Cell } from '../exports/xlsx-writer.ts';
 import type { PeopleFilter } from './people.schemas.ts';
 import { listPeople } from './people.service.ts';
@@ -11,6 +12,7 @@ import { listPeople } from './people.service.ts';
 const COLUMNS = ['name', 'serviceNumber', 'email', 'rank', 'gender', 'roles', 'institution', 'status'] as const;
 
 export function peopleExport(actor: Actor, filter: PeopleFilter, t: TFunction) {
+  const label = labelsOnce(t);
   async function* rows(): AsyncGenerator<Cell[]> {
     for await (const p of everyItem((page) => listPeople(actor, { ...filter, page }))) {
       yield [
@@ -18,10 +20,10 @@ export function peopleExport(actor: Actor, filter: PeopleFilter, t: TFunction) {
         p.serviceNumber ?? '',
         p.email ?? '',
         p.rank ?? '',
-        t(`people:genders.${p.gender}`),
-        p.roles.map((role) => t(`people:roles.${role}`)).join('; '),
+        label(`people:genders.${p.gender}`),
+        p.roles.map((role) => label(`people:roles.${role}`)).join('; '),
         p.institution?.name ?? '',
-        t(p.active ? 'filters.statuses.active' : 'filters.statuses.inactive'),
+        label(p.active ? 'filters.statuses.active' : 'filters.statuses.inactive'),
       ];
     }
   }

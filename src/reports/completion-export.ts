@@ -3,6 +3,7 @@ import type { Actor } from '../access/actor.ts';
 import { recordsForExport, type ExportedRecord, type RecordExportQuery } from '../completions/record-export.service.ts';
 import { getCurriculum } from '../curricula/curricula.service.ts';
 import { inBatches } from '../exports/audited-export.ts';
+import { labelsOnce } from '../exports/labels.ts';
 import type { Cell } from '../exports/xlsx-writer.ts';
 import { InstitutionNames } from './institution-names.ts';
 import { personSummaries, type PersonSummary } from '../people/people.service.ts';
@@ -17,7 +18,7 @@ type Row = { record: ExportedRecord; person: PersonSummary | undefined; institut
 type Column = {
   /** under reports:completions.columns.<key>: its name (.name) and what it holds (.about) */
   key: string;
-  value: (row: Row, t: TFunction) => Cell;
+  value: (row: Row, t: (key: string) => string) => Cell;
 };
 
 /** A date as YYYY-MM-DD (UTC), or nothing. */
@@ -70,14 +71,7 @@ export async function completionExport(actor: Actor, filter: CompletionExportFil
   };
   const rank = filter.rank?.toLocaleLowerCase();
   const names = new InstitutionNames();
-  // a million rows ask for a handful of words (results, statuses, genders…) millions of times:
-  // translated once each, so the export makes no garbage of its own for them (bench/README.md)
-  const labels = new Map<string, string>();
-  const label = ((key: string) => {
-    let text = labels.get(key);
-    if (text === undefined) labels.set(key, (text = t(key)));
-    return text;
-  }) as TFunction;
+  const label = labelsOnce(t);
 
   async function* rows(): AsyncGenerator<Cell[]> {
     for await (const batch of inBatches(recordsForExport(actor, query), BATCH)) {
