@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Express } from 'express';
+import { Curriculum } from '../src/curricula/curriculum.model.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { DashboardFigures, monthsBetween } from '../src/reports/dashboard-figures.ts';
 import { buildRecord } from './support/completion-records.ts';
@@ -57,6 +58,7 @@ describe('the dashboard page', () => {
         admin: { roles: ['admin'], at: null },
         coordinator: { roles: ['coordinator'], at: 'academy' },
         staff: { roles: ['staff'], at: 'academy', fullName: 'Amina Okello' },
+        notYet: { roles: ['staff'], at: 'academy', fullName: 'Brian Mugisha' },
       },
       modules: { pve: { code: 'PVE-1', title: 'Preventing violent extremism', status: 'published' } },
       sessions: {
@@ -80,7 +82,7 @@ describe('the dashboard page', () => {
         post: 75,
       },
     );
-    return { ...w.people };
+    return { ...w.people, pve: w.modules.pve, academy, luzira: w.institutions.luzira };
   }
 
   /** The rows of the table under the heading with this id. */
@@ -105,6 +107,30 @@ describe('the dashboard page', () => {
     ]);
     expect(res.text.match(/<svg [^>]*role="img"/g)).to.have.length(4);
     expect(res.text).to.include('<title id="delivered-title">Sessions delivered</title>');
+  });
+
+  it("with a curriculum: each institution's coverage now, as a chart and a table, in the reader's scope", async () => {
+    const w = await world();
+    const curriculum = await Curriculum.create({
+      code: 'PVE',
+      title: 'Preventing violent extremism',
+      status: 'published',
+      items: [{ module: w.pve._id, required: true }],
+    });
+    const admin = await signIn(app, w.admin.email!);
+    const res = await admin
+      .get(`/reports/dashboard?from=2026-03&to=2026-04&curriculum=${curriculum.id as string}`)
+      .expect(200);
+    // the academy's staff: Amina has PVE-1 done, Brian has not; Luzira has no staff
+    expect(rows(res.text, 'coverage')).to.deep.equal([['Uganda Prisons Academy', '50 %', '1 of 2']]);
+    expect(res.text).to.include('<title id="coverage-chart-title">Coverage (%)</title>');
+    expect(res.text).to.match(/Coverage: <strong>50 %<\/strong>/);
+    const without = await admin.get('/reports/dashboard?from=2026-03&to=2026-04').expect(200);
+    expect(without.text).not.to.include('id="coverage"');
+    const elsewhere = await admin
+      .get(`/reports/dashboard?curriculum=${curriculum.id as string}&institution=${w.luzira.id as string}`)
+      .expect(200);
+    expect(elsewhere.text).to.include('No active staff');
   });
 
   it("keeps to a coordinator's institutions, and refuses a month that is not one", async () => {

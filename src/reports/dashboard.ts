@@ -6,12 +6,16 @@ import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { moduleSummaries } from '../modules/module-lookups.service.ts';
 import { sessionsHeldBetween } from '../sessions/session-queries.service.ts';
 import { DashboardFigures, monthsBetween } from './dashboard-figures.ts';
+import type { CoverageRow } from './donor-figures.ts';
+import { curriculumCoverage } from './donor-report.ts';
 import type { DashboardFilter } from './reports.schemas.ts';
 
 // The dashboard (issue 14) in the actor's scope: for the months asked (the last twelve unless
 // told), the sessions delivered at their venues and how full they were, and the completion
 // records issued there, by month, institution and module (dashboard-figures.ts). Sessions are
 // read one venue at a time, records one issuing institution or country at a time (decision 0005).
+// With a curriculum, its coverage now: the share of each institution's active staff who have
+// its required modules done (the donor report's rule).
 
 /** At most this many months: five years a screen. */
 const MAX_MONTHS = 60;
@@ -65,5 +69,15 @@ export async function dashboard(actor: Actor, filter: DashboardFilter, now = new
       post: record.post,
     });
   }
-  return { from: first, to, ...figures.result() };
+  const coverage = filter.curriculum
+    ? await curriculumCoverage(actor, { institution: filter.institution }, filter.curriculum)
+    : undefined;
+  return { from: first, to, ...figures.result(), coverage, coverageTotal: coverage && totalShare(coverage) };
+}
+
+/** The share of every institution's active staff together who are covered, in %, a tenth; null without staff. */
+function totalShare(rows: readonly CoverageRow[]): number | null {
+  const staff = rows.reduce((sum, row) => sum + row.staff.total, 0);
+  const covered = rows.reduce((sum, row) => sum + row.covered.total, 0);
+  return staff === 0 ? null : Math.round((covered / staff) * 1000) / 10;
 }

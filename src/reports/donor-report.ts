@@ -57,12 +57,26 @@ export async function donorReport(actor: Actor, filter: DonorFilter) {
 }
 
 /**
+ * A curriculum's coverage now (the dashboard's): each institution's active staff in the actor's
+ * scope (the institution chosen, when one is), and those who have its required modules done.
+ */
+export async function curriculumCoverage(
+  actor: Actor,
+  filter: Pick<DonorFilter, 'country' | 'institution'>,
+  curriculumId: string,
+): Promise<CoverageRow[]> {
+  const curriculum = await getCurriculum(actor, curriculumId);
+  const items = curriculum.items.map((item) => ({ module: item.module.toHexString(), required: item.required }));
+  return coverageFor(actor, filter, items, new InstitutionNames());
+}
+
+/**
  * Each institution's active staff, and those who have every required module of the curriculum
  * done now (a valid completion: transcripts' rule), whenever they completed it.
  */
 async function coverageFor(
   actor: Actor,
-  filter: DonorFilter,
+  filter: Pick<DonorFilter, 'country' | 'institution'>,
   items: { module: string; required: boolean }[],
   names: InstitutionNames,
 ): Promise<CoverageRow[]> {

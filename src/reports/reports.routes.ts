@@ -127,9 +127,10 @@ export function reportsRouter(): Router {
   router.get('/reports/dashboard', requireUser, readsReports, async (req, res) => {
     const actor = req.user!;
     const parsed = dashboardFilterSchema.safeParse(req.query);
-    const [institutions, { modules }] = await Promise.all([
+    const [institutions, { modules }, curricula] = await Promise.all([
       listInstitutionOptions(actor, { includeInactive: true }),
       listOptions(actor),
+      curriculumChoices(actor),
     ]);
     if (!parsed.success) res.status(400);
     res.render('reports/dashboard', {
@@ -138,6 +139,7 @@ export function reportsRouter(): Router {
       errors: parsed.success ? {} : toFieldErrors(parsed.error),
       institutions,
       modules,
+      curricula,
       figures: parsed.success ? await dashboard(actor, parsed.data) : undefined,
     });
   });

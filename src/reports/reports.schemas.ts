@@ -94,6 +94,8 @@ export const dashboardFilterSchema = z
     to: optionalMonth(),
     institution: optionalId(),
     module: optionalId(),
+    /** a curriculum whose coverage of each institution's active staff is shown */
+    curriculum: optionalId(),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'reports:errors.periodOrder' });
 export type DashboardFilter = z.output<typeof dashboardFilterSchema>;
