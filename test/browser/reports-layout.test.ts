@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { Curriculum } from '../../src/curricula/curriculum.model.ts';
 import { buildRecord } from '../support/completion-records.ts';
 import { DEFAULT_PASSWORD } from '../support/factories.ts';
 import { buildWorld } from '../support/world.ts';
@@ -54,6 +55,12 @@ describe('reports in a browser', function () {
           post: 80,
         },
       );
+      const curriculum = await Curriculum.create({
+        code: 'PCVE',
+        title: 'منهج الوقاية من التطرف العنيف',
+        status: 'published',
+        items: [{ module: w.modules.pve._id, required: true }],
+      });
       const page = await harness.newPage();
       await signInAs(page, harness.baseUrl, w.people.coordinator.email!, DEFAULT_PASSWORD);
       for (const width of [1280, 390]) {
@@ -62,7 +69,7 @@ describe('reports in a browser', function () {
           ['reports', '/reports'],
           ['completions-export', '/reports/completions'],
           ['donor', '/reports/donor?from=2026-01-01'],
-          ['dashboard', '/reports/dashboard?from=2026-01&to=2026-12'],
+          ['dashboard', `/reports/dashboard?from=2026-01&to=2026-12&curriculum=${curriculum.id as string}`],
           ['person', `/people/${w.people.officer.id as string}`], // leaves an event for the log
           ['audit', '/reports/audit'],
           ['completions-export-refused', '/reports/completions/export?format=csv&from=2026-13-01'],
