@@ -124,6 +124,14 @@ describe('the read-only API', () => {
       expect(res.body.openapi).to.equal('3.1.0');
       expect(Object.keys(res.body.paths)).to.include.members(['/people', '/sessions', '/completions', '/me']);
       await SwaggerParser.validate(structuredClone(res.body));
+      // and the validator does look: a broken copy is refused
+      const broken = structuredClone(res.body);
+      broken.paths['/people'].get.responses['200'].content = 'none';
+      const refused = await SwaggerParser.validate(broken).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(String(refused)).to.match(/schema validation failed/);
     });
   });
 
