@@ -29,7 +29,16 @@ describe('the audit log: changes of sessions, enrolments, attendance and records
       modules: { pve: { code: 'PVE-1', title: 'Preventing violent extremism', status: 'published' } },
       sessions: {
         open: { at: 'academy', module: 'pve', status: 'open', trainers: ['trainer'], date: daysFromNow(20) },
-        running: { at: 'academy', module: 'pve', status: 'in_progress', trainers: ['trainer'], date: daysFromNow(0) },
+        // all of today, whatever the hour the suite runs at: a day is marked once it has begun
+        running: {
+          at: 'academy',
+          module: 'pve',
+          status: 'in_progress',
+          trainers: ['trainer'],
+          date: daysFromNow(0),
+          start: '00:00',
+          end: '23:59',
+        },
       },
     });
     return { ...w.institutions, ...w.people, ...w.modules, ...w.sessions, country: w.countries.ug };
