@@ -8,6 +8,7 @@ import { quarterEnd } from '../src/reports/workplan-progress.ts';
 import { buildRecord } from './support/completion-records.ts';
 import { buildApp } from './support/context.ts';
 import { post, signIn } from './support/http.ts';
+import { auditEvents } from './support/audit.ts';
 import { buildWorld } from './support/world.ts';
 
 // Workplans and their targets (issue 14): administrators record them; each target's progress
@@ -172,6 +173,42 @@ describe('workplans', () => {
     expect((await Workplan.findOne().orFail()).activities).to.have.length(0);
     const noYear = await post(admin, '/reports/workplans', { title: 'X', country: w.tn.id as string, year: 'soon' });
     expect(noYear.status).to.equal(422);
+  });
+
+  it('removes an activity after a confirmation, audited; only administrators may', async () => {
+    const w = await world();
+    const admin = await signIn(app, w.admin.email!);
+    const created = await post(admin, '/reports/workplans', {
+      title: 'Tunisia 2026',
+      country: w.tn.id as string,
+      year: '2026',
+    });
+    const page = created.headers.location!;
+    const added = await post(admin, `${page}/activities`, {
+      ...{ count: '', womenShare: '', kind: '', curriculum: '', module: '' },
+      title: 'Steering committee',
+      quarter: 'Q3',
+    });
+    expect(added.status).to.equal(303);
+    const activity = (await Workplan.findOne().orFail()).activities[0]!;
+    const remove = `${page}/activities/${activity._id.toHexString()}/remove`;
+
+    const coordinator = await signIn(app, w.coordinator.email!);
+    await coordinator.get(remove).expect(403);
+    expect((await post(coordinator, remove)).status).to.equal(403);
+
+    expect((await admin.get(page).expect(200)).text).to.include(`href="${remove}"`);
+    const confirm = await admin.get(remove).expect(200);
+    expect(confirm.text).to.include('Remove this activity?');
+    expect(confirm.text).to.include('Steering committee');
+    await admin.get(`${page}/activities/${w.tn.id as string}/remove`).expect(404);
+    expect((await Workplan.findOne().orFail()).activities).to.have.length(1);
+
+    const removed = await post(admin, remove);
+    expect(removed.status).to.equal(303);
+    expect((await Workplan.findOne().orFail()).activities).to.have.length(0);
+    const event = (await auditEvents('workplan.update')).at(-1);
+    expect(event!.changes).to.deep.equal([{ field: 'activities', before: 'Steering committee' }]);
   });
 
   it('is for administrators only', async () => {

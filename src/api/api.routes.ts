@@ -6,7 +6,7 @@ import { exportedRecord, recordsAfter } from '../completions/record-export.servi
 import { databaseGate, isOutageError } from '../http/database-gate.ts';
 import { HttpError } from '../http/errors.ts';
 import { chooseLanguage, type Language } from '../i18n/i18n.ts';
-import { personRow, peopleAfter } from '../people/people.service.ts';
+import { personRow, personViewed, peopleAfter } from '../people/people.service.ts';
 import { getSession, sessionsAfter } from '../sessions/sessions.service.ts';
 import { withNames } from '../sessions/session-queries.service.ts';
 import { authenticated, bearer, requireScope, type ApiLimits } from './api-auth.ts';
@@ -113,14 +113,7 @@ export function apiRouter(deps: ApiDependencies): Router {
   router.get('/v1/people/:id', requireScope('read:people'), async (req, res) => {
     const { actor } = bearer(res);
     const person = await personRow(actor, String(req.params.id));
-    if (person._id.toHexString() !== actor.id) {
-      await audit(actor, {
-        action: 'person.view',
-        subject: { collection: 'users', id: person._id },
-        institutions: person.institution ? [person.institution._id] : [],
-        details: { via: 'api' },
-      });
-    }
+    await personViewed(actor, person._id, person.institution?._id, { via: 'api' });
     res.set('Cache-Control', 'no-store').json(personJson(person));
   });
 

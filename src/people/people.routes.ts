@@ -12,8 +12,7 @@ import { GENDERS, type Person } from './person.model.ts';
 import { peopleFilterSchema, personSchema } from './people.schemas.ts';
 import { peopleExport } from './people-export.ts';
 import { sendAuditedExport } from '../exports/audited-export.ts';
-import { audit } from '../audit/audit.ts';
-import { createPerson, getPerson, listPeople, setPersonActive, updatePerson } from './people.service.ts';
+import { createPerson, getPerson, listPeople, personViewed, setPersonActive, updatePerson } from './people.service.ts';
 import { handleForm } from '../http/form.ts';
 
 // the list and a new person concern no one in particular: the role is enough; a person's own
@@ -108,13 +107,7 @@ export function peopleRouter(config: Config): Router {
     const person = await getPerson(req.user!, String(req.params.id));
     // the people pages are for admins and coordinators; others learn no more than that the person exists
     if (!isPeopleManager(req.user!)) throw forbidden();
-    if (person.id !== req.user!.id) {
-      await audit(req.user!, {
-        action: 'person.view',
-        subject: { collection: 'users', id: person._id },
-        institutions: person.institution ? [person.institution] : [],
-      });
-    }
+    await personViewed(req.user!, person._id, person.institution);
     // decided on the stored ids, before populate turns them into documents
     const manageable = can(req.user!, personPolicy, 'update', person);
     const records = can(req.user!, personPolicy, 'recordQualifications', person);

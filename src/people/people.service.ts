@@ -96,6 +96,25 @@ export async function personRow(actor: Actor, id: string): Promise<PersonListRow
   return row!;
 }
 
+/**
+ * Records that the actor opened another person's record, on their page or through the API
+ * (decision 0019); opening one's own is not recorded.
+ */
+export async function personViewed(
+  actor: Actor,
+  person: mongoose.Types.ObjectId,
+  institution: mongoose.Types.ObjectId | null | undefined,
+  details?: Record<string, unknown>,
+): Promise<void> {
+  if (person.toHexString() === actor.id) return;
+  await audit(actor, {
+    action: 'person.view',
+    subject: { collection: 'users', id: person },
+    institutions: institution ? [institution] : [],
+    ...(details ? { details } : {}),
+  });
+}
+
 /** Rows with their institution's name and code. */
 async function withInstitutionNames(rows: readonly Readonly<PersonSummary>[]): Promise<PersonListRow[]> {
   const names = new Map(

@@ -6,7 +6,7 @@ import { institutionSummaries } from '../institutions/institutions.service.ts';
 import { moduleSummaries } from '../modules/module-lookups.service.ts';
 import { sessionsHeldBetween } from '../sessions/session-queries.service.ts';
 import { DashboardFigures, monthsBetween } from './dashboard-figures.ts';
-import type { CoverageRow } from './donor-figures.ts';
+import { totalCoverage } from './donor-figures.ts';
 import { curriculumCoverage } from './donor-report.ts';
 import type { DashboardFilter } from './reports.schemas.ts';
 
@@ -72,12 +72,5 @@ export async function dashboard(actor: Actor, filter: DashboardFilter, now = new
   const coverage = filter.curriculum
     ? await curriculumCoverage(actor, { institution: filter.institution }, filter.curriculum)
     : undefined;
-  return { from: first, to, ...figures.result(), coverage, coverageTotal: coverage && totalShare(coverage) };
-}
-
-/** The share of every institution's active staff together who are covered, in %, a tenth; null without staff. */
-function totalShare(rows: readonly CoverageRow[]): number | null {
-  const staff = rows.reduce((sum, row) => sum + row.staff.total, 0);
-  const covered = rows.reduce((sum, row) => sum + row.covered.total, 0);
-  return staff === 0 ? null : Math.round((covered / staff) * 1000) / 10;
+  return { from: first, to, ...figures.result(), coverage, coverageTotal: coverage && totalCoverage(coverage) };
 }

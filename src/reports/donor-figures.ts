@@ -163,6 +163,18 @@ export function coverageOf(
     .map(([institution, row]) => ({
       institution,
       ...row,
-      share: row.staff.total === 0 ? null : tenth((row.covered.total / row.staff.total) * 100),
+      share: coveredShare(row.staff.total, row.covered.total),
     }));
+}
+
+/** The share of the staff who are covered, in %, a tenth; null without staff. */
+const coveredShare = (staff: number, covered: number) => (staff === 0 ? null : tenth((covered / staff) * 100));
+
+/** The share of every institution's active staff together who are covered (the dashboard's total). */
+export function totalCoverage(rows: readonly CoverageRow[]): number | null {
+  const sum = (of: (row: CoverageRow) => number) => rows.reduce((total, row) => total + of(row), 0);
+  return coveredShare(
+    sum((row) => row.staff.total),
+    sum((row) => row.covered.total),
+  );
 }

@@ -43,7 +43,13 @@ export function donorSheets(report: Report, workplans: readonly WorkplanProgress
   const sheets: SheetTable[] = [
     {
       name: t('reports:donor.rates'),
-      header: [...placed, ...COLUMNS.flatMap((c) => [`${gender(c)}: %`, `${gender(c)}: n/N`])],
+      header: [
+        ...placed,
+        ...COLUMNS.flatMap((c) => [
+          t('reports:donor.columns.ratePercentBy', { gender: gender(c) }),
+          t('reports:donor.columns.completedOfGivenBy', { gender: gender(c) }),
+        ]),
+      ],
       rows: rowsOf(report.rates, (r) => [
         r.institution,
         r.module,
@@ -74,8 +80,11 @@ export function donorSheets(report: Report, workplans: readonly WorkplanProgress
       name: t('reports:donor.coverage'),
       header: [
         t('reports:donor.columns.institution'),
-        `${t('reports:donor.columns.share')} %`,
-        ...COLUMNS.flatMap((c) => [`${gender(c)}: n`, `${gender(c)}: N`]),
+        t('reports:donor.columns.sharePercent'),
+        ...COLUMNS.flatMap((c) => [
+          t('reports:donor.columns.coveredBy', { gender: gender(c) }),
+          t('reports:donor.columns.staffBy', { gender: gender(c) }),
+        ]),
       ],
       rows: rowsOf(report.coverage, (r) => [
         r.institution,

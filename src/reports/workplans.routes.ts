@@ -12,6 +12,7 @@ import { QUARTERS, TARGET_KINDS } from './workplan.model.ts';
 import {
   addActivity,
   createWorkplan,
+  getActivity,
   listWorkplans,
   removeActivity,
   workplanWithProgress,
@@ -94,6 +95,16 @@ export function workplansRouter(): Router {
       refused: (refusal) => renderWorkplan(req, res, refusal),
     }),
   );
+
+  // removing an activity asks first: its target goes with it
+  router.get('/reports/workplans/:id/activities/:activity/remove', admins, async (req, res) => {
+    const { workplan, activity } = await getActivity(req.user!, String(req.params.id), String(req.params.activity));
+    res.render('reports/workplan-activity-remove', {
+      title: req.t('reports:workplans.removeTitle'),
+      workplan,
+      activity,
+    });
+  });
 
   router.post('/reports/workplans/:id/activities/:activity/remove', admins, async (req, res) => {
     const workplan = await removeActivity(req.user!, String(req.params.id), String(req.params.activity));
