@@ -1,3 +1,4 @@
+import { dateLocale } from '../i18n/i18n.ts';
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { requireUser } from '../access/guards.ts';
@@ -17,11 +18,11 @@ const requireScopes = (req: Request) => {
   if (scopesFor(req.user!).length === 0) throw forbidden('api:errors.noScopes');
 };
 
-const locale = (language: string) => (language === 'en' ? 'en-GB' : language);
-
 /** An instant as the tokens page shows it, in the reader's language, UTC. */
 const whenIn = (language: string) => (at: Date | undefined | null) =>
-  at ? DateTime.fromJSDate(at, { zone: 'utc' }).setLocale(locale(language)).toLocaleString(DateTime.DATETIME_MED) : '';
+  at
+    ? DateTime.fromJSDate(at, { zone: 'utc' }).setLocale(dateLocale(language)).toLocaleString(DateTime.DATETIME_MED)
+    : '';
 
 async function renderTokens(req: Request, res: Response, refusal?: FormRefusal) {
   const page = await tokensOf(req.user!, parse(pageNumber(), req.query.page));

@@ -1,3 +1,4 @@
+import { dateLocale } from '../i18n/i18n.ts';
 import { Router } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
@@ -81,13 +82,9 @@ export function calendarRouter(config: Config): Router {
     res.render('sessions/calendar', {
       title: req.t('sessions:calendar.title'),
       filter: { ...filter, month },
-      monthName: first.setLocale(req.language === 'en' ? 'en-GB' : req.language).toFormat('LLLL yyyy'),
+      monthName: first.setLocale(dateLocale(req.language)).toFormat('LLLL yyyy'),
       weekdays: [0, 1, 2, 3, 4, 5, 6].map((i) =>
-        first
-          .set({ weekday: 1 })
-          .plus({ days: i })
-          .setLocale(req.language === 'en' ? 'en-GB' : req.language)
-          .toFormat('ccc'),
+        first.set({ weekday: 1 }).plus({ days: i }).setLocale(dateLocale(req.language)).toFormat('ccc'),
       ),
       weeks: weeksOf(month),
       byDate,

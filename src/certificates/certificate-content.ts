@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { DateTime } from 'luxon';
-import { leftToRight, RIGHT_TO_LEFT, type Language } from '../i18n/i18n.ts';
+import { dateLocale, leftToRight, RIGHT_TO_LEFT, type Language } from '../i18n/i18n.ts';
 import type { CertificatePage } from './certificate-pdf.ts';
 
 // The words of one certificate, in its language, from the facts its completion record keeps
@@ -43,11 +43,10 @@ export type CertificateFacts = {
 export type ContentOptions = { language: Language; baseUrl: string; t: TFunction };
 
 /** British English reads "4 March 2030"; other languages their own way. */
-const locale = (language: string) => (language === 'en' ? 'en-GB' : language);
 
 /** A calendar date (YYYY-MM-DD) in words: "4 March 2030", "4 марта 2030 г.". */
 export function formatCertificateDate(date: string, language: string): string {
-  return DateTime.fromISO(date, { zone: 'UTC' }).setLocale(locale(language)).toLocaleString(DateTime.DATE_FULL);
+  return DateTime.fromISO(date, { zone: 'UTC' }).setLocale(dateLocale(language)).toLocaleString(DateTime.DATE_FULL);
 }
 
 /** The day of an instant in a zone, in words. */
@@ -58,7 +57,7 @@ export function formatCertificateDay(instant: Date, zone: string, language: stri
 /** The days of a session: one date, or a range the language writes its own way ("4–6 mars 2030"). */
 export function formatDates(from: string, to: string, language: string): string {
   if (from === to) return formatCertificateDate(from, language);
-  const format = new Intl.DateTimeFormat(locale(language), { dateStyle: 'long', timeZone: 'UTC' });
+  const format = new Intl.DateTimeFormat(dateLocale(language), { dateStyle: 'long', timeZone: 'UTC' });
   return format.formatRange(new Date(`${from}T00:00:00Z`), new Date(`${to}T00:00:00Z`));
 }
 
@@ -66,7 +65,7 @@ export function formatDates(from: string, to: string, language: string): string 
 function countryName(issuer: CertificateFacts['issuer'], language: string): string {
   if (!issuer.countryCode || !/^[A-Z]{2}$/i.test(issuer.countryCode)) return issuer.country;
   try {
-    return new Intl.DisplayNames([locale(language)], { type: 'region' }).of(issuer.countryCode.toUpperCase()) ?? '';
+    return new Intl.DisplayNames([dateLocale(language)], { type: 'region' }).of(issuer.countryCode.toUpperCase()) ?? '';
   } catch {
     return issuer.country;
   }

@@ -33,6 +33,9 @@ export const NAMESPACES = [
   'api',
 ] as const;
 
+/** The locale dates and numbers are written in: British English for English (day before month). */
+export const dateLocale = (language: string): string => (language === 'en' ? 'en-GB' : language);
+
 /** The interface languages written right to left. */
 export const RIGHT_TO_LEFT: readonly string[] = ['ar'];
 

@@ -1,3 +1,4 @@
+import { dateLocale } from '../i18n/i18n.ts';
 import type { TFunction } from 'i18next';
 import { DateTime } from 'luxon';
 import { escapeHtml, isolatedHtml, isolatedText, mark } from '../http/bidi.ts';
@@ -28,7 +29,7 @@ export function formatWhen(iso: string | undefined, zone: string | undefined, la
   if (!local.isValid) local = DateTime.fromISO(iso, { zone: 'UTC' }); // an unknown zone: UTC, named as such
   if (!local.isValid) return undefined;
   // British order for English ("Mon 2 Mar 2026"): the deployments that read English write dates so
-  local = local.setLocale(language === 'en' ? 'en-GB' : language);
+  local = local.setLocale(dateLocale(language));
   const date = local.toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
   return `${date}, ${local.toFormat('HH:mm')} (${local.zoneName ?? 'UTC'})`;
 }
@@ -38,7 +39,7 @@ export function formatDate(day: string | undefined, language: string): string | 
   if (!day) return undefined;
   const date = DateTime.fromISO(day, { zone: 'UTC' });
   if (!date.isValid) return undefined;
-  return date.setLocale(language === 'en' ? 'en-GB' : language).toLocaleString(DateTime.DATE_FULL);
+  return date.setLocale(dateLocale(language)).toLocaleString(DateTime.DATE_FULL);
 }
 
 /** The interpolation values of a notice for one reader. */

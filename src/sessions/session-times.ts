@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { leftToRight } from '../i18n/i18n.ts';
+import { dateLocale, leftToRight } from '../i18n/i18n.ts';
 
 // Session times are typed and read in the venue's zone, and stored as UTC instants too.
 // Every time shown names its zone: "Mon 2 Mar 2026, 09:00–17:00 (Asia/Almaty)".
@@ -21,11 +21,10 @@ export function utcToLocal(instant: Date, zone: string): { date: string; time: s
 
 /** A date of the venue, in the reader's language: "Mon 2 Mar 2026". */
 export function formatDate(date: string, zone: string, language: string): string {
-  return DateTime.fromISO(date, { zone }).setLocale(locale(language)).toFormat('ccc d LLL yyyy');
+  return DateTime.fromISO(date, { zone }).setLocale(dateLocale(language)).toFormat('ccc d LLL yyyy');
 }
 
 /** British English reads "Mon 2 Mar 2026"; other languages their own way. */
-const locale = (language: string) => (language === 'en' ? 'en-GB' : language);
 
 type Day = { date: string; start: string; end: string };
 
@@ -40,7 +39,7 @@ export function formatDay(day: Day, zone: string, language: string): string {
 
 /** An instant shown in the venue's zone, with the zone named (isolated as in formatDay). */
 export function formatInstant(instant: Date, zone: string, language: string): string {
-  const local = DateTime.fromJSDate(instant, { zone }).setLocale(locale(language));
+  const local = DateTime.fromJSDate(instant, { zone }).setLocale(dateLocale(language));
   const ltr = (text: string) => leftToRight(text, language);
   return `${local.toFormat('ccc d LLL yyyy')}, ${ltr(local.toFormat('HH:mm'))} (${ltr(zone)})`;
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { TFunction } from 'i18next';
 import type { PersonRecord } from '../completions/completion-queries.service.ts';
-import { leftToRight, RIGHT_TO_LEFT, type Language } from '../i18n/i18n.ts';
+import { dateLocale, leftToRight, RIGHT_TO_LEFT, type Language } from '../i18n/i18n.ts';
 import { standingOf, totalsOf, type Standing } from './learning-rules.ts';
 import type { TranscriptPdfContent } from './transcript-pdf.ts';
 import { titleIn, type Transcript } from './transcripts.service.ts';
@@ -10,17 +10,15 @@ import { titleIn, type Transcript } from './transcripts.service.ts';
 // numbers. Dates of training are calendar days (YYYY-MM-DD as issued); the day printed is the
 // person's institution's.
 
-const locale = (language: string) => (language === 'en' ? 'en-GB' : language);
-
 export function formatsIn(language: string) {
   const number = new Intl.NumberFormat(language, { maximumFractionDigits: 1 });
   return {
     /** a calendar day: "2 Mar 2026", "2 мар. 2026 г.", "2 مارس 2026" */
     day: (iso: string) =>
-      DateTime.fromISO(iso, { zone: 'utc' }).setLocale(locale(language)).toLocaleString(DateTime.DATE_MED),
+      DateTime.fromISO(iso, { zone: 'utc' }).setLocale(dateLocale(language)).toLocaleString(DateTime.DATE_MED),
     /** the day of an instant in a zone */
     dayOf: (instant: Date, zone: string) =>
-      DateTime.fromJSDate(instant, { zone }).setLocale(locale(language)).toLocaleString(DateTime.DATE_MED),
+      DateTime.fromJSDate(instant, { zone }).setLocale(dateLocale(language)).toLocaleString(DateTime.DATE_MED),
     number: (value: number) => number.format(value),
   };
 }
