@@ -52,22 +52,27 @@ export async function newStamp(collection: string): Promise<string> {
 const copies = new Map<string, Set<StampedCopy<unknown>>>();
 
 /**
- * A copy of something read from a collection, read again when the collection's stamp has moved.
- * Requests that find it stale at the same time share one read.
+ * A copy of something read from a collection, read again when the collection's stamp has moved
+ * (or one of several stamps: a copy that rests on more than one). Requests that find it stale
+ * at the same time share one read.
  */
 export class StampedCopy<T> {
   private copy: { stamp: string; value: Promise<T> } | undefined;
+  private readonly collections: readonly string[];
 
   constructor(
-    private readonly collection: string,
+    collections: string | readonly string[],
     private readonly read: () => Promise<T>,
   ) {
-    copies.set(collection, (copies.get(collection) ?? new Set()).add(this as StampedCopy<unknown>));
+    this.collections = typeof collections === 'string' ? [collections] : collections;
+    for (const collection of this.collections) {
+      copies.set(collection, (copies.get(collection) ?? new Set()).add(this as StampedCopy<unknown>));
+    }
   }
 
   async get(): Promise<T> {
-    // the stamp before the read: a write after it sets another stamp, and the next use reads again
-    const stamp = await readStamp(this.collection);
+    // the stamps before the read: a write after it sets another stamp, and the next use reads again
+    const stamp = (await Promise.all(this.collections.map(readStamp))).join(' ');
     if (this.copy?.stamp === stamp) return this.copy.value;
     const value = this.read();
     this.copy = { stamp, value };

@@ -2,11 +2,11 @@ import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { audit, fieldChanges } from '../audit/audit.ts';
 import { institutionScope, type Actor } from '../access/actor.ts';
-import { anyOf, findByIds } from '../db/query.ts';
+import { anyOf } from '../db/query.ts';
 import { compareBy, findPage, findPageAcross, withTieBreak } from '../db/find-page.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
 import { decodesEveryMatch } from '../db/pushdown.ts';
-import { sessionKeys, type SessionKey } from './session-index.ts';
+import { sessionRows, withPlaces, type PlacesSummary, type RowWithPlaces, type SessionRow } from './session-rows.ts';
 import { withNames, type Named } from './session-names.ts';
 import { conflict, fieldError, forbidden, StaleFormError } from '../http/errors.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
@@ -57,7 +57,9 @@ const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefine
   all: undefined,
 };
 
-export type SessionListRow = Named<SessionRecord>;
+/** A session as a list shows it: a record, or a row kept in memory with its places (session-rows.ts). */
+export type ListedSession = SessionRow & { places?: PlacesSummary | null };
+export type SessionListRow = Named<ListedSession>;
 
 /** What a sessions list keeps, as one query (listQuery) and as a test of a session's keys (listMatch). */
 type ListCriteria = {
@@ -101,7 +103,7 @@ function listQuery(criteria: ListCriteria): Filter {
 }
 
 function listMatch(criteria: ListCriteria) {
-  return (key: SessionKey): boolean =>
+  return (key: Readonly<SessionRow>): boolean =>
     (!criteria.statuses || criteria.statuses.includes(key.status)) &&
     (!criteria.endsFrom || key.endsAt >= criteria.endsFrom) &&
     (!criteria.endsBefore || key.endsAt < criteria.endsBefore) &&
@@ -114,8 +116,8 @@ function listMatch(criteria: ListCriteria) {
  * Sessions of venues in the actor's scope, soonest first. Each query has a top-level equality
  * (decision 0005): a coordinator's venues are read one at a time and merged (findPageAcross), as
  * is a chosen venue. An administrator's list over every venue has none: on FerretDB it is cut
- * from the index of sessions' keys kept in memory (decision 0017) and its page read by id; on
- * MongoDB it is one query, served by the indexes.
+ * from the sessions' rows kept in memory, with their places (decision 0017); on MongoDB it is
+ * one query, served by the indexes.
  */
 export async function listSessions(actor: Actor, filter: SessionFilter, now = new Date()) {
   if (!isSessionManager(actor)) throw forbidden();
@@ -123,7 +125,7 @@ export async function listSessions(actor: Actor, filter: SessionFilter, now = ne
   const sort = { startsAt: filter.status === 'past' ? -1 : 1 } as const;
   const scope = institutionScope(actor);
   const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
-  const page = venues
+  const page: Page<ListedSession> = venues
     ? await findPageAcross<SessionRecord>(
         TrainingSession,
         'institution',
@@ -133,15 +135,15 @@ export async function listSessions(actor: Actor, filter: SessionFilter, now = ne
         { sort },
       )
     : (await decodesEveryMatch())
-      ? await pageFromIndex(criteria, sort.startsAt, filter.page)
+      ? await pageFromRows(criteria, sort.startsAt, filter.page)
       : await findPage<SessionRecord>(TrainingSession, listQuery(criteria), filter.page, { sort });
   return { ...page, items: await withNames(page.items) };
 }
 
 /**
  * The first `limit` sessions the list would show after the session `after`, in the order of
- * their ids (the API's pages, decision 0022): cut from the index of keys kept in memory, each
- * venue of the actor's scope kept, and read by id.
+ * their ids (the API's pages, decision 0022): cut from the rows kept in memory, each venue of
+ * the actor's scope kept, with their places.
  */
 export async function sessionsAfter(
   actor: Actor,
@@ -155,38 +157,26 @@ export async function sessionsAfter(
   const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
   const inVenues = venues && new Set(venues);
   const matches = listMatch(listCriteria(filter, now));
-  const later = (await sessionKeys()).filter(
-    (key) =>
-      (!after || key._id.toHexString() > after.toHexString()) &&
-      (!inVenues || inVenues.has(key.institution.toHexString())) &&
-      matches(key),
+  const later = (await sessionRows()).filter(
+    (row) =>
+      (!after || row._id.toHexString() > after.toHexString()) &&
+      (!inVenues || inVenues.has(row.institution.toHexString())) &&
+      matches(row),
   );
-  const ids = later
-    .map((key) => key._id.toHexString())
-    .sort()
-    .slice(0, limit);
-  const found = new Map(
-    (await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]),
-  );
-  // a session deleted since the index was read is left out
-  return withNames(ids.flatMap((id) => found.get(id) ?? []));
+  const inIdOrder = later.sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString())).slice(0, limit);
+  return withNames(await withPlaces(inIdOrder));
 }
 
-/** A page of every venue's sessions, cut from the index of keys (soonest first, or latest), read by id. */
-async function pageFromIndex(
+/** A page of every venue's sessions, cut from the rows kept in memory (soonest first, or latest). */
+async function pageFromRows(
   criteria: ListCriteria,
   direction: 1 | -1,
   requestedPage: number,
-): Promise<Page<SessionRecord>> {
-  const matching = (await sessionKeys()).filter(listMatch(criteria));
+): Promise<Page<RowWithPlaces>> {
+  const matching = (await sessionRows()).filter(listMatch(criteria));
   if (direction === -1) matching.sort(compareBy(withTieBreak({ startsAt: -1 })));
   const window = pageWindow(matching.length, requestedPage);
-  const ids = matching.slice(window.skip, window.skip + window.limit).map((key) => key._id.toHexString());
-  const found = new Map(
-    (await findByIds<SessionRecord>(TrainingSession, ids, '')).map((s) => [s._id.toHexString(), s]),
-  );
-  // a session deleted since the index was read is left out
-  const items = ids.flatMap((id) => found.get(id) ?? []);
+  const items = await withPlaces(matching.slice(window.skip, window.skip + window.limit));
   return { items, page: window.page, pageCount: window.pageCount, total: matching.length };
 }
 
@@ -208,16 +198,7 @@ export type Saved = {
  */
 export type SessionPlaces = { seatsTaken(sessionId: mongoose.Types.ObjectId): Promise<number> };
 
-/** A session's enrolments counted by state, as the lists show them (enrolments' places-summary.ts). */
-export type PlacesSummary = { seated: number; waiting: number; requested: number };
-
-/**
- * Records a session's counted places. Neither its revision (an edit form open meanwhile stays
- * valid) nor its updatedAt move: nothing about the session itself changed.
- */
-export async function recordPlaces(sessionId: mongoose.Types.ObjectId, places: PlacesSummary): Promise<void> {
-  await TrainingSession.updateOne({ _id: sessionId }, { $set: { places } }, { timestamps: false });
-}
+export { recordPlaces, type PlacesSummary } from './session-rows.ts';
 
 /**
  * Closes the session (its results confirmed; src/results), completing it if it was still open

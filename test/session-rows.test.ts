@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
 import { readStamp } from '../src/db/collection-stamps.ts';
+import { decodesEveryMatch } from '../src/db/pushdown.ts';
 import { recordPlaces } from '../src/sessions/sessions.service.ts';
 import { TrainingSession } from '../src/sessions/training-session.model.ts';
 import { buildApp } from './support/context.ts';
@@ -10,11 +11,12 @@ import { signIn } from './support/http.ts';
 import { links, visibleText } from './page-helpers.ts';
 import { sessionIn, sessionsWorld, type World } from './support/sessions.ts';
 
-// An administrator's sessions list has no equality to narrow it: on FerretDB it is cut from the
-// index of every session's keys kept in memory, read again only when a session changed
-// (decision 0017). It must be the list one query gives, and never stale.
+// An administrator's sessions list has no equality to narrow it: on FerretDB it is cut from
+// every session's row kept in memory, read again only when a session changed, with the places
+// of each venue kept apart and read again when a place there changed (decision 0017). It must
+// be the list one query gives, and never stale.
 
-describe("an administrator's sessions list, from the index of sessions' keys", () => {
+describe("an administrator's sessions list, from the sessions' rows kept in memory", () => {
   let app: Express;
   let w: World;
 
@@ -131,21 +133,71 @@ describe("an administrator's sessions list, from the index of sessions' keys", (
     await TrainingSession.deleteOne({ _id: added._id });
     expect(shownSessions((await agent.get('/sessions?status=open').expect(200)).text)).to.deep.equal([]);
 
-    // a recount of places changes no key: the stamp stays, and the next list reads no session but by id
+    // a recount of places is no change of a row: the rows' stamp stays; the places show at once
     const stamp = await readStamp('training_sessions');
     await recordPlaces(kept._id, { seated: 3, waiting: 1, requested: 0 });
     expect(await readStamp('training_sessions')).to.equal(stamp);
+    const { text, reads } = await listReadingSessions(agent, '/sessions?status=all');
+    expect(shownSessions(text)).to.deep.equal([`/sessions/${kept.id}`]);
+    expect(visibleText(text)).to.include('3/20 seated, 1 waiting');
+    if (await decodesEveryMatch()) {
+      // only the places of the venue whose places changed are read again, by its equality
+      expect(reads.map((read) => read.filter)).to.deep.equal([{ institution: w.almaty._id }]);
+      const again = await listReadingSessions(agent, '/sessions?status=all');
+      expect(again.reads).to.deep.equal([]);
+    }
+  });
+
+  it("shows each venue's places, read again only where a place changed, and follows a session to another venue", async () => {
+    const agent = await signIn(app, w.people.admin.email!);
+    const here = await sessionIn(w, { status: 'open', days: [{ date: day(1), start: '09:00', end: '17:00' }] });
+    const there = await sessionIn(w, {
+      status: 'open',
+      institution: w.kampala,
+      days: [{ date: day(2), start: '09:00', end: '17:00' }],
+    });
+    await recordPlaces(here._id, { seated: 4, waiting: 0, requested: 0 });
+    await recordPlaces(there._id, { seated: 7, waiting: 2, requested: 0 });
+    const fills = (text: string) => visibleText(text).match(/\d+\/20 seated, \d+ waiting/g);
+    expect(fills((await listReadingSessions(agent, '/sessions?status=open')).text)).to.deep.equal([
+      '4/20 seated, 0 waiting',
+      '7/20 seated, 2 waiting',
+    ]);
+
+    await recordPlaces(there._id, { seated: 8, waiting: 2, requested: 0 });
+    const afterOne = await listReadingSessions(agent, '/sessions?status=open');
+    expect(fills(afterOne.text)).to.deep.equal(['4/20 seated, 0 waiting', '8/20 seated, 2 waiting']);
+    if (await decodesEveryMatch()) {
+      expect(afterOne.reads.map((read) => read.filter)).to.deep.equal([{ institution: w.kampala._id }]);
+    }
+
+    // moved to Almaty, then counted there; moved back to Kampala: never the count it had there
+    await TrainingSession.updateOne({ _id: there._id }, { $set: { institution: w.almaty._id } });
+    await recordPlaces(there._id, { seated: 1, waiting: 0, requested: 0 });
+    expect(fills((await listReadingSessions(agent, '/sessions?status=open')).text)).to.deep.equal([
+      '4/20 seated, 0 waiting',
+      '1/20 seated, 0 waiting',
+    ]);
+    await TrainingSession.updateOne({ _id: there._id }, { $set: { institution: w.kampala._id } });
+    expect(fills((await listReadingSessions(agent, '/sessions?status=open')).text)).to.deep.equal([
+      '4/20 seated, 0 waiting',
+      '1/20 seated, 0 waiting',
+    ]);
+  });
+
+  /** The page, and the reads of sessions its request sent (collection, filter). */
+  async function listReadingSessions(agent: Awaited<ReturnType<typeof signIn>>, path: string) {
     const sent: CommandStartedEvent[] = [];
     const listen = (event: CommandStartedEvent) => sent.push(event);
     mongoose.connection.getClient().on('commandStarted', listen);
     try {
-      const all = await agent.get('/sessions?status=all').expect(200);
-      expect(shownSessions(all.text)).to.deep.equal([`/sessions/${kept.id}`]);
+      const { text } = await agent.get(path).expect(200);
+      const reads = sent
+        .filter((e) => e.commandName === 'find' && e.command.find === 'training_sessions')
+        .map((e) => ({ filter: e.command.filter as object }));
+      return { text, reads };
     } finally {
       mongoose.connection.getClient().off('commandStarted', listen);
     }
-    const sessionReads = sent.filter((e) => e.commandName === 'find' && e.command.find === 'training_sessions');
-    expect(sessionReads.length).to.be.greaterThan(0);
-    for (const read of sessionReads) expect(Object.keys(read.command.filter as object)).to.deep.equal(['_id']);
-  });
+  }
 });
