@@ -102,40 +102,47 @@ function listQuery(criteria: ListCriteria): Filter {
   return query;
 }
 
-function listMatch(criteria: ListCriteria) {
-  return (key: Readonly<SessionRow>): boolean =>
-    (!criteria.statuses || criteria.statuses.includes(key.status)) &&
-    (!criteria.endsFrom || key.endsAt >= criteria.endsFrom) &&
-    (!criteria.endsBefore || key.endsAt < criteria.endsBefore) &&
-    (!criteria.startsBefore || key.startsAt < criteria.startsBefore) &&
-    (!criteria.module || key.module.equals(criteria.module)) &&
-    (!criteria.trainer || key.trainers.some((t) => t.person.equals(criteria.trainer!)));
+/** Whether a session's row is in the list: its criteria, and one of these venues (every venue: undefined). */
+function listMatch(criteria: ListCriteria, venues?: readonly string[]) {
+  const atVenue = venues && new Set(venues);
+  return (row: Readonly<SessionRow>): boolean =>
+    (!atVenue || atVenue.has(row.institution.toHexString())) &&
+    (!criteria.statuses || criteria.statuses.includes(row.status)) &&
+    (!criteria.endsFrom || row.endsAt >= criteria.endsFrom) &&
+    (!criteria.endsBefore || row.endsAt < criteria.endsBefore) &&
+    (!criteria.startsBefore || row.startsAt < criteria.startsBefore) &&
+    (!criteria.module || row.module.equals(criteria.module)) &&
+    (!criteria.trainer || row.trainers.some((t) => t.person.equals(criteria.trainer!)));
+}
+
+/** The venues a list shows: the one chosen if in the actor's scope, else their scope (every venue: undefined). */
+function venuesListed(actor: Actor, filter: Pick<SessionFilter, 'institution'>): string[] | undefined {
+  const scope = institutionScope(actor);
+  return filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
 }
 
 /**
- * Sessions of venues in the actor's scope, soonest first. Each query has a top-level equality
- * (decision 0005): a coordinator's venues are read one at a time and merged (findPageAcross), as
- * is a chosen venue. An administrator's list over every venue has none: on FerretDB it is cut
- * from the sessions' rows kept in memory, with their places (decision 0017); on MongoDB it is
- * one query, served by the indexes.
+ * Sessions of venues in the actor's scope, soonest first. On FerretDB, where every query
+ * decodes what its equalities match, the page is cut from every session's row kept in memory,
+ * with their places (decision 0017). On MongoDB it is one query served by the indexes, or one
+ * per venue merged (findPageAcross) for a coordinator's venues or a chosen one (decision 0005).
  */
 export async function listSessions(actor: Actor, filter: SessionFilter, now = new Date()) {
   if (!isSessionManager(actor)) throw forbidden();
   const criteria = listCriteria(filter, now);
   const sort = { startsAt: filter.status === 'past' ? -1 : 1 } as const;
-  const scope = institutionScope(actor);
-  const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
-  const page: Page<ListedSession> = venues
-    ? await findPageAcross<SessionRecord>(
-        TrainingSession,
-        'institution',
-        venues.map(toObjectId),
-        listQuery(criteria),
-        filter.page,
-        { sort },
-      )
-    : (await decodesEveryMatch())
-      ? await pageFromRows(criteria, sort.startsAt, filter.page)
+  const venues = venuesListed(actor, filter);
+  const page: Page<ListedSession> = (await decodesEveryMatch())
+    ? await pageFromRows(listMatch(criteria, venues), sort.startsAt, filter.page)
+    : venues
+      ? await findPageAcross<SessionRecord>(
+          TrainingSession,
+          'institution',
+          venues.map(toObjectId),
+          listQuery(criteria),
+          filter.page,
+          { sort },
+        )
       : await findPage<SessionRecord>(TrainingSession, listQuery(criteria), filter.page, { sort });
   return { ...page, items: await withNames(page.items) };
 }
@@ -153,27 +160,21 @@ export async function sessionsAfter(
   now = new Date(),
 ): Promise<SessionListRow[]> {
   if (!isSessionManager(actor)) throw forbidden();
-  const scope = institutionScope(actor);
-  const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
-  const inVenues = venues && new Set(venues);
-  const matches = listMatch(listCriteria(filter, now));
+  const matches = listMatch(listCriteria(filter, now), venuesListed(actor, filter));
   const later = (await sessionRows()).filter(
-    (row) =>
-      (!after || row._id.toHexString() > after.toHexString()) &&
-      (!inVenues || inVenues.has(row.institution.toHexString())) &&
-      matches(row),
+    (row) => (!after || row._id.toHexString() > after.toHexString()) && matches(row),
   );
   const inIdOrder = later.sort((a, b) => a._id.toHexString().localeCompare(b._id.toHexString())).slice(0, limit);
   return withNames(await withPlaces(inIdOrder));
 }
 
-/** A page of every venue's sessions, cut from the rows kept in memory (soonest first, or latest). */
+/** A page of the sessions whose rows match, cut from the rows kept in memory (soonest first, or latest). */
 async function pageFromRows(
-  criteria: ListCriteria,
+  matches: (row: Readonly<SessionRow>) => boolean,
   direction: 1 | -1,
   requestedPage: number,
 ): Promise<Page<RowWithPlaces>> {
-  const matching = (await sessionRows()).filter(listMatch(criteria));
+  const matching = (await sessionRows()).filter(matches);
   if (direction === -1) matching.sort(compareBy(withTieBreak({ startsAt: -1 })));
   const window = pageWindow(matching.length, requestedPage);
   const items = await withPlaces(matching.slice(window.skip, window.skip + window.limit));

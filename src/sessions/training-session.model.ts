@@ -103,7 +103,7 @@ const trainingSessionSchema = new mongoose.Schema(
 
 // each list's equality first, then its sort with its tie-break (decisions 0005, 0010): a venue's
 // sessions (the sessions list, one query per venue), a module's (the catalogue, a list filtered
-// by module), a trainer's; every session in order (the index of list keys, the calendar)
+// by module), a trainer's; every session in order (the rows kept in memory, the calendar)
 trainingSessionSchema.index({ institution: 1, startsAt: 1, _id: 1 });
 // a country's calendar and the sessions its staff may reach
 trainingSessionSchema.index({ country: 1, startsAt: 1, _id: 1 });
@@ -111,8 +111,8 @@ trainingSessionSchema.index({ module: 1, startsAt: 1, _id: 1 });
 trainingSessionSchema.index({ 'trainers.person': 1, startsAt: 1, _id: 1 });
 trainingSessionSchema.index({ startsAt: 1, _id: 1 });
 
-// the index of sessions' list keys (session-index.ts) is read again after any change but a
-// recount of a session's places (recordPlaces), which no list filters on
+// the sessions' rows kept in memory (session-rows.ts) are read again after any change but a
+// recount of a session's places (recordPlaces), which sets its venue's places stamp instead
 const onlyPlacesSet = (update: Record<string, unknown>) =>
   Object.keys(update).length === 1 &&
   Object.keys((update.$set ?? {}) as object).length > 0 &&
