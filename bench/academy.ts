@@ -5,6 +5,7 @@ import type { CommandFailedEvent, CommandStartedEvent, CommandSucceededEvent } f
 import { hashPassword } from '../src/auth/password.ts';
 import { Enrolment } from '../src/enrolments/enrolment.model.ts';
 import { SeatClaim } from '../src/enrolments/seat-claim.model.ts';
+import { sessionRows } from '../src/sessions/session-rows.ts';
 import { DEFAULT_SIZES, generateAcademy, SEARCH_TERM, type Academy, type AcademySizes } from './academy-dataset.ts';
 import { Browser, PASSWORD, percentile } from './browser.ts';
 import { RenderRecorder, startCeiling } from './ceiling.ts';
@@ -273,6 +274,23 @@ async function checkSeated(done: EnrolJob[]) {
   }
 }
 
+/**
+ * With --expose-gc: the heap the sessions' rows kept in memory take (decision 0017), read here
+ * before any list reads them.
+ */
+async function printRowsHeap(print: (line: string) => void) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return;
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const rows = await sessionRows();
+  gc();
+  const bytes = process.memoryUsage().heapUsed - before;
+  print(
+    `  sessions' rows kept in memory: ${rows.length}, heap +${(bytes / 1e6).toFixed(1)} MB, ${Math.round(bytes / rows.length)} bytes a session`,
+  );
+}
+
 const mark = (ok: boolean) => (ok ? 'met' : 'MISSED');
 
 /** One more request for the page, checked; how long it took. */
@@ -300,6 +318,7 @@ export const academyScenario = {
         .map(([k, n]) => `${k} ${n}`)
         .join(', ')}`,
     );
+    await printRowsHeap(print);
 
     const pages = pagesOf(world, now);
     const browsers = new Map<string, Browser>();
