@@ -12,11 +12,25 @@ import { TrainingSession, type TrainingSessionFields } from './training-session.
 // its own that recordPlaces sets. A place taken at one venue sends the next list back to read
 // that venue's places (one query, an equality), not every session.
 
-/** A session without what is long, rarely shown, or counted apart (places). */
-export type SessionRow = Omit<
-  TrainingSessionFields,
-  'places' | 'notes' | 'conflictOverrides' | 'cancellationReason'
-> & {
+/** What lists, their files and the API show of a session, and filter on; its counted places apart. */
+const ROW_FIELDS = [
+  'status',
+  'module',
+  'moduleVersion',
+  'institution',
+  'room',
+  'timeZone',
+  'days',
+  'startsAt',
+  'endsAt',
+  'language',
+  'capacity',
+  'trainers',
+  'requiresApproval',
+  'closedAt',
+  'updatedAt',
+] as const;
+export type SessionRow = Pick<TrainingSessionFields, (typeof ROW_FIELDS)[number]> & {
   _id: mongoose.Types.ObjectId;
 };
 export type PlacesSummary = { seated: number; waiting: number; requested: number };
@@ -26,9 +40,7 @@ export type RowWithPlaces = SessionRow & { places: PlacesSummary | null };
 const rows = new StampedCopy('training_sessions', async () =>
   frozenRows(
     // every session, on purpose: the one read of them all, once per change (decision 0017)
-    await TrainingSession.find({}, '-places -notes -conflictOverrides -cancellationReason')
-      .sort({ startsAt: 1, _id: 1 })
-      .lean<SessionRow[]>(),
+    await TrainingSession.find({}, ROW_FIELDS.join(' ')).sort({ startsAt: 1, _id: 1 }).lean<SessionRow[]>(),
   ),
 );
 
