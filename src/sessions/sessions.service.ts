@@ -61,7 +61,7 @@ const STATUSES_SHOWN: Record<SessionFilter['status'], SessionStatus[] | undefine
 export type ListedSession = SessionRow & { places?: PlacesSummary | null };
 export type SessionListRow = Named<ListedSession>;
 
-/** What a sessions list keeps, as one query (listQuery) and as a test of a session's keys (listMatch). */
+/** What a sessions list keeps, as one query (listQuery) and as a test of a session's row (listMatch). */
 type ListCriteria = {
   statuses?: SessionStatus[];
   endsFrom?: Date;
