@@ -196,6 +196,9 @@ export function isServed(shape: QueryShape, indexes: IndexKey[]): boolean {
   });
 }
 
+/** The shapes a recorder has seen, each with the test that first sent it: plain data, to merge across processes. */
+export type RecordedShapes = [string, { shape: QueryShape; where: string }][];
+
 /** Collects shapes as commands go out, then checks them against a database's indexes. */
 export class QueryShapeRecorder {
   private readonly seen = new Map<string, { shape: QueryShape; where: string }>();
@@ -216,6 +219,16 @@ export class QueryShapeRecorder {
       if (!this.seen.has(key)) this.seen.set(key, { shape, where: this.currentTest });
     }
   };
+
+  /** What this recorder has seen, to hand to another (absorb). */
+  recorded(): RecordedShapes {
+    return [...this.seen];
+  }
+
+  /** Adds what another recorder saw (another process running other test files). */
+  absorb(shapes: RecordedShapes): void {
+    for (const [key, seen] of shapes) if (!this.seen.has(key)) this.seen.set(key, seen);
+  }
 
   /** The recorded shapes no index serves and no allow-list entry excuses, one line each. */
   async unserved(db: Db, allowed: readonly AllowedScan[]): Promise<string[]> {
