@@ -30,6 +30,14 @@ export function institutionScope(actor: Actor): string[] | undefined {
   return actor.institutionId ? [actor.institutionId] : [];
 }
 
+/**
+ * The institutions a list filtered by institution shows: the one chosen when it is in the scope
+ * (none when it is not), else the whole scope (undefined: every institution).
+ */
+export function chosenWithin(scope: readonly string[] | undefined, chosen: string | undefined): string[] | undefined {
+  return chosen ? [chosen].filter((id) => !scope || scope.includes(id)) : scope && [...scope];
+}
+
 export function canActIn(actor: Actor, institutionId: string | undefined): boolean {
   const scope = institutionScope(actor);
   if (scope === undefined) return true;

@@ -1,6 +1,5 @@
-import { dateLocale } from '../i18n/i18n.ts';
 import { Router, type Request, type Response } from 'express';
-import { DateTime } from 'luxon';
+import { formatInstant } from '../sessions/session-times.ts';
 import { requireUser } from '../access/guards.ts';
 import { FieldValidationError, forbidden } from '../http/errors.ts';
 import { flash } from '../http/flash.ts';
@@ -18,11 +17,8 @@ const requireScopes = (req: Request) => {
   if (scopesFor(req.user!).length === 0) throw forbidden('api:errors.noScopes');
 };
 
-/** An instant as the tokens page shows it, in the reader's language, UTC. */
-const whenIn = (language: string) => (at: Date | undefined | null) =>
-  at
-    ? DateTime.fromJSDate(at, { zone: 'utc' }).setLocale(dateLocale(language)).toLocaleString(DateTime.DATETIME_MED)
-    : '';
+/** An instant as the tokens page shows it, in the reader's language, in UTC and saying so. */
+const whenIn = (language: string) => (at: Date | undefined | null) => (at ? formatInstant(at, 'UTC', language) : '');
 
 async function renderTokens(req: Request, res: Response, refusal?: FormRefusal) {
   const page = await tokensOf(req.user!, parse(pageNumber(), req.query.page));

@@ -130,18 +130,17 @@ export function apiRouter(deps: ApiDependencies): Router {
   });
 
   router.get('/v1/completions', requireScope('read:completions'), async (req, res) => {
-    const q = parseQuery(completionsQuery, req.query, translator(res));
-    const { limit, cursor, ...filters } = q;
+    const { limit, cursor, ...filters } = parseQuery(completionsQuery, req.query, translator(res));
     await auditListRead(res, 'completions', filters, cursor);
     const query = {
-      institution: q.institution,
-      country: q.country,
-      modules: q.module ? [q.module] : undefined,
-      endedFrom: q.ended_from,
-      endedTo: q.ended_to,
-      result: q.result,
-      status: q.status,
-      gender: q.gender,
+      institution: filters.institution,
+      country: filters.country,
+      modules: filters.module ? [filters.module] : undefined,
+      endedFrom: filters.ended_from,
+      endedTo: filters.ended_to,
+      result: filters.result,
+      status: filters.status,
+      gender: filters.gender,
     };
     sendPage(res, await recordsAfter(bearer(res).actor, query, cursor, limit + 1), limit, completionJson);
   });

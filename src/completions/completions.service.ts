@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { hasRole, type Actor } from '../access/actor.ts';
+import { chosenWithin, hasRole, type Actor } from '../access/actor.ts';
 import { completionPolicy, keepsCompletionRecords, type CompletionRecordShape } from '../access/completion.policy.ts';
 import { authorize, permissions, type ActionOf } from '../access/policy.ts';
 import { findPage, findPageAcross } from '../db/find-page.ts';
@@ -125,7 +125,7 @@ export async function listRecords(actor: Actor, filter: ListFilter, now = new Da
     }
   } else {
     const scope = actor.scopeInstitutionIds;
-    const institutions = filter.institution ? [filter.institution].filter((id) => scope.includes(id)) : scope;
+    const institutions = chosenWithin(scope, filter.institution)!;
     page = await findPageAcross<RecordRow>(
       CompletionRecord,
       'issuingInstitution',

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { canActIn, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
+import { canActIn, chosenWithin, hasRole, institutionScope, type Actor, type Role } from '../access/actor.ts';
 import { assignableRoles, personPolicy } from '../access/person.policy.ts';
 import { authorize, type ActionOf } from '../access/policy.ts';
 import { anyOf } from '../db/query.ts';
@@ -51,8 +51,7 @@ export type PeopleCriteria = Omit<PeopleFilter, 'page'>;
  * scope, role, gender, state and the words searched.
  */
 function peopleListed(actor: Actor, filter: PeopleCriteria): Promise<Readonly<PersonSummary>[]> {
-  const scope = institutionScope(actor);
-  const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const institutions = chosenWithin(institutionScope(actor), filter.institution);
   const inInstitutions = institutions && new Set(institutions);
   return peopleWhere({
     words: filter.q || undefined,

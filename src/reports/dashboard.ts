@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { hasRole, type Actor } from '../access/actor.ts';
+import { chosenWithin, hasRole, type Actor } from '../access/actor.ts';
 import { recordsForExport } from '../completions/record-export.service.ts';
 import { fillRates } from '../enrolments/enrolment-queries.service.ts';
 import { institutionSummaries } from '../institutions/institutions.service.ts';
@@ -30,7 +30,7 @@ export async function dashboard(actor: Actor, filter: DashboardFilter, now = new
   const end = DateTime.fromISO(`${to}-01`, { zone: 'utc' }).plus({ months: 1 });
 
   const scope = hasRole(actor, 'admin') ? undefined : actor.scopeInstitutionIds;
-  const venues = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const venues = chosenWithin(scope, filter.institution);
   const sessions = (await sessionsHeldBetween(venues, start.toJSDate(), end.toJSDate())).filter(
     (s) => !filter.module || s.module.toHexString() === filter.module,
   );

@@ -1,4 +1,4 @@
-import { hasRole, type Actor } from '../access/actor.ts';
+import { chosenWithin, hasRole, type Actor } from '../access/actor.ts';
 import { recordsForExport, type ExportedRecord, type RecordExportQuery } from '../completions/record-export.service.ts';
 import { getCurriculum } from '../curricula/curricula.service.ts';
 import { inBatches } from '../exports/audited-export.ts';
@@ -100,7 +100,7 @@ async function coverageFor(
     [...done].filter(([, records]) => progressThrough(required, moduleStates(records)).complete).map(([id]) => id),
   );
   const scope = hasRole(actor, 'admin') ? undefined : actor.scopeInstitutionIds;
-  const institutions = filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
+  const institutions = chosenWithin(scope, filter.institution);
   let staff = await activeStaff(institutions);
   if (filter.country) {
     const ofCountry = new Set(

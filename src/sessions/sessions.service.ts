@@ -1,7 +1,7 @@
 import { findByIdOr404 } from '../db/object-id.ts';
 import mongoose from 'mongoose';
 import { audit, fieldChanges } from '../audit/audit.ts';
-import { institutionScope, type Actor } from '../access/actor.ts';
+import { chosenWithin, institutionScope, type Actor } from '../access/actor.ts';
 import { anyOf } from '../db/query.ts';
 import { compareBy, findPage, findPageAcross, withTieBreak } from '../db/find-page.ts';
 import { pageWindow, type Page } from '../db/pagination.ts';
@@ -115,12 +115,6 @@ function listMatch(criteria: ListCriteria, venues?: readonly string[]) {
     (!criteria.trainer || row.trainers.some((t) => t.person.equals(criteria.trainer!)));
 }
 
-/** The venues a list shows: the one chosen if in the actor's scope, else their scope (every venue: undefined). */
-function venuesListed(actor: Actor, filter: Pick<SessionFilter, 'institution'>): string[] | undefined {
-  const scope = institutionScope(actor);
-  return filter.institution ? [filter.institution].filter((id) => !scope || scope.includes(id)) : scope;
-}
-
 /**
  * Sessions of venues in the actor's scope, soonest first. On FerretDB, where every query
  * decodes what its equalities match, the page is cut from every session's row kept in memory,
@@ -131,7 +125,7 @@ export async function listSessions(actor: Actor, filter: SessionFilter, now = ne
   if (!isSessionManager(actor)) throw forbidden();
   const criteria = listCriteria(filter, now);
   const sort = { startsAt: filter.status === 'past' ? -1 : 1 } as const;
-  const venues = venuesListed(actor, filter);
+  const venues = chosenWithin(institutionScope(actor), filter.institution);
   const page: Page<ListedSession> = (await decodesEveryMatch())
     ? await pageFromRows(listMatch(criteria, venues), sort.startsAt, filter.page)
     : venues
@@ -160,7 +154,7 @@ export async function sessionsAfter(
   now = new Date(),
 ): Promise<SessionListRow[]> {
   if (!isSessionManager(actor)) throw forbidden();
-  const matches = listMatch(listCriteria(filter, now), venuesListed(actor, filter));
+  const matches = listMatch(listCriteria(filter, now), chosenWithin(institutionScope(actor), filter.institution));
   const later = (await sessionRows()).filter(
     (row) => (!after || row._id.toHexString() > after.toHexString()) && matches(row),
   );
