@@ -231,7 +231,11 @@ export async function settle(enrolment: Id): Promise<'enrolled' | 'waitlisted' |
     return 'enrolled';
   }
   const place = await heldNumber(WaitlistClaim, enrolment);
-  if (place === undefined) return undefined;
+  if (place === undefined) {
+    // a promotion (fillFreeSeats, in a later turn of the run) may have moved it between the two
+    // reads: it makes the seat claim before it drops the waitlist place, so the seat is there now
+    return (await heldNumber(SeatClaim, enrolment)) === undefined ? undefined : settle(enrolment);
+  }
   // never back from enrolled: a promotion that got there first wins
   const waiting = { _id: enrolment, state: anyOf(['requested', 'waitlisted'] satisfies EnrolmentState[]) };
   await Enrolment.updateOne(waiting, { $set: { state: 'waitlisted', waitlistPosition: place }, $unset: { seat: 1 } });
