@@ -7,7 +7,7 @@ import { Workplan } from '../src/reports/workplan.model.ts';
 import { quarterEnd } from '../src/reports/workplan-progress.ts';
 import { buildRecord } from './support/completion-records.ts';
 import { buildApp } from './support/context.ts';
-import { post, signIn } from './support/http.ts';
+import { post, signIn, type Agent } from './support/http.ts';
 import { auditEvents } from './support/audit.ts';
 import { buildWorld } from './support/world.ts';
 
@@ -88,16 +88,21 @@ describe('workplans', () => {
       return [m[1], cells[0], cells[2], cells[3]];
     });
 
-  it('an admin records a workplan and its targets; each shows what it reached and its gap', async () => {
-    const w = await world();
-    const admin = await signIn(app, w.admin.email!);
+  /** Tunisia's workplan for 2026, made through its form: its page's address. */
+  async function newWorkplan(admin: Agent, w: Awaited<ReturnType<typeof world>>): Promise<string> {
     const created = await post(admin, '/reports/workplans', {
       title: 'Tunisia 2026',
       country: w.tn.id as string,
       year: '2026',
     });
     expect(created.status).to.equal(303);
-    const page = created.headers.location!;
+    return created.headers.location!;
+  }
+
+  it('an admin records a workplan and its targets; each shows what it reached and its gap', async () => {
+    const w = await world();
+    const admin = await signIn(app, w.admin.email!);
+    const page = await newWorkplan(admin, w);
     const add = async (fields: Record<string, string>) => {
       const res = await post(admin, `${page}/activities`, {
         ...{ count: '', womenShare: '', kind: '', curriculum: '', module: '' },
@@ -152,12 +157,7 @@ describe('workplans', () => {
   it('refuses a target without its count or its curriculum, beside the field, and adds nothing', async () => {
     const w = await world();
     const admin = await signIn(app, w.admin.email!);
-    const created = await post(admin, '/reports/workplans', {
-      title: 'Tunisia 2026',
-      country: w.tn.id as string,
-      year: '2026',
-    });
-    const page = created.headers.location!;
+    const page = await newWorkplan(admin, w);
     const res = await post(admin, `${page}/activities`, {
       title: 'PVE',
       quarter: 'Q2',
@@ -178,12 +178,7 @@ describe('workplans', () => {
   it('removes an activity after a confirmation, audited; only administrators may', async () => {
     const w = await world();
     const admin = await signIn(app, w.admin.email!);
-    const created = await post(admin, '/reports/workplans', {
-      title: 'Tunisia 2026',
-      country: w.tn.id as string,
-      year: '2026',
-    });
-    const page = created.headers.location!;
+    const page = await newWorkplan(admin, w);
     const added = await post(admin, `${page}/activities`, {
       ...{ count: '', womenShare: '', kind: '', curriculum: '', module: '' },
       title: 'Steering committee',
